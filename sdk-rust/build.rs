@@ -1,0 +1,41 @@
+//! Generates the client from `openapi/kassa.json` at build time, so the SDK cannot drift from the
+//! contract: progenitor writes `OUT_DIR/codegen.rs`, which `src/lib.rs` includes.
+//!
+//! utoipa 6 writes OpenAPI 3.1 and progenitor 0.15 reads only 3.0, so the document is converted
+//! in memory first, in ONE place (`build/downgrade.rs`, unit-tested through the library's tests).
+//! The spec file itself is never edited and no second copy is kept; the converted document is
+//! written to `OUT_DIR/kassa-3.0.json` for inspection only.
+
+#[path = "build/downgrade.rs"]
+mod downgrade;
+
+use std::path::PathBuf;
+
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+
+const SPEC: &str = "../openapi/kassa.json";
+
+fn main() {
+    println!("cargo:rerun-if-changed={SPEC}");
+    println!("cargo:rerun-if-changed=build/downgrade.rs");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts"));
+
+    let text = std::fs::read_to_string(SPEC).unwrap_or_else(|err| panic!("reading {SPEC}: {err}"));
+    let mut document: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|err| panic!("{SPEC} is not JSON: {err}"));
+    downgrade::downgrade_to_3_0(&mut document)
+        .unwrap_or_else(|err| panic!("{SPEC} cannot be expressed as OpenAPI 3.0: {err}"));
+    let pretty = serde_json::to_string_pretty(&document).expect("a JSON value always serializes");
+    std::fs::write(out_dir.join("kassa-3.0.json"), pretty).expect("writing OUT_DIR/kassa-3.0.json");
+
+    let spec: openapiv3::OpenAPI = serde_json::from_value(document)
+        .unwrap_or_else(|err| panic!("{SPEC}, converted to 3.0, is not a valid OpenAPI document: {err}"));
+    let mut generator = Generator::new(
+        GenerationSettings::default().with_interface(InterfaceStyle::Positional).with_tag(TagStyle::Merged),
+    );
+    let tokens = generator
+        .generate_tokens(&spec)
+        .unwrap_or_else(|err| panic!("progenitor could not generate a client from {SPEC}: {err}"));
+    let file = syn::parse2(tokens).expect("progenitor emits valid Rust");
+    std::fs::write(out_dir.join("codegen.rs"), prettyplease::unparse(&file)).expect("writing OUT_DIR/codegen.rs");
+}

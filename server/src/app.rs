@@ -1,0 +1,141 @@
+//! The application: shared state, the router with its middleware, and `serve`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use axum::http::{HeaderName, Request, Response, StatusCode};
+use axum::middleware;
+use axum::response::IntoResponse;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::auth::JwtKeys;
+use crate::config::Config;
+use crate::domain::{self, random_base62};
+use crate::error::{ApiError, render_errors};
+use crate::store::Store;
+
+/// Every response carries the id of its request in this header (API.md "Conventions").
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+
+/// How long one request may take before it is answered with a 500 and abandoned.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Store,
+    pub jwt: JwtKeys,
+    pub config: Config,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Connects to the database (running its migrations) and loads the token signing secret.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let store = Store::connect(&config.database_url)
+            .await
+            .with_context(|| format!("opening the {} database", backend_name(&config.database_url)))?;
+        let secret = match &config.jwt_secret {
+            Some(secret) => secret.clone(),
+            None => store.setting_or_init("jwt_secret", &random_base62(64)).await.context("loading the JWT secret")?,
+        };
+        let jwt = JwtKeys::new(secret.as_bytes());
+        Ok(Self(Arc::new(Inner { store, jwt, config })))
+    }
+}
+
+fn backend_name(url: &str) -> &'static str {
+    if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }
+}
+
+#[derive(Clone, Copy)]
+struct MakeKassaRequestId;
+
+impl MakeRequestId for MakeKassaRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        domain::RequestId::generate().as_ref().parse().ok().map(RequestId::new)
+    }
+}
+
+/// The whole HTTP surface: the documented API, the operations endpoints, and fallbacks that
+/// answer unknown routes and methods in the documented error shape.
+pub fn router(state: AppState) -> Router {
+    let (api, _) = crate::http::api_router().split_for_parts();
+    let middleware = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeKassaRequestId))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let request_id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
+                    // The path only: the query string can hold a client secret.
+                    tracing::info_span!("request", request_id, method = %request.method(), path = request.uri().path())
+                })
+                .on_request(())
+                .on_response(|response: &Response<_>, latency: Duration, _span: &Span| {
+                    let duration_ms = format!("{:.2}", latency.as_secs_f64() * 1e3);
+                    tracing::info!(status = response.status().as_u16(), duration_ms, "request");
+                })
+                .on_failure(()),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(middleware::from_fn(render_errors))
+        .layer(CatchPanicLayer::custom(|_panic| ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT));
+    Router::new()
+        .merge(api)
+        .merge(crate::http::ops::router())
+        .fallback(|| async { ApiError::RouteNotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(middleware)
+        .with_state(state)
+}
+
+/// Serves until ctrl-c or SIGTERM, then stops accepting and finishes the requests in flight.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let listen = config.listen;
+    let state = AppState::build(config).await?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    tracing::info!(address = %listener.local_addr()?, backend = state.store.backend(), "kassa is serving");
+    let store = state.store.clone();
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("kassa stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

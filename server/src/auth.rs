@@ -1,0 +1,211 @@
+//! Credentials and permissions, enforced in one place: the extractors [`UserAuth`] (a JWT user
+//! access token), [`MerchantKey`] (a secret API key) and [`Member`] (a user's role on the merchant
+//! in the path). A handler states what it needs by taking one of them as a parameter.
+//!
+//! API.md "Authentication": a missing or invalid credential, or one of the wrong kind, is 401;
+//! a valid credential without the role is 403; a merchant the user is not a member of is 404,
+//! so its existence does not leak.
+
+use std::marker::PhantomData;
+use std::sync::OnceLock;
+
+use anyhow::Context as _;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::Argon2;
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::{header, request::Parts};
+use chrono::{Duration, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::domain::{ApiKeySecret, Password, Role};
+use crate::error::ApiError;
+
+/// Lifetime of a user access token (API.md: 1 h).
+pub const ACCESS_TOKEN_TTL: Duration = Duration::hours(1);
+
+/// HS256 keys for user access tokens. Only HS256 is accepted, so `alg: none` and every other
+/// algorithm fail verification.
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: Uuid,
+    iat: i64,
+    exp: i64,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &[u8]) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        // Replicas share one clock source in practice; a small leeway absorbs drift only.
+        validation.leeway = 5;
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
+    }
+
+    /// A token for `user`, and its lifetime in seconds.
+    pub fn issue(&self, user: Uuid) -> Result<(String, i64), ApiError> {
+        let now = Utc::now();
+        let claims = Claims { sub: user, iat: now.timestamp(), exp: (now + ACCESS_TOKEN_TTL).timestamp() };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .context("signing an access token")?;
+        Ok((token, ACCESS_TOKEN_TTL.num_seconds()))
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Uuid, ApiError> {
+        match jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation) {
+            Ok(data) => Ok(data.claims.sub),
+            Err(err) if matches!(err.kind(), ErrorKind::ExpiredSignature) => Err(ApiError::TokenExpired),
+            Err(_) => Err(ApiError::InvalidToken),
+        }
+    }
+}
+
+/// The bearer token of the request, or 401 `missing_credentials`.
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let value = parts.headers.get(header::AUTHORIZATION).ok_or(ApiError::MissingCredentials)?;
+    let value = value.to_str().map_err(|_| ApiError::InvalidToken)?;
+    let (scheme, token) = value.split_once(' ').ok_or(ApiError::InvalidToken)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::InvalidToken);
+    }
+    Ok(token.trim())
+}
+
+/// A logged-in user, from a user access token.
+#[derive(Debug, Clone, Copy)]
+pub struct UserAuth {
+    pub user_id: Uuid,
+}
+
+impl FromRequestParts<AppState> for UserAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts)?;
+        Ok(Self { user_id: app.jwt.verify(token)? })
+    }
+}
+
+/// A merchant's server, from a secret API key. Revocation is effective on the next request:
+/// every request looks the key up.
+#[derive(Debug, Clone)]
+pub struct MerchantKey {
+    pub key_id: String,
+    pub merchant_id: Uuid,
+}
+
+impl FromRequestParts<AppState> for MerchantKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).map_err(|err| match err {
+            ApiError::InvalidToken => ApiError::InvalidApiKey,
+            other => other,
+        })?;
+        let secret = ApiKeySecret::parse(token).ok_or(ApiError::InvalidApiKey)?;
+        let key = app.store.authenticate_api_key(&secret).await?.ok_or(ApiError::InvalidApiKey)?;
+        Ok(Self { key_id: key.id, merchant_id: key.merchant_id })
+    }
+}
+
+/// The least role an endpoint needs, as a type: `Member<Admin>` reads as the rule.
+pub trait MinRole: Send + Sync {
+    const ROLE: Role;
+}
+macro_rules! min_role {
+    ($($name:ident => $role:expr),*) => {$(
+        #[derive(Debug)]
+        pub struct $name;
+        impl MinRole for $name {
+            const ROLE: Role = $role;
+        }
+    )*};
+}
+min_role!(Viewer => Role::Viewer, Developer => Role::Developer, Admin => Role::Admin, Owner => Role::Owner);
+
+/// A logged-in user acting on the merchant named by the `{merchant_id}` path parameter, with at
+/// least the role `R`.
+#[derive(Debug)]
+pub struct Member<R> {
+    pub user_id: Uuid,
+    pub merchant_id: Uuid,
+    pub role: Role,
+    _min: PhantomData<R>,
+}
+
+impl<R: MinRole> FromRequestParts<AppState> for Member<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let user = UserAuth::from_request_parts(parts, app).await?;
+        let params = RawPathParams::from_request_parts(parts, app)
+            .await
+            .map_err(|err| ApiError::Internal(anyhow::anyhow!("path parameters: {err}")))?;
+        let raw = params
+            .iter()
+            .find_map(|(name, value)| (name == "merchant_id").then_some(value))
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("route has no {{merchant_id}}")))?;
+        let merchant_id = Uuid::parse_str(raw).map_err(|_| ApiError::ParameterInvalid {
+            param: "merchant_id".into(),
+            message: "must be a UUID".into(),
+        })?;
+        let role = app
+            .store
+            .member_role(merchant_id, user.user_id)
+            .await?
+            .ok_or(ApiError::NotFound("merchant"))?;
+        if role < R::ROLE {
+            return Err(ApiError::InsufficientRole { required: R::ROLE });
+        }
+        Ok(Self { user_id: user.user_id, merchant_id, role, _min: PhantomData })
+    }
+}
+
+/// Hashes a password with argon2id (the crate's default: 19 MiB, 2 passes), off the async
+/// workers since it takes tens of milliseconds on purpose.
+pub async fn hash_password(password: Password) -> Result<String, ApiError> {
+    let hash = tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .context("password hashing task")?
+    .map_err(|err| anyhow::anyhow!("hashing a password: {err}"))?;
+    Ok(hash)
+}
+
+/// Checks `password` against `stored`; with no stored hash (unknown email) it checks against a
+/// dummy hash so that both failures take the same time and a caller cannot probe for accounts.
+pub async fn verify_password(password: String, stored: Option<String>) -> Result<bool, ApiError> {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let matches = tokio::task::spawn_blocking(move || {
+        let dummy = DUMMY.get_or_init(|| {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(b"no such user, no such password", &salt)
+                .map(|h| h.to_string())
+                .unwrap_or_default()
+        });
+        let known = stored.is_some();
+        let stored = stored.unwrap_or_else(|| dummy.clone());
+        let ok = PasswordHash::new(&stored)
+            .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+            .unwrap_or(false);
+        known && ok
+    })
+    .await
+    .context("password verification task")?;
+    Ok(matches)
+}

@@ -1,0 +1,40 @@
+//! The command line (API.md "Running it"): `kassa serve` and its flags. Each flag also reads a
+//! `KASSA_*` environment variable; a flag given on the command line wins.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "kassa", version, about = "Kassa: a payments API sandbox and its reference server.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API, the hosted checkout and the docs.
+    Serve(ServeArgs),
+    /// Print the OpenAPI contract this binary implements (what `cargo xtask openapi` writes).
+    Openapi,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "KASSA_LISTEN", default_value = "127.0.0.1:4242")]
+    pub listen: String,
+    /// Database: `sqlite://PATH` (created if missing) or `postgres://…`, which any number of
+    /// `kassa serve` processes may share.
+    #[arg(long, env = "KASSA_DATABASE_URL", default_value = "sqlite://kassa.db")]
+    pub database_url: String,
+    /// Public base URL of this server, used in `checkout_url` [default: http://<listen>].
+    #[arg(long, env = "KASSA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Secret that signs user access tokens (at least 32 characters). If unset, one is generated
+    /// once and kept in the database, so replicas agree.
+    #[arg(long, env = "KASSA_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Delays between webhook delivery attempts, e.g. `10s,1m,5m,30m,2h,5h,10h`.
+    #[arg(long, env = "KASSA_WEBHOOK_RETRY_SCHEDULE", default_value = "10s,1m,5m,30m,2h,5h,10h,12h,12h,12h")]
+    pub webhook_retry_schedule: String,
+}

@@ -1,0 +1,83 @@
+//! `Config`: the command line parsed into typed values. It builds nothing and does no I/O.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::cli::ServeArgs;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    /// Without a trailing slash.
+    pub public_url: String,
+    pub jwt_secret: Option<String>,
+    pub webhook_retry_schedule: Vec<Duration>,
+}
+
+impl Config {
+    pub fn from_args(args: ServeArgs) -> anyhow::Result<Self> {
+        let listen: SocketAddr = args.listen.parse().with_context(|| format!("--listen {:?} is not an address like 127.0.0.1:4242", args.listen))?;
+        let public_url = match args.public_url {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => url.trim_end_matches('/').to_owned(),
+            Some(url) => bail!("--public-url {url:?} must be an absolute http(s) URL"),
+            None => format!("http://{listen}"),
+        };
+        if let Some(secret) = &args.jwt_secret {
+            if secret.len() < 32 {
+                bail!("KASSA_JWT_SECRET must be at least 32 characters");
+            }
+        }
+        let database_url = match args.database_url.as_str() {
+            url if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => args.database_url,
+            other => bail!("--database-url {other:?} must start with sqlite:// or postgres://"),
+        };
+        Ok(Self {
+            listen,
+            database_url,
+            public_url,
+            jwt_secret: args.jwt_secret,
+            webhook_retry_schedule: parse_schedule(&args.webhook_retry_schedule)?,
+        })
+    }
+}
+
+/// `10s,1m,5m,2h,1d` → durations; each item is a positive integer and a unit (s, m, h, d).
+pub fn parse_schedule(raw: &str) -> anyhow::Result<Vec<Duration>> {
+    raw.split(',')
+        .map(|item| {
+            let item = item.trim();
+            let split = item.find(|c: char| !c.is_ascii_digit()).unwrap_or(item.len());
+            let (number, unit) = item.split_at(split);
+            let n: u64 = number.parse().ok().filter(|n| *n > 0).with_context(|| format!("retry delay {item:?} needs a positive number"))?;
+            let seconds = match unit {
+                "s" => n,
+                "m" => n * 60,
+                "h" => n * 3600,
+                "d" => n * 86_400,
+                _ => bail!("retry delay {item:?} needs a unit: s, m, h or d"),
+            };
+            Ok(Duration::from_secs(seconds))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_schedules_parse_with_units() {
+        let schedule = parse_schedule("10s, 1m,2h,1d").unwrap();
+        assert_eq!(schedule, [10, 60, 7200, 86_400].map(Duration::from_secs));
+    }
+
+    #[test]
+    fn malformed_retry_schedules_are_refused() {
+        for bad in ["", "10", "0s", "5w", "s", "1m,,2m"] {
+            assert!(parse_schedule(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Operations endpoints (API.md "Operations"): health, readiness, the contract and its rendered
+//! reference. They sit outside `/v1` and outside the contract itself.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use utoipa_swagger_ui::{Config, SwaggerUi};
+
+use crate::app::AppState;
+use crate::error::ApiError;
+
+/// The checked-in contract, served byte for byte; a test keeps it equal to what the code
+/// generates, so this is also what the running server implements.
+pub const OPENAPI_JSON: &str = include_str!("../../../openapi/kassa.json");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/openapi.json", get(openapi_json))
+        // Swagger UI's files are compiled into the binary (utoipa-swagger-ui's `vendored`
+        // feature): the reference works offline and loads nothing from elsewhere.
+        .merge(SwaggerUi::new("/docs").config(Config::new(["/openapi.json"])))
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers too.
+async fn readyz(State(app): State<AppState>) -> Result<&'static str, ApiError> {
+    app.store.ping().await?;
+    Ok("ok")
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
+}

@@ -1,0 +1,22 @@
+//! Kassa's reference server: the payments API, defined by `openapi/kassa.json`.
+//!
+//! Dependencies point one way, `domain ← store ← http`; `app` wires them together.
+
+/// Application state, router, middleware and `serve`.
+pub mod app;
+/// Credential extractors (user token, API key, member role) and password hashing.
+pub mod auth;
+/// The `kassa` command line.
+pub mod cli;
+/// The command line parsed into typed configuration.
+pub mod config;
+/// Validated domain types; no HTTP, no SQL.
+pub mod domain;
+/// `ApiError` and the one mapping to the documented error shape.
+pub mod error;
+/// Routes, handlers and wire types, one module per resource.
+pub mod http;
+/// The OpenAPI document: its root, shared rules and rendering.
+pub mod openapi;
+/// All SQL, for SQLite and PostgreSQL alike.
+pub mod store;

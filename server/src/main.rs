@@ -1,0 +1,27 @@
+//! `kassa`: parse the command line, set up logging, dispatch.
+
+use clap::Parser;
+use kassa_server::cli::{Cli, Command};
+use kassa_server::config::Config;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("kassa_server=info,tower_http=info")),
+                )
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+                .init();
+            let config = Config::from_args(args)?;
+            kassa_server::app::serve(config).await
+        }
+        Command::Openapi => {
+            print!("{}", kassa_server::openapi::render());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The root of the contract: title, security schemes, tags, and the rules every operation
+//! shares (a documented 500, the `Request-Id` header). [`document`] renders the whole contract
+//! from the code; `cargo xtask openapi` writes it to `openapi/kassa.json`.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{HeaderBuilder, ObjectBuilder, RefOr, ResponseBuilder, Type};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::ErrorBody;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kassa API",
+        version = "1.0.0",
+        description = "Kassa is a payments platform API: users, merchants and teams, API keys, payment intents with a hosted checkout, refunds and signed webhooks.\n\nAll bodies are JSON. Every response carries `Request-Id: req_…`; every error has the one `Error` shape. Lists are newest first and paginate with `limit` and `starting_after`. Unknown fields in a request body are rejected with `400 unknown_parameter`.",
+        license(name = "Apache-2.0"),
+    ),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "users", description = "Register, log in, and the current user."),
+        (name = "merchants", description = "Merchants: the accounts payments belong to."),
+        (name = "members", description = "A merchant's team and their roles: owner > admin > developer > viewer."),
+        (name = "api_keys", description = "Secret API keys (`sk_test_…`), shown once at creation."),
+        (name = "events", description = "The record of state changes, read with a secret API key."),
+    )
+)]
+pub struct ApiDoc;
+
+/// Applied to the merged document, once every route has added its operations.
+struct SharedRules;
+
+impl Modify for SharedRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "user_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A user access token from POST /v1/auth/login (HS256 JWT, valid for one hour)."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A secret API key, `sk_test_…`, from POST /v1/merchants/{merchant_id}/api-keys."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "client_secret",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "client_secret",
+                "A payment intent's client secret, `pi_…_secret_…`, for the hosted checkout.",
+            ))),
+        );
+
+        let request_id = HeaderBuilder::new()
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String).examples([serde_json::json!("req_4Xo3yOJaFQwqnqEcbmV5BMb2")])))
+            .description(Some("The id of this request, `req_…`; quote it in a support request."))
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                responses.entry("500".into()).or_insert_with(|| {
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("`internal_error`: something went wrong on Kassa's side; the body never reveals what.")
+                            .content("application/json", utoipa::openapi::ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("Error"))).build())
+                            .build(),
+                    )
+                });
+                for response in responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        response.headers.insert("Request-Id".into(), RefOr::T(request_id.clone()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The contract as the code defines it.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut openapi) = crate::http::api_router().split_for_parts();
+    SharedRules.modify(&mut openapi);
+    openapi
+}
+
+/// The contract as `openapi/kassa.json` must hold it: pretty JSON and a final newline.
+pub fn render() -> String {
+    let mut json = document().to_pretty_json().expect("an OpenAPI document always serializes to JSON");
+    json.push('\n');
+    json
+}

@@ -1,0 +1,194 @@
+//! The store: every SQL statement Kassa runs, one async fn per statement, named after the action.
+//!
+//! One implementation serves both backends. Each fn is written once, with `$N` placeholders that
+//! SQLite and PostgreSQL both accept, and the [`read!`], [`write!`] and [`transaction!`] macros
+//! run that same body against whichever pool is configured (sqlx's `Any` driver cannot carry
+//! UUIDs or timestamps portably; NOTES.md). Invariant: nothing here builds an HTTP status.
+
+mod api_keys;
+mod events;
+mod members;
+mod merchants;
+mod settings;
+mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use api_keys::{ApiKeyRow, AuthenticatedKey};
+pub use events::EventRow;
+pub use members::MemberRow;
+pub use merchants::{MerchantRow, MerchantUpdate};
+pub use users::UserRow;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no such row")]
+    NotFound,
+    /// `starting_after` names no row the caller can see.
+    #[error("unknown pagination cursor")]
+    UnknownCursor,
+    /// A unique constraint refused the write; the caller knows which one it can be.
+    #[error("duplicate row")]
+    Duplicate,
+    /// Removing this member would leave the merchant without an owner.
+    #[error("the last owner cannot be removed")]
+    LastOwner,
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Db(sqlx::Error),
+    #[error("migrations failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Duplicate,
+            sqlx::Error::RowNotFound => Self::NotFound,
+            _ => Self::Db(err),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Where a list resumes: `starting_after` resolved to the sort key of that row.
+/// Lists are newest first, ordered by `(created_at, id)` descending.
+#[derive(Debug, Clone)]
+pub struct Page<C> {
+    pub limit: u32,
+    pub starting_after: Option<C>,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: Db,
+}
+
+#[derive(Clone)]
+enum Db {
+    /// SQLite has one writer at a time: a dedicated single-connection write pool queues writers
+    /// inside the process instead of letting them race for the lock (SQLITE_BUSY), while reads
+    /// proceed in parallel under WAL.
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to a pool fit for reads.
+macro_rules! read {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.db {
+            $crate::store::Db::Sqlite { read: $pool, .. } => $body,
+            $crate::store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$pool` bound to a pool fit for a single-statement write.
+macro_rules! write {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.db {
+            $crate::store::Db::Sqlite { write: $pool, .. } => $body,
+            $crate::store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` (a `StoreResult`) inside one transaction bound to `$tx`, committed only if the
+/// body yields `Ok`.
+/// An early `?` drops the transaction, which rolls it back. SQLite starts with
+/// `BEGIN IMMEDIATE` so a read-then-write transaction never fails at lock upgrade.
+macro_rules! transaction {
+    ($store:expr, |$tx:ident| $body:expr) => {
+        match &$store.db {
+            $crate::store::Db::Sqlite { write, .. } => {
+                let mut $tx = write.begin_with("BEGIN IMMEDIATE").await?;
+                let out: StoreResult<_> = $body;
+                if out.is_ok() {
+                    $tx.commit().await?;
+                }
+                out
+            }
+            $crate::store::Db::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out: StoreResult<_> = $body;
+                if out.is_ok() {
+                    $tx.commit().await?;
+                }
+                out
+            }
+        }
+    };
+}
+pub(crate) use {read, transaction, write};
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and runs the migrations of its backend.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Db::Postgres(pool)
+        } else {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: a payment acknowledged to the client survives power loss.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+            sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+            let read = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
+            Db::Sqlite { read, write }
+        };
+        Ok(Self { db })
+    }
+
+    /// `/readyz`: the database answers a trivial query.
+    pub async fn ping(&self) -> StoreResult<()> {
+        read!(self, |pool| sqlx::query("SELECT 1").execute(pool).await?.rows_affected());
+        Ok(())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite { .. } => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Trims a page fetched with `limit + 1` rows to `limit`, reporting whether more follow.
+fn split_page<T>(mut rows: Vec<T>, limit: u32) -> (Vec<T>, bool) {
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    (rows, has_more)
+}
+
+/// The current time at the precision both backends store (microseconds), so a value written
+/// and read back compares equal on SQLite and PostgreSQL alike.
+pub fn now() -> DateTime<Utc> {
+    let now = Utc::now();
+    now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
+}

@@ -1,0 +1,55 @@
+//! Users: who logs in to the dashboard API.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Store, StoreResult, read, write};
+use crate::domain::{Email, Name};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// `StoreError::Duplicate` when the email is taken (the unique index decides, so two
+    /// concurrent registrations of one address cannot both win).
+    pub async fn insert_user(&self, email: &Email, name: &Name, password_hash: &str) -> StoreResult<UserRow> {
+        let row = write!(self, |pool| {
+            sqlx::query_as(
+                "INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+                 RETURNING id, email, name, password_hash, created_at",
+            )
+            .bind(Uuid::new_v4())
+            .bind(email.as_ref())
+            .bind(name.as_ref())
+            .bind(password_hash)
+            .bind(super::now())
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(row)
+    }
+
+    pub async fn find_user_by_email(&self, email: &Email) -> StoreResult<Option<UserRow>> {
+        Ok(read!(self, |pool| {
+            sqlx::query_as("SELECT id, email, name, password_hash, created_at FROM users WHERE email = $1")
+                .bind(email.as_ref())
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    pub async fn find_user(&self, id: Uuid) -> StoreResult<Option<UserRow>> {
+        Ok(read!(self, |pool| {
+            sqlx::query_as("SELECT id, email, name, password_hash, created_at FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+}

@@ -1,0 +1,13 @@
+//! The server's API tests: one binary (faster to link), a module per resource. Each test runs a
+//! real server on an ephemeral port, once on SQLite and once on PostgreSQL.
+
+mod helpers;
+
+mod api_keys;
+mod errors;
+mod events;
+mod members;
+mod merchants;
+mod openapi_drift;
+mod ops;
+mod users;

@@ -1,0 +1,53 @@
+//! The contract stays honest: `openapi/kassa.json` is exactly what the code generates.
+
+#[test]
+fn checked_in_openapi_matches_the_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/kassa.json");
+    let checked_in = std::fs::read_to_string(path).expect("openapi/kassa.json is checked in");
+    let generated = kassa_server::openapi::render();
+    if checked_in != generated {
+        let first_difference = checked_in
+            .lines()
+            .zip(generated.lines())
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+            .map(|(i, (a, b))| format!("line {}:\n  checked in: {a}\n  generated:  {b}", i + 1))
+            .unwrap_or_else(|| "one file is a prefix of the other".into());
+        panic!(
+            "openapi/kassa.json differs from what the server code generates ({first_difference}).\n\
+             If the code change is intended, run `cargo xtask openapi` and commit the file; \
+             never edit it by hand."
+        );
+    }
+}
+
+#[test]
+fn every_operation_is_documented_for_sdk_generation() {
+    let document: serde_json::Value = serde_json::from_str(&kassa_server::openapi::render()).unwrap();
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path}: no operationId"));
+            assert!(ids.insert(id.to_owned()), "duplicate operationId {id}");
+            for field in ["summary", "description"] {
+                assert!(op[field].as_str().is_some_and(|s| !s.is_empty()), "{id}: no {field}");
+            }
+            assert!(op.get("security").is_some(), "{id}: no security requirement");
+            if let Some(body) = op.get("requestBody") {
+                assert!(body["content"]["application/json"].get("example").is_some(), "{id}: no request example");
+            }
+            let responses = op["responses"].as_object().unwrap();
+            let successes: Vec<_> = responses.keys().filter(|s| s.starts_with('2')).collect();
+            assert_eq!(successes.len(), 1, "{id}: one success response, found {successes:?}");
+            for (status, response) in responses {
+                if !status.starts_with('2') {
+                    assert_eq!(
+                        response["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error",
+                        "{id} {status}: every error uses the Error schema"
+                    );
+                }
+                assert!(response["headers"].get("Request-Id").is_some(), "{id} {status}: Request-Id undocumented");
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! API.md "Operations": health, readiness, the contract and the docs.
+
+use reqwest::StatusCode;
+
+use crate::helpers::TestApp;
+
+crate::on_both_backends!(health_and_readiness_answer_ok, the_contract_is_served_byte_for_byte, the_docs_load_nothing_from_elsewhere);
+
+async fn health_and_readiness_answer_ok(app: TestApp) {
+    for path in ["/healthz", "/readyz"] {
+        let response = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+}
+
+async fn the_contract_is_served_byte_for_byte(app: TestApp) {
+    let response = app.http.get(app.url("/openapi.json")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let served = response.bytes().await.unwrap();
+    let file = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/kassa.json")).unwrap();
+    assert!(served == file, "GET /openapi.json differs from openapi/kassa.json");
+}
+
+async fn the_docs_load_nothing_from_elsewhere(app: TestApp) {
+    let response = app.http.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("swagger-ui-bundle.js"), "{html}");
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("//cdn"), "{html}");
+    for asset in ["swagger-ui-bundle.js", "swagger-ui.css", "swagger-initializer.js"] {
+        let response = app.http.get(app.url(&format!("/docs/{asset}"))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{asset}");
+    }
+    let init = app.http.get(app.url("/docs/swagger-initializer.js")).send().await.unwrap().text().await.unwrap();
+    assert!(init.contains("/openapi.json"), "{init}");
+}

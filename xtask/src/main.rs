@@ -1,0 +1,133 @@
+//! `cargo xtask`: project automation, kept thin; it runs other crates through `$CARGO`.
+//!
+//! - `openapi`: regenerate `openapi/kassa.json` from the server code.
+//! - `test`: run every test, with a throwaway PostgreSQL cluster when its binaries are installed.
+//! - `conformance --base-url URL`: run the conformance suite against any server.
+
+mod postgres;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Rewrite openapi/kassa.json from the server code (the only way that file changes).
+    Openapi,
+    /// Run all tests: unit, API (SQLite and PostgreSQL), SDK, conformance, end to end.
+    Test,
+    /// Run the conformance suite against a running implementation of the contract.
+    Conformance {
+        /// Base URL of the server under test, e.g. http://127.0.0.1:4242.
+        #[arg(long)]
+        base_url: String,
+        /// Run only the cases whose name contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Output format.
+        #[arg(long, default_value = "text")]
+        report: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Openapi => openapi(),
+        Task::Test => test(),
+        Task::Conformance { base_url, filter, report } => conformance(&base_url, filter.as_deref(), &report),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace root").to_owned()
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+fn run(mut command: Command) -> Result<()> {
+    let status = command.status().with_context(|| format!("starting {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed ({status})");
+    }
+    Ok(())
+}
+
+fn openapi() -> Result<()> {
+    let output = cargo()
+        .args(["run", "--quiet", "--package", "kassa-server", "--bin", "kassa", "--", "openapi"])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("running `kassa openapi`")?;
+    if !output.status.success() {
+        bail!("`kassa openapi` failed");
+    }
+    let path = root().join("openapi/kassa.json");
+    std::fs::write(&path, &output.stdout).with_context(|| format!("writing {}", path.display()))?;
+    println!("wrote {} ({} bytes)", path.display(), output.stdout.len());
+    Ok(())
+}
+
+fn test() -> Result<()> {
+    // One cargo invocation for everything: building -p subsets would resolve other feature sets
+    // and rebuild. It also builds the `kassa` binary the end-to-end tests drive.
+    let mut command = cargo();
+    command.args(["test", "--workspace", "--all-targets", "--no-fail-fast"]);
+    let _cluster = match std::env::var("KASSA_TEST_POSTGRES_URL") {
+        Ok(url) => {
+            println!("xtask: PostgreSQL leg on KASSA_TEST_POSTGRES_URL={url}");
+            command.env("KASSA_REQUIRE_POSTGRES", "1");
+            None
+        }
+        Err(_) => match postgres::Cluster::start()? {
+            Some(cluster) => {
+                println!("xtask: PostgreSQL leg on a throwaway cluster at {}", cluster.url());
+                command.env("KASSA_TEST_POSTGRES_URL", cluster.url()).env("KASSA_REQUIRE_POSTGRES", "1");
+                Some(cluster)
+            }
+            None => {
+                let banner = "=".repeat(78);
+                eprintln!(
+                    "{banner}\nxtask: PostgreSQL leg SKIPPED: no PostgreSQL server binaries found \
+                     (/usr/lib/postgresql/*/bin).\n       Install them (Debian: apt-get install postgresql) \
+                     or set KASSA_TEST_POSTGRES_URL.\n{banner}"
+                );
+                None
+            }
+        },
+    };
+    run(command)?;
+    // Doc tests are not part of --all-targets.
+    let mut doc = cargo();
+    doc.args(["test", "--workspace", "--doc"]);
+    run(doc)
+}
+
+fn conformance(base_url: &str, filter: Option<&str>, report: &str) -> Result<()> {
+    let mut command = cargo();
+    command.args(["run", "--quiet", "--package", "kassa-conformance", "--", "--base-url", base_url, "--report", report]);
+    if let Some(filter) = filter {
+        command.args(["--filter", filter]);
+    }
+    run(command)
+}

@@ -1,0 +1,92 @@
+//! A throwaway PostgreSQL cluster for the test run: a temp dir, loopback only, a free port,
+//! stopped and deleted on drop. initdb refuses to run as root, so as root it runs as `postgres`.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+pub struct Cluster {
+    bin: PathBuf,
+    data: PathBuf,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl Cluster {
+    /// `None` when no server binaries are installed.
+    pub fn start() -> Result<Option<Self>> {
+        let Some(bin) = find_bin() else { return Ok(None) };
+        let as_postgres = is_root();
+        let data = std::env::temp_dir().join(format!("kassa-pg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        std::fs::create_dir_all(&data).context("creating the cluster's temp dir")?;
+        if as_postgres {
+            run(Command::new("chown").arg("postgres").arg(&data))?;
+        }
+        let port = free_port()?;
+        let cluster = Self { bin, data, port, as_postgres };
+        let data = cluster.data.display().to_string();
+        cluster.pg("initdb", &["-D", &data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"])?;
+        let options = format!("-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off -c max_connections=300");
+        let log = format!("{data}/log");
+        cluster.pg("pg_ctl", &["-D", &data, "-w", "-l", &log, "-o", &options, "start"])?;
+        Ok(Some(cluster))
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    fn pg(&self, tool: &str, args: &[&str]) -> Result<()> {
+        let program = self.bin.join(tool);
+        let mut command = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&program);
+            c
+        } else {
+            Command::new(&program)
+        };
+        command.args(args).stdout(std::process::Stdio::null());
+        run(&mut command)
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let data = self.data.display().to_string();
+        let _ = self.pg("pg_ctl", &["-D", &data, "-m", "fast", "stop"]);
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+fn find_bin() -> Option<PathBuf> {
+    let mut dirs: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let version = entry.file_name().to_str()?.parse().ok()?;
+            let bin = entry.path().join("bin");
+            (bin.join("initdb").exists() && bin.join("pg_ctl").exists()).then_some((version, bin))
+        })
+        .collect();
+    dirs.sort();
+    dirs.pop().map(|(_, bin)| bin)
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|out| out.stdout.trim_ascii() == b"0")
+}
+
+fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+fn run(command: &mut Command) -> Result<()> {
+    let status = command.status().with_context(|| format!("starting {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed ({status})");
+    }
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! `kassa-conformance`: checks that a server implements `openapi/kassa.json`, from outside.
+//!
+//! It knows nothing but a base URL: it provisions its own users, merchants and keys through the
+//! public API, drives the documented flows through the generated SDK (so the SDK is exercised
+//! too) and the malformed requests through raw HTTP. Invariant: it never links the reference
+//! server, so it judges an implementation in any language the same way.
+
+mod cases;
+mod ctx;
+pub mod report;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use futures::StreamExt;
+
+pub use ctx::Ctx;
+pub use report::{CaseResult, Report};
+
+/// The contract the suite checks against, as built into it.
+pub const CONTRACT: &str = include_str!("../../openapi/kassa.json");
+
+/// One conformance case: a sentence of API.md, and the documented (operationId, status) pairs a
+/// passing run of it has exercised.
+pub struct Case {
+    pub name: &'static str,
+    pub covers: &'static [(&'static str, u16)],
+    pub run: fn(Ctx) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// e.g. `http://127.0.0.1:4242`, without a trailing slash.
+    pub base_url: String,
+    /// Run only cases whose name contains this.
+    pub filter: Option<String>,
+}
+
+/// How many cases run at once: enough to be quick, few enough not to starve a small server.
+const PARALLEL_CASES: usize = 8;
+
+/// Runs every case (or those matching the filter) and reports results and coverage.
+/// `on_result` sees each result as it completes, for progress output.
+pub async fn run(config: &Config, mut on_result: impl FnMut(&CaseResult)) -> Report {
+    let base_url = config.base_url.trim_end_matches('/').to_owned();
+    let selected: Vec<&Case> = cases::all()
+        .iter()
+        .filter(|case| config.filter.as_deref().is_none_or(|f| case.name.contains(f)))
+        .collect();
+    let mut results = Vec::with_capacity(selected.len());
+    let mut stream = futures::stream::iter(selected.into_iter().map(|case| {
+        let cx = Ctx::new(&base_url);
+        async move {
+            let outcome = tokio::spawn((case.run)(cx)).await;
+            let outcome = match outcome {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(err)) => Err(format!("{err:#}")),
+                Err(panic) => Err(format!("the case panicked: {panic}")),
+            };
+            CaseResult { name: case.name, covers: case.covers, outcome }
+        }
+    }))
+    .buffered(PARALLEL_CASES);
+    while let Some(result) = stream.next().await {
+        on_result(&result);
+        results.push(result);
+    }
+    Report::new(results)
+}
+
+/// Every case the suite has, in report order.
+pub fn all_cases() -> &'static [Case] {
+    cases::all()
+}

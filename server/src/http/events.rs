@@ -92,7 +92,7 @@ pub struct EventList {
 pub struct EventListParams {
     /// Only events of this type.
     #[serde(rename = "type")]
-    #[param(rename = "type", inline)]
+    #[param(rename = "type")]
     pub kind: Option<EventType>,
     /// How many events to return, 1 to 100.
     #[param(minimum = 1, maximum = 100, default = 10)]

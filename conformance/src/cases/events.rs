@@ -1,0 +1,50 @@
+//! API.md "Events and webhooks": the read side, with a secret API key.
+
+use anyhow::{Result, ensure};
+
+use super::case;
+use crate::Case;
+use crate::ctx::{Ctx, expect_sdk_error};
+
+pub fn cases() -> Vec<Case> {
+    vec![
+        case!("events: a new merchant's list is empty", [("list_events", 200)], new_merchant_has_no_events),
+        case!("events: 400 for an unknown type, a bad limit, a malformed cursor or id", [("list_events", 400), ("get_event", 400)], event_queries_invalid),
+        case!("events: 404 for an unknown event", [("get_event", 404)], unknown_event_is_404),
+        case!("events: 401 without an API key, or with a user token", [("list_events", 401), ("get_event", 401)], events_need_an_api_key),
+    ]
+}
+
+async fn new_merchant_has_no_events(cx: Ctx) -> Result<()> {
+    let merchant = cx.merchant().await?;
+    let (_, key) = cx.api_key(&merchant).await?;
+    let list = cx.sdk_as(&key)?.list_events(None, None, None).await?.into_inner();
+    ensure!(list.data.is_empty() && !list.has_more, "{list:?}");
+    Ok(())
+}
+
+async fn event_queries_invalid(cx: Ctx) -> Result<()> {
+    let merchant = cx.merchant().await?;
+    let (_, key) = cx.api_key(&merchant).await?;
+    let key = Some(key.as_str());
+    cx.get("/v1/events?type=payment_intent.exploded", key).await?.expect_error(400, "parameter_invalid")?;
+    cx.get("/v1/events?limit=0", key).await?.expect_error(400, "parameter_invalid")?;
+    cx.get("/v1/events?starting_after=pi_123", key).await?.expect_error(400, "invalid_starting_after")?;
+    cx.get("/v1/events/not-an-event", key).await?.expect_error(400, "parameter_invalid")?;
+    Ok(())
+}
+
+async fn unknown_event_is_404(cx: Ctx) -> Result<()> {
+    let merchant = cx.merchant().await?;
+    let (_, key) = cx.api_key(&merchant).await?;
+    expect_sdk_error(cx.sdk_as(&key)?.get_event("evt_000000000000000000000000").await, 404, "resource_missing")?;
+    Ok(())
+}
+
+async fn events_need_an_api_key(cx: Ctx) -> Result<()> {
+    let user = cx.user().await?;
+    expect_sdk_error(cx.sdk().list_events(None, None, None).await, 401, "missing_credentials")?;
+    expect_sdk_error(cx.sdk_as(&user.token)?.list_events(None, None, None).await, 401, "invalid_api_key")?;
+    expect_sdk_error(cx.sdk_as(&user.token)?.get_event("evt_000000000000000000000000").await, 401, "invalid_api_key")?;
+    Ok(())
+}

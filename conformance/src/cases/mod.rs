@@ -1,0 +1,31 @@
+//! The cases, one module per resource, each named by the API.md sentence it checks.
+
+mod api_keys;
+mod conventions;
+mod events;
+mod members;
+mod merchants;
+mod users;
+
+use std::sync::LazyLock;
+
+use crate::Case;
+
+/// `case!(name, [(operationId, status), …], async_fn)`.
+macro_rules! case {
+    ($name:literal, [$(($op:literal, $status:literal)),* $(,)?], $run:path) => {
+        $crate::Case { name: $name, covers: &[$(($op, $status)),*], run: |cx| Box::pin($run(cx)) }
+    };
+}
+pub(crate) use case;
+
+static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
+    [users::cases(), merchants::cases(), members::cases(), api_keys::cases(), events::cases(), conventions::cases()]
+        .into_iter()
+        .flatten()
+        .collect()
+});
+
+pub fn all() -> &'static [Case] {
+    &CASES
+}

@@ -1,0 +1,213 @@
+//! What a case works with: the SDK, raw HTTP that checks `Request-Id` on every response, and
+//! provisioning helpers that create fresh users, merchants and keys through the public API.
+
+use anyhow::{Context as _, Result, anyhow, bail, ensure};
+use kassa_sdk::types;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+#[derive(Clone)]
+pub struct Ctx {
+    pub base_url: String,
+    http: reqwest::Client,
+}
+
+/// A raw HTTP answer.
+#[derive(Debug)]
+pub struct Raw {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Raw {
+    pub fn json(&self) -> Result<Value> {
+        serde_json::from_str(&self.text).with_context(|| format!("{} body is not JSON: {:.200}", self.status, self.text))
+    }
+
+    pub fn expect_status(&self, status: u16) -> Result<Value> {
+        ensure!(self.status.as_u16() == status, "expected {status}, got {}: {:.300}", self.status, self.text);
+        if self.text.is_empty() { Ok(Value::Null) } else { self.json() }
+    }
+
+    /// Asserts the documented error shape (API.md "Errors") with this status and code.
+    pub fn expect_error(&self, status: u16, code: &str) -> Result<Value> {
+        let body = self.expect_status(status)?;
+        check_error_body(&body, status, Some(code), self.request_id())?;
+        Ok(body)
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers.get("request-id").and_then(|v| v.to_str().ok())
+    }
+}
+
+/// The error type API.md assigns to a status.
+fn error_type_for(status: u16) -> &'static [&'static str] {
+    match status {
+        400 => &["invalid_request_error", "idempotency_error"],
+        401 => &["authentication_error"],
+        402 => &["card_error"],
+        403 => &["permission_error"],
+        404 | 405 => &["invalid_request_error"],
+        409 => &["idempotency_error"],
+        422 => &["state_error"],
+        429 => &["rate_limit_error"],
+        _ => &["api_error"],
+    }
+}
+
+/// Checks `{"error": {type, code, message, param?, request_id}}` against the status.
+pub fn check_error_body(body: &Value, status: u16, code: Option<&str>, header_id: Option<&str>) -> Result<()> {
+    let error = body.get("error").ok_or_else(|| anyhow!("error body has no `error` object: {body}"))?;
+    let kind = error["type"].as_str().ok_or_else(|| anyhow!("error.type missing: {body}"))?;
+    ensure!(error_type_for(status).contains(&kind), "status {status} with error.type {kind:?}");
+    let actual = error["code"].as_str().ok_or_else(|| anyhow!("error.code missing: {body}"))?;
+    if let Some(code) = code {
+        ensure!(actual == code, "expected error.code {code:?}, got {actual:?}: {body}");
+    }
+    ensure!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "error.message missing: {body}");
+    let id = error["request_id"].as_str().ok_or_else(|| anyhow!("error.request_id missing: {body}"))?;
+    ensure!(Some(id) == header_id, "error.request_id {id:?} differs from the Request-Id header {header_id:?}");
+    Ok(())
+}
+
+/// Checks a typed SDK error: the status, the code, and that the body carries a request id.
+pub fn expect_sdk_error<T: std::fmt::Debug>(
+    result: Result<kassa_sdk::ResponseValue<T>, kassa_sdk::Error<types::Error>>,
+    status: u16,
+    code: &str,
+) -> Result<types::Error> {
+    match result {
+        Ok(ok) => bail!("expected {status} {code}, got {} {:?}", ok.status(), ok.into_inner()),
+        Err(kassa_sdk::Error::ErrorResponse(response)) => {
+            let got = response.status().as_u16();
+            let header_id = response.headers().get("request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let body = response.into_inner();
+            ensure!(got == status, "expected {status} {code}, got {got} {}", body.error.code);
+            ensure!(body.error.code == code, "expected error.code {code:?}, got {:?}", body.error.code);
+            ensure!(body.error.request_id.starts_with("req_"), "error.request_id {:?}", body.error.request_id);
+            ensure!(header_id.as_deref() == Some(body.error.request_id.as_str()), "Request-Id header {header_id:?} differs from the body");
+            Ok(body)
+        }
+        Err(other) => bail!("expected {status} {code}, got {other}"),
+    }
+}
+
+/// A user the suite registered and logged in.
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    pub token: String,
+}
+
+/// A merchant the suite created, with its owner.
+pub struct Merchant {
+    pub id: String,
+    pub owner: User,
+}
+
+impl Ctx {
+    pub fn new(base_url: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        Self { base_url: base_url.to_owned(), http }
+    }
+
+    /// The SDK without credentials.
+    pub fn sdk(&self) -> kassa_sdk::Client {
+        kassa_sdk::Client::new_with_client(&self.base_url, self.http.clone())
+    }
+
+    /// The SDK sending `Authorization: Bearer <token>`.
+    pub fn sdk_as(&self, token: &str) -> Result<kassa_sdk::Client> {
+        Ok(kassa_sdk::authenticated(&self.base_url, token)?)
+    }
+
+    /// A raw request; fails unless the answer carries a `Request-Id: req_…` header.
+    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, body: Option<RawBody<'_>>) -> Result<Raw> {
+        let mut request = self.http.request(method.clone(), format!("{}{path}", self.base_url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request = match body {
+            None => request,
+            Some(RawBody::Json(value)) => request.json(value),
+            Some(RawBody::Text { content_type, text }) => request.header("content-type", content_type).body(text.to_owned()),
+        };
+        let response = request.send().await.with_context(|| format!("{method} {path}"))?;
+        let raw = Raw { status: response.status(), headers: response.headers().clone(), text: response.text().await? };
+        let id = raw.request_id().unwrap_or_default();
+        ensure!(id.starts_with("req_"), "{method} {path} → {}: no `Request-Id: req_…` header", raw.status);
+        Ok(raw)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Result<Raw> {
+        self.raw(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Result<Raw> {
+        self.raw(Method::POST, path, token, Some(RawBody::Json(body))).await
+    }
+
+    /// Registers and logs in a fresh user through the SDK.
+    pub async fn user(&self) -> Result<User> {
+        let email = format!("conformance-{}@example.com", uuid::Uuid::new_v4().simple());
+        let password = "conformance-pass-1".to_owned();
+        let user = self
+            .sdk()
+            .register(&types::RegisterRequest { email: email.clone(), password: password.clone(), name: "Conformance".into() })
+            .await
+            .context("registering a user")?;
+        ensure!(user.status() == StatusCode::CREATED, "register answered {}", user.status());
+        let token = self
+            .sdk()
+            .login(&types::LoginRequest { email: email.clone(), password: password.clone() })
+            .await
+            .context("logging in")?
+            .into_inner()
+            .access_token;
+        Ok(User { id: user.into_inner().id.to_string(), email, password, token })
+    }
+
+    /// A fresh merchant owned by a fresh user.
+    pub async fn merchant(&self) -> Result<Merchant> {
+        let owner = self.user().await?;
+        let merchant = self
+            .sdk_as(&owner.token)?
+            .create_merchant(&types::CreateMerchantRequest { name: "Conformance Books".into(), webhook_url: None })
+            .await
+            .context("creating a merchant")?
+            .into_inner();
+        Ok(Merchant { id: merchant.id.to_string(), owner })
+    }
+
+    /// A fresh user added to `merchant` with `role`.
+    pub async fn member(&self, merchant: &Merchant, role: types::MemberRole) -> Result<User> {
+        let user = self.user().await?;
+        self.sdk_as(&merchant.owner.token)?
+            .add_member(&merchant.id.parse()?, &types::AddMemberRequest { email: user.email.clone(), role })
+            .await
+            .context("adding a member")?;
+        Ok(user)
+    }
+
+    /// A fresh secret API key of `merchant`: (key id, secret).
+    pub async fn api_key(&self, merchant: &Merchant) -> Result<(String, String)> {
+        let key = self
+            .sdk_as(&merchant.owner.token)?
+            .create_api_key(&merchant.id.parse()?, &types::CreateApiKeyRequest { name: "conformance".into() })
+            .await
+            .context("creating an API key")?
+            .into_inner();
+        Ok((key.id, key.key))
+    }
+}
+
+pub enum RawBody<'a> {
+    Json(&'a Value),
+    Text { content_type: &'a str, text: &'a str },
+}

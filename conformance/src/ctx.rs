@@ -22,7 +22,8 @@ pub struct Raw {
 
 impl Raw {
     pub fn json(&self) -> Result<Value> {
-        serde_json::from_str(&self.text).with_context(|| format!("{} body is not JSON: {:.200}", self.status, self.text))
+        serde_json::from_str(&self.text)
+            .with_context(|| format!("{} body is not JSON: {:.200}", self.status, self.text))
     }
 
     pub fn expect_status(&self, status: u16) -> Result<Value> {
@@ -87,7 +88,10 @@ pub fn expect_sdk_error<T: std::fmt::Debug>(
             ensure!(got == status, "expected {status} {code}, got {got} {}", body.error.code);
             ensure!(body.error.code == code, "expected error.code {code:?}, got {:?}", body.error.code);
             ensure!(body.error.request_id.starts_with("req_"), "error.request_id {:?}", body.error.request_id);
-            ensure!(header_id.as_deref() == Some(body.error.request_id.as_str()), "Request-Id header {header_id:?} differs from the body");
+            ensure!(
+                header_id.as_deref() == Some(body.error.request_id.as_str()),
+                "Request-Id header {header_id:?} differs from the body"
+            );
             Ok(body)
         }
         Err(other) => bail!("expected {status} {code}, got {other}"),
@@ -136,7 +140,9 @@ impl Ctx {
         request = match body {
             None => request,
             Some(RawBody::Json(value)) => request.json(value),
-            Some(RawBody::Text { content_type, text }) => request.header("content-type", content_type).body(text.to_owned()),
+            Some(RawBody::Text { content_type, text }) => {
+                request.header("content-type", content_type).body(text.to_owned())
+            }
         };
         let response = request.send().await.with_context(|| format!("{method} {path}"))?;
         let raw = Raw { status: response.status(), headers: response.headers().clone(), text: response.text().await? };
@@ -159,7 +165,11 @@ impl Ctx {
         let password = "conformance-pass-1".to_owned();
         let user = self
             .sdk()
-            .register(&types::RegisterRequest { email: email.clone(), password: password.clone(), name: "Conformance".into() })
+            .register(&types::RegisterRequest {
+                email: email.clone(),
+                password: password.clone(),
+                name: "Conformance".into(),
+            })
             .await
             .context("registering a user")?;
         ensure!(user.status() == StatusCode::CREATED, "register answered {}", user.status());

@@ -20,12 +20,15 @@ pub use report::{CaseResult, Report};
 /// The contract the suite checks against, as built into it.
 pub const CONTRACT: &str = include_str!("../../openapi/kassa.json");
 
+/// What running a case yields.
+pub type CaseFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
+
 /// One conformance case: a sentence of API.md, and the documented (operationId, status) pairs a
 /// passing run of it has exercised.
 pub struct Case {
     pub name: &'static str,
     pub covers: &'static [(&'static str, u16)],
-    pub run: fn(Ctx) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>,
+    pub run: fn(Ctx) -> CaseFuture,
 }
 
 #[derive(Debug, Clone)]
@@ -43,10 +46,8 @@ const PARALLEL_CASES: usize = 8;
 /// `on_result` sees each result as it completes, for progress output.
 pub async fn run(config: &Config, mut on_result: impl FnMut(&CaseResult)) -> Report {
     let base_url = config.base_url.trim_end_matches('/').to_owned();
-    let selected: Vec<&Case> = cases::all()
-        .iter()
-        .filter(|case| config.filter.as_deref().is_none_or(|f| case.name.contains(f)))
-        .collect();
+    let selected: Vec<&Case> =
+        cases::all().iter().filter(|case| config.filter.as_deref().is_none_or(|f| case.name.contains(f))).collect();
     let mut results = Vec::with_capacity(selected.len());
     let mut stream = futures::stream::iter(selected.into_iter().map(|case| {
         let cx = Ctx::new(&base_url);

@@ -39,10 +39,10 @@ pub fn documented_pairs() -> BTreeSet<(String, u16)> {
         for operation in item.as_object().into_iter().flat_map(|ops| ops.values()) {
             let Some(id) = operation["operationId"].as_str() else { continue };
             for status in operation["responses"].as_object().into_iter().flat_map(|r| r.keys()) {
-                if let Ok(status) = status.parse::<u16>() {
-                    if status != 500 {
-                        pairs.insert((id.to_owned(), status));
-                    }
+                if let Ok(status) = status.parse::<u16>()
+                    && status != 500
+                {
+                    pairs.insert((id.to_owned(), status));
                 }
             }
         }

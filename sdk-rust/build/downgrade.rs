@@ -11,7 +11,7 @@
 //! never rewritten, and map keys (property names, schema names, paths, status codes) are never
 //! mistaken for keywords.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 type Res = Result<(), String>;
 #[rustfmt::skip]
@@ -48,9 +48,7 @@ pub fn downgrade_to_3_0(doc: &mut Value) -> Result<(), String> {
             let p = format!("/components/{}", escape(kind));
             match kind.as_str() {
                 "schemas" => each(entries, &p, schema)?,
-                "responses" | "parameters" | "requestBodies" | "headers" => {
-                    each(entries, &p, holder)?
-                }
+                "responses" | "parameters" | "requestBodies" | "headers" => each(entries, &p, holder)?,
                 "callbacks" => each(entries, &p, callback)?,
                 "pathItems" => each(entries, &p, path_item)?,
                 _ => {} // examples, securitySchemes, links: no schemas inside
@@ -63,13 +61,8 @@ pub fn downgrade_to_3_0(doc: &mut Value) -> Result<(), String> {
 /// Applies `f` to every value of a map (names are not interpreted) or element of an array.
 fn each(v: &mut Value, p: &str, f: fn(&mut Value, &str) -> Res) -> Res {
     match v {
-        Value::Object(m) => m
-            .iter_mut()
-            .try_for_each(|(k, v)| f(v, &format!("{p}/{}", escape(k)))),
-        Value::Array(a) => a
-            .iter_mut()
-            .enumerate()
-            .try_for_each(|(i, v)| f(v, &format!("{p}/{i}"))),
+        Value::Object(m) => m.iter_mut().try_for_each(|(k, v)| f(v, &format!("{p}/{}", escape(k)))),
+        Value::Array(a) => a.iter_mut().enumerate().try_for_each(|(i, v)| f(v, &format!("{p}/{i}"))),
         _ => Ok(()),
     }
 }
@@ -144,10 +137,7 @@ fn schema(v: &mut Value, p: &str) -> Res {
     }
     // Numeric exclusiveMinimum/Maximum: openapiv3 expects a boolean and fails to parse.
     // If an inclusive bound is also present and is tighter, keep that one instead.
-    for (excl, bound, tighter) in [
-        ("exclusiveMinimum", "minimum", 1.0),
-        ("exclusiveMaximum", "maximum", -1.0),
-    ] {
+    for (excl, bound, tighter) in [("exclusiveMinimum", "minimum", 1.0), ("exclusiveMaximum", "maximum", -1.0)] {
         let Some(n) = obj.get(excl).and_then(Value::as_f64) else {
             continue;
         };
@@ -208,9 +198,7 @@ fn collapse_null(obj: &mut Map<String, Value>, key: &str, p: &str) -> Result<boo
         obj.remove(key);
         if let Some(r) = only.remove("$ref") {
             let all_of = obj.entry("allOf").or_insert_with(|| json!([]));
-            let all_of = all_of
-                .as_array_mut()
-                .ok_or(format!("{p}/allOf: not an array"))?;
+            let all_of = all_of.as_array_mut().ok_or(format!("{p}/allOf: not an array"))?;
             all_of.push(json!({ "$ref": r }));
         }
         for (k, v) in only {
@@ -223,7 +211,7 @@ fn collapse_null(obj: &mut Map<String, Value>, key: &str, p: &str) -> Result<boo
 #[cfg(test)]
 mod tests {
     use super::downgrade_to_3_0;
-    use serde_json::{json, Value};
+    use serde_json::{Value, json};
 
     fn doc(schemas: Value) -> Value {
         json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
@@ -266,14 +254,8 @@ mod tests {
     #[test]
     fn nullable_type_arrays() {
         let s = conv(json!({"type": ["string", "null"], "format": "date-time"}));
-        assert_eq!(
-            s,
-            json!({"type": "string", "format": "date-time", "nullable": true})
-        );
-        assert_eq!(
-            conv(json!({"type": ["null", "integer"]})),
-            json!({"type": "integer", "nullable": true})
-        );
+        assert_eq!(s, json!({"type": "string", "format": "date-time", "nullable": true}));
+        assert_eq!(conv(json!({"type": ["null", "integer"]})), json!({"type": "integer", "nullable": true}));
         assert_eq!(conv(json!({"type": ["object"]})), json!({"type": "object"}));
         // Nested: items and properties are walked.
         let s = conv(json!({"type": "array", "items": {"type": ["number", "null"]}}));
@@ -283,10 +265,7 @@ mod tests {
     #[test]
     fn multi_type_arrays_are_errors_with_a_pointer() {
         let e = conv_err(json!({"properties": {"a/b": {"type": ["string", "integer", "null"]}}}));
-        assert!(
-            e.starts_with("/components/schemas/S/properties/a~1b/type:"),
-            "{e}"
-        );
+        assert!(e.starts_with("/components/schemas/S/properties/a~1b/type:"), "{e}");
         assert!(conv_err(json!({"type": ["null"]})).starts_with("/components/schemas/S/type"));
         assert!(conv_err(json!({"type": []})).starts_with("/components/schemas/S/type"));
     }
@@ -299,63 +278,39 @@ mod tests {
         let s = conv(json!({"oneOf": [r, {"type": "null"}], "description": "Who"}));
         assert_eq!(s, want);
         // Description on the ref member, null member first.
-        let s = conv(
-            json!({"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Customer", "description": "Who"}]}),
-        );
+        let s =
+            conv(json!({"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Customer", "description": "Who"}]}));
         assert_eq!(s, want);
         // anyOf, other outer keys kept.
-        let s =
-            conv(json!({"anyOf": [r, {"type": "null"}], "description": "Who", "readOnly": true}));
-        assert_eq!(
-            s,
-            json!({"allOf": [r], "nullable": true, "description": "Who", "readOnly": true})
-        );
+        let s = conv(json!({"anyOf": [r, {"type": "null"}], "description": "Who", "readOnly": true}));
+        assert_eq!(s, json!({"allOf": [r], "nullable": true, "description": "Who", "readOnly": true}));
         // Outer description wins over the member's.
-        let s = conv(
-            json!({"oneOf": [{"$ref": "#/x", "description": "inner"}, {"type": "null"}], "description": "outer"}),
-        );
+        let s =
+            conv(json!({"oneOf": [{"$ref": "#/x", "description": "inner"}, {"type": "null"}], "description": "outer"}));
         assert_eq!(s["description"], "outer");
     }
 
     #[test]
     fn option_of_inline_schema_is_merged() {
-        let s = conv(
-            json!({"oneOf": [{"type": "null"}, {"type": "string", "enum": ["a", "b"]}], "description": "d"}),
-        );
-        assert_eq!(
-            s,
-            json!({"type": "string", "enum": ["a", "b"], "nullable": true, "description": "d"})
-        );
+        let s = conv(json!({"oneOf": [{"type": "null"}, {"type": "string", "enum": ["a", "b"]}], "description": "d"}));
+        assert_eq!(s, json!({"type": "string", "enum": ["a", "b"], "nullable": true, "description": "d"}));
         // The merged member is itself converted.
-        let s = conv(
-            json!({"anyOf": [{"type": ["integer"], "exclusiveMinimum": 0}, {"type": "null"}]}),
-        );
-        assert_eq!(
-            s,
-            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "nullable": true})
-        );
+        let s = conv(json!({"anyOf": [{"type": ["integer"], "exclusiveMinimum": 0}, {"type": "null"}]}));
+        assert_eq!(s, json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "nullable": true}));
     }
 
     #[test]
     fn one_of_with_several_members_keeps_them() {
         let s = conv(json!({"oneOf": [{"$ref": "#/a"}, {"type": "null"}, {"$ref": "#/b"}]}));
-        assert_eq!(
-            s,
-            json!({"oneOf": [{"$ref": "#/a"}, {"$ref": "#/b"}], "nullable": true})
-        );
+        assert_eq!(s, json!({"oneOf": [{"$ref": "#/a"}, {"$ref": "#/b"}], "nullable": true}));
     }
 
     #[test]
     fn lone_null_schemas_are_errors() {
         let e = conv_err(json!({"properties": {"gone": {"type": "null"}}}));
-        assert!(
-            e.starts_with("/components/schemas/S/properties/gone/type"),
-            "{e}"
-        );
-        assert!(conv_err(json!({"oneOf": [{"type": "null"}]}))
-            .starts_with("/components/schemas/S/oneOf"));
-        assert!(conv_err(json!({"allOf": [{"type": "null"}]}))
-            .starts_with("/components/schemas/S/allOf/0"));
+        assert!(e.starts_with("/components/schemas/S/properties/gone/type"), "{e}");
+        assert!(conv_err(json!({"oneOf": [{"type": "null"}]})).starts_with("/components/schemas/S/oneOf"));
+        assert!(conv_err(json!({"allOf": [{"type": "null"}]})).starts_with("/components/schemas/S/allOf/0"));
     }
 
     #[test]
@@ -370,38 +325,20 @@ mod tests {
         let s = json!({"minimum": 1, "exclusiveMinimum": true});
         assert_eq!(conv(s.clone()), s);
         // A tighter inclusive bound wins; a looser one is replaced.
-        assert_eq!(
-            conv(json!({"minimum": 5, "exclusiveMinimum": 0})),
-            json!({"minimum": 5})
-        );
-        assert_eq!(
-            conv(json!({"maximum": 9, "exclusiveMaximum": 3})),
-            json!({"maximum": 3, "exclusiveMaximum": true})
-        );
+        assert_eq!(conv(json!({"minimum": 5, "exclusiveMinimum": 0})), json!({"minimum": 5}));
+        assert_eq!(conv(json!({"maximum": 9, "exclusiveMaximum": 3})), json!({"maximum": 3, "exclusiveMaximum": true}));
     }
 
     #[test]
     fn const_becomes_enum() {
-        assert_eq!(
-            conv(json!({"type": "string", "const": "card"})),
-            json!({"type": "string", "enum": ["card"]})
-        );
-        assert_eq!(
-            conv(json!({"const": {"type": ["a", "null"]}})),
-            json!({"enum": [{"type": ["a", "null"]}]})
-        );
+        assert_eq!(conv(json!({"type": "string", "const": "card"})), json!({"type": "string", "enum": ["card"]}));
+        assert_eq!(conv(json!({"const": {"type": ["a", "null"]}})), json!({"enum": [{"type": ["a", "null"]}]}));
     }
 
     #[test]
     fn schema_examples_become_example() {
-        assert_eq!(
-            conv(json!({"type": "string", "examples": ["x", "y"]})),
-            json!({"type": "string", "example": "x"})
-        );
-        assert_eq!(
-            conv(json!({"example": "keep", "examples": ["x"]})),
-            json!({"example": "keep"})
-        );
+        assert_eq!(conv(json!({"type": "string", "examples": ["x", "y"]})), json!({"type": "string", "example": "x"}));
+        assert_eq!(conv(json!({"example": "keep", "examples": ["x"]})), json!({"example": "keep"}));
         assert_eq!(conv(json!({"examples": []})), json!({}));
     }
 
@@ -416,10 +353,7 @@ mod tests {
         let before = d.clone();
         downgrade_to_3_0(&mut d).unwrap();
         let op = |d: &Value| d["paths"]["/p"]["get"].clone();
-        assert_eq!(
-            op(&d)["parameters"][0]["examples"],
-            op(&before)["parameters"][0]["examples"]
-        );
+        assert_eq!(op(&d)["parameters"][0]["examples"], op(&before)["parameters"][0]["examples"]);
         let (mt, mt0) = (
             &op(&d)["responses"]["200"]["content"]["application/json"],
             &op(&before)["responses"]["200"]["content"]["application/json"],
@@ -449,34 +383,20 @@ mod tests {
         });
         let s = conv(json!({"type": "object", "properties": props, "required": ["type", "const"]}));
         assert_eq!(s["properties"]["type"], json!({"type": "string"}));
-        assert_eq!(
-            s["properties"]["examples"]["items"],
-            json!({"type": "string"})
-        );
-        assert_eq!(
-            s["properties"]["const"],
-            json!({"type": "integer", "nullable": true})
-        );
+        assert_eq!(s["properties"]["examples"]["items"], json!({"type": "string"}));
+        assert_eq!(s["properties"]["const"], json!({"type": "integer", "nullable": true}));
         assert_eq!(s["properties"]["oneOf"], json!({"type": "boolean"}));
         assert_eq!(s["properties"]["propertyNames"], json!({"type": "string"}));
-        assert_eq!(
-            s["properties"]["exclusiveMinimum"],
-            json!({"type": "number"})
-        );
+        assert_eq!(s["properties"]["exclusiveMinimum"], json!({"type": "number"}));
         assert_eq!(s["required"], json!(["type", "const"]));
         // Schemas named like keywords; patternProperties keys too.
-        let mut d = doc(
-            json!({"type": {"type": ["string", "null"]}, "const": {"const": 1},
-                               "P": {"patternProperties": {"examples": {"examples": [2]}}}}),
-        );
+        let mut d = doc(json!({"type": {"type": ["string", "null"]}, "const": {"const": 1},
+                               "P": {"patternProperties": {"examples": {"examples": [2]}}}}));
         downgrade_to_3_0(&mut d).unwrap();
         let s = &d["components"]["schemas"];
         assert_eq!(s["type"], json!({"type": "string", "nullable": true}));
         assert_eq!(s["const"], json!({"enum": [1]}));
-        assert_eq!(
-            s["P"]["patternProperties"]["examples"],
-            json!({"example": 2})
-        );
+        assert_eq!(s["P"]["patternProperties"]["examples"], json!({"example": 2}));
     }
 
     #[test]
@@ -487,22 +407,14 @@ mod tests {
             "content": {"text/plain": {"schema": {"type": ["string", "null"]}}}}});
         downgrade_to_3_0(&mut d).unwrap();
         let r = &d["components"]["responses"]["schema"];
-        assert_eq!(
-            r["headers"]["schema"]["schema"],
-            json!({"type": "string", "nullable": true})
-        );
-        assert_eq!(
-            r["content"]["text/plain"]["schema"],
-            json!({"type": "string", "nullable": true})
-        );
+        assert_eq!(r["headers"]["schema"]["schema"], json!({"type": "string", "nullable": true}));
+        assert_eq!(r["content"]["text/plain"]["schema"], json!({"type": "string", "nullable": true}));
     }
 
     #[test]
     fn three_one_only_fields_are_dropped() {
-        let mut d = doc(
-            json!({"M": {"type": "object", "propertyNames": {"pattern": "^a"},
-                                     "additionalProperties": {"type": ["string", "null"]}}}),
-        );
+        let mut d = doc(json!({"M": {"type": "object", "propertyNames": {"pattern": "^a"},
+                                     "additionalProperties": {"type": ["string", "null"]}}}));
         d["jsonSchemaDialect"] = json!("https://spec.openapis.org/oas/3.1/dialect/base");
         d["webhooks"] = json!({"w": {}});
         d["info"]["license"] = json!({"name": "MIT", "identifier": "MIT"});
@@ -544,45 +456,22 @@ mod tests {
           }}
         });
         downgrade_to_3_0(&mut d).unwrap();
-        let api: openapiv3::OpenAPI =
-            serde_json::from_value(d).expect("openapiv3 must parse the output");
+        let api: openapiv3::OpenAPI = serde_json::from_value(d).expect("openapiv3 must parse the output");
         assert_eq!(api.openapi, "3.0.3");
-        let new_order = api.components.as_ref().unwrap().schemas["NewOrder"]
-            .as_item()
-            .unwrap();
-        let openapiv3::SchemaKind::Type(openapiv3::Type::Object(obj)) = &new_order.schema_kind
-        else {
-            panic!()
-        };
+        let new_order = api.components.as_ref().unwrap().schemas["NewOrder"].as_item().unwrap();
+        let openapiv3::SchemaKind::Type(openapiv3::Type::Object(obj)) = &new_order.schema_kind else { panic!() };
         let prop = |n: &str| obj.properties[n].as_item().unwrap().clone();
         assert!(prop("note").schema_data.nullable);
         let customer = prop("customer");
         assert!(customer.schema_data.nullable);
         assert_eq!(customer.schema_data.description.as_deref(), Some("Buyer"));
-        assert!(matches!(
-            customer.schema_kind,
-            openapiv3::SchemaKind::AllOf { .. }
-        ));
+        assert!(matches!(customer.schema_kind, openapiv3::SchemaKind::AllOf { .. }));
         assert_eq!(prop("amount").schema_data.example, Some(json!(1250)));
-        let openapiv3::SchemaKind::Type(openapiv3::Type::Number(n)) = prop("discount").schema_kind
-        else {
-            panic!()
-        };
+        let openapiv3::SchemaKind::Type(openapiv3::Type::Number(n)) = prop("discount").schema_kind else { panic!() };
         assert!(n.exclusive_minimum && n.minimum == Some(0.0));
-        let openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) = prop("kind").schema_kind
-        else {
-            panic!()
-        };
+        let openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) = prop("kind").schema_kind else { panic!() };
         assert_eq!(s.enumeration, vec![Some("sale".to_string())]);
-        let op = api.paths.paths["/orders"]
-            .as_item()
-            .unwrap()
-            .post
-            .as_ref()
-            .unwrap();
-        assert!(op
-            .responses
-            .responses
-            .contains_key(&openapiv3::StatusCode::Code(400)));
+        let op = api.paths.paths["/orders"].as_item().unwrap().post.as_ref().unwrap();
+        assert!(op.responses.responses.contains_key(&openapiv3::StatusCode::Code(400)));
     }
 }

@@ -81,7 +81,8 @@ pub fn router(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
-                    let request_id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
+                    let request_id =
+                        request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
                     // The path only: the query string can hold a client secret.
                     tracing::info_span!("request", request_id, method = %request.method(), path = request.uri().path())
                 })
@@ -94,7 +95,9 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(middleware::from_fn(render_errors))
-        .layer(CatchPanicLayer::custom(|_panic| ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()))
+        .layer(CatchPanicLayer::custom(|_panic| {
+            ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT));
     Router::new()
         .merge(api)

@@ -10,8 +10,8 @@ use std::marker::PhantomData;
 use std::sync::OnceLock;
 
 use anyhow::Context as _;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::{header, request::Parts};
 use chrono::{Duration, Utc};
@@ -47,11 +47,7 @@ impl JwtKeys {
         validation.set_required_spec_claims(&["exp", "sub"]);
         // Replicas share one clock source in practice; a small leeway absorbs drift only.
         validation.leeway = 5;
-        Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
-        }
+        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 
     /// A token for `user`, and its lifetime in seconds.
@@ -161,11 +157,7 @@ impl<R: MinRole> FromRequestParts<AppState> for Member<R> {
             param: "merchant_id".into(),
             message: "must be a UUID".into(),
         })?;
-        let role = app
-            .store
-            .member_role(merchant_id, user.user_id)
-            .await?
-            .ok_or(ApiError::NotFound("merchant"))?;
+        let role = app.store.member_role(merchant_id, user.user_id).await?.ok_or(ApiError::NotFound("merchant"))?;
         if role < R::ROLE {
             return Err(ApiError::InsufficientRole { required: R::ROLE });
         }

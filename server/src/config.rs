@@ -19,19 +19,24 @@ pub struct Config {
 
 impl Config {
     pub fn from_args(args: ServeArgs) -> anyhow::Result<Self> {
-        let listen: SocketAddr = args.listen.parse().with_context(|| format!("--listen {:?} is not an address like 127.0.0.1:4242", args.listen))?;
+        let listen: SocketAddr = args
+            .listen
+            .parse()
+            .with_context(|| format!("--listen {:?} is not an address like 127.0.0.1:4242", args.listen))?;
         let public_url = match args.public_url {
-            Some(url) if url.starts_with("http://") || url.starts_with("https://") => url.trim_end_matches('/').to_owned(),
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                url.trim_end_matches('/').to_owned()
+            }
             Some(url) => bail!("--public-url {url:?} must be an absolute http(s) URL"),
             None => format!("http://{listen}"),
         };
-        if let Some(secret) = &args.jwt_secret {
-            if secret.len() < 32 {
-                bail!("KASSA_JWT_SECRET must be at least 32 characters");
-            }
+        if args.jwt_secret.as_ref().is_some_and(|secret| secret.len() < 32) {
+            bail!("KASSA_JWT_SECRET must be at least 32 characters");
         }
         let database_url = match args.database_url.as_str() {
-            url if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => args.database_url,
+            url if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                args.database_url
+            }
             other => bail!("--database-url {other:?} must start with sqlite:// or postgres://"),
         };
         Ok(Self {
@@ -51,7 +56,11 @@ pub fn parse_schedule(raw: &str) -> anyhow::Result<Vec<Duration>> {
             let item = item.trim();
             let split = item.find(|c: char| !c.is_ascii_digit()).unwrap_or(item.len());
             let (number, unit) = item.split_at(split);
-            let n: u64 = number.parse().ok().filter(|n| *n > 0).with_context(|| format!("retry delay {item:?} needs a positive number"))?;
+            let n: u64 = number
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .with_context(|| format!("retry delay {item:?} needs a positive number"))?;
             let seconds = match unit {
                 "s" => n,
                 "m" => n * 60,

@@ -143,93 +143,155 @@ impl ApiError {
         use ErrorType::*;
         let (status, kind, code, message, param): (_, _, _, String, Option<String>) = match self {
             Self::InvalidJson(detail) => (
-                StatusCode::BAD_REQUEST, InvalidRequestError, "invalid_json",
-                format!("The request body is not valid JSON: {detail}."), None,
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_json",
+                format!("The request body is not valid JSON: {detail}."),
+                None,
             ),
             Self::UnsupportedContentType => (
-                StatusCode::BAD_REQUEST, InvalidRequestError, "invalid_content_type",
-                "Send the request body as JSON with `Content-Type: application/json`.".into(), None,
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_content_type",
+                "Send the request body as JSON with `Content-Type: application/json`.".into(),
+                None,
             ),
             Self::BodyTooLarge => (
-                StatusCode::BAD_REQUEST, InvalidRequestError, "request_too_large",
-                "The request body is too large.".into(), None,
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "request_too_large",
+                "The request body is too large.".into(),
+                None,
             ),
             Self::ParameterMissing(p) => (
-                StatusCode::BAD_REQUEST, InvalidRequestError, "parameter_missing",
-                format!("Missing required parameter: {p}."), Some(p.clone()),
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "parameter_missing",
+                format!("Missing required parameter: {p}."),
+                Some(p.clone()),
             ),
             Self::UnknownParameter(p) => (
-                StatusCode::BAD_REQUEST, InvalidRequestError, "unknown_parameter",
-                format!("Received unknown parameter: {p}."), Some(p.clone()),
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "unknown_parameter",
+                format!("Received unknown parameter: {p}."),
+                Some(p.clone()),
             ),
             Self::ParameterInvalid { param, message } => (
-                StatusCode::BAD_REQUEST, InvalidRequestError, "parameter_invalid",
-                format!("Invalid {param}: {message}."), Some(param.clone()),
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "parameter_invalid",
+                format!("Invalid {param}: {message}."),
+                Some(param.clone()),
             ),
             Self::Unreadable => (
-                StatusCode::BAD_REQUEST, InvalidRequestError, "invalid_request",
-                "The request could not be read.".into(), None,
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_request",
+                "The request could not be read.".into(),
+                None,
             ),
             Self::InvalidStartingAfter => (
-                StatusCode::BAD_REQUEST, InvalidRequestError, "invalid_starting_after",
-                "`starting_after` names no object in this list.".into(), Some("starting_after".into()),
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_starting_after",
+                "`starting_after` names no object in this list.".into(),
+                Some("starting_after".into()),
             ),
             Self::Domain(err) => return domain_parts(err),
             Self::EmailTaken => (
-                StatusCode::BAD_REQUEST, InvalidRequestError, "email_taken",
-                "A user with this email address already exists.".into(), Some("email".into()),
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "email_taken",
+                "A user with this email address already exists.".into(),
+                Some("email".into()),
             ),
             Self::UnknownUser => (
-                StatusCode::BAD_REQUEST, InvalidRequestError, "user_not_found",
-                "No registered user has this email address; they must register first.".into(), Some("email".into()),
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "user_not_found",
+                "No registered user has this email address; they must register first.".into(),
+                Some("email".into()),
             ),
             Self::AlreadyMember => (
-                StatusCode::BAD_REQUEST, InvalidRequestError, "already_member",
-                "This user is already a member of the merchant.".into(), Some("email".into()),
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "already_member",
+                "This user is already a member of the merchant.".into(),
+                Some("email".into()),
             ),
             Self::MissingCredentials => (
-                StatusCode::UNAUTHORIZED, AuthenticationError, "missing_credentials",
-                "No credentials: send `Authorization: Bearer <token>`.".into(), None,
+                StatusCode::UNAUTHORIZED,
+                AuthenticationError,
+                "missing_credentials",
+                "No credentials: send `Authorization: Bearer <token>`.".into(),
+                None,
             ),
             Self::InvalidToken => (
-                StatusCode::UNAUTHORIZED, AuthenticationError, "invalid_token",
-                "The access token is invalid. Log in again with POST /v1/auth/login.".into(), None,
+                StatusCode::UNAUTHORIZED,
+                AuthenticationError,
+                "invalid_token",
+                "The access token is invalid. Log in again with POST /v1/auth/login.".into(),
+                None,
             ),
             Self::TokenExpired => (
-                StatusCode::UNAUTHORIZED, AuthenticationError, "token_expired",
-                "The access token has expired. Log in again with POST /v1/auth/login.".into(), None,
+                StatusCode::UNAUTHORIZED,
+                AuthenticationError,
+                "token_expired",
+                "The access token has expired. Log in again with POST /v1/auth/login.".into(),
+                None,
             ),
             Self::InvalidApiKey => (
-                StatusCode::UNAUTHORIZED, AuthenticationError, "invalid_api_key",
-                "Invalid API key: send an active secret key as `Authorization: Bearer sk_test_…`.".into(), None,
+                StatusCode::UNAUTHORIZED,
+                AuthenticationError,
+                "invalid_api_key",
+                "Invalid API key: send an active secret key as `Authorization: Bearer sk_test_…`.".into(),
+                None,
             ),
             Self::InvalidCredentials => (
-                StatusCode::UNAUTHORIZED, AuthenticationError, "invalid_credentials",
-                "Invalid email or password.".into(), None,
+                StatusCode::UNAUTHORIZED,
+                AuthenticationError,
+                "invalid_credentials",
+                "Invalid email or password.".into(),
+                None,
             ),
             Self::InsufficientRole { required } => (
-                StatusCode::FORBIDDEN, PermissionError, "insufficient_role",
-                format!("This action needs the {} role or higher on this merchant.", required.as_str()), None,
+                StatusCode::FORBIDDEN,
+                PermissionError,
+                "insufficient_role",
+                format!("This action needs the {} role or higher on this merchant.", required.as_str()),
+                None,
             ),
-            Self::NotFound(what) => (
-                StatusCode::NOT_FOUND, InvalidRequestError, "resource_missing",
-                format!("No such {what}."), None,
-            ),
+            Self::NotFound(what) => {
+                (StatusCode::NOT_FOUND, InvalidRequestError, "resource_missing", format!("No such {what}."), None)
+            }
             Self::RouteNotFound => (
-                StatusCode::NOT_FOUND, InvalidRequestError, "route_not_found",
-                "Unrecognized request URL. See the API reference at /docs.".into(), None,
+                StatusCode::NOT_FOUND,
+                InvalidRequestError,
+                "route_not_found",
+                "Unrecognized request URL. See the API reference at /docs.".into(),
+                None,
             ),
             Self::MethodNotAllowed => (
-                StatusCode::METHOD_NOT_ALLOWED, InvalidRequestError, "method_not_allowed",
-                "This URL does not accept that HTTP method.".into(), None,
+                StatusCode::METHOD_NOT_ALLOWED,
+                InvalidRequestError,
+                "method_not_allowed",
+                "This URL does not accept that HTTP method.".into(),
+                None,
             ),
             Self::LastOwner => (
-                StatusCode::UNPROCESSABLE_ENTITY, StateError, "last_owner",
-                "The last owner of a merchant cannot be removed; make another member owner first.".into(), None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                StateError,
+                "last_owner",
+                "The last owner of a merchant cannot be removed; make another member owner first.".into(),
+                None,
             ),
             Self::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR, ApiError, "internal_error",
-                "An internal error occurred. Retry later, quoting the request id if it persists.".into(), None,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ApiError,
+                "internal_error",
+                "An internal error occurred. Retry later, quoting the request id if it persists.".into(),
+                None,
             ),
         };
         Parts { status, kind, code, message, param }
@@ -252,19 +314,21 @@ impl ApiError {
 
 fn domain_parts(err: &DomainError) -> Parts {
     let (code, message, param): (_, String, _) = match err {
-        DomainError::InvalidEmail => ("invalid_email", "Enter a valid email address, like ada@example.com.".into(), "email"),
+        DomainError::InvalidEmail => {
+            ("invalid_email", "Enter a valid email address, like ada@example.com.".into(), "email")
+        }
         DomainError::WeakPassword => (
             "weak_password",
             "Passwords need at least 10 characters, with at least one letter and one digit.".into(),
             "password",
         ),
         DomainError::InvalidName { field, reason } => ("parameter_invalid", format!("`{field}` {reason}."), *field),
-        DomainError::InvalidUrl { field } => (
-            "invalid_url",
-            format!("`{field}` must be an absolute http:// or https:// URL."),
-            *field,
-        ),
-        DomainError::InvalidRole => ("invalid_role", "`role` must be one of owner, admin, developer, viewer.".into(), "role"),
+        DomainError::InvalidUrl { field } => {
+            ("invalid_url", format!("`{field}` must be an absolute http:// or https:// URL."), *field)
+        }
+        DomainError::InvalidRole => {
+            ("invalid_role", "`role` must be one of owner, admin, developer, viewer.".into(), "role")
+        }
         DomainError::InvalidId { kind } => ("parameter_invalid", format!("This is not a valid {kind} id."), "id"),
     };
     Parts {
@@ -301,12 +365,8 @@ impl IntoResponse for ApiError {
 /// Middleware: gives every error body its request id, and gives every error response that was
 /// not built by `ApiError` the documented shape (never a framework's plain text).
 pub async fn render_errors(request: Request, next: Next) -> Response {
-    let request_id = request
-        .headers()
-        .get(crate::app::REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let request_id =
+        request.headers().get(crate::app::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let mut response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {

@@ -12,7 +12,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => {
             tracing_subscriber::fmt()
                 .with_env_filter(
-                    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("kassa_server=info,tower_http=info")),
+                    EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| EnvFilter::new("kassa_server=info,tower_http=info")),
                 )
                 .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
                 .init();

@@ -61,7 +61,11 @@ impl Modify for SharedRules {
         );
 
         let request_id = HeaderBuilder::new()
-            .schema(Some(ObjectBuilder::new().schema_type(Type::String).examples([serde_json::json!("req_4Xo3yOJaFQwqnqEcbmV5BMb2")])))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .examples([serde_json::json!("req_4Xo3yOJaFQwqnqEcbmV5BMb2")]),
+            ))
             .description(Some("The id of this request, `req_…`; quote it in a support request."))
             .build();
         for item in openapi.paths.paths.values_mut() {
@@ -71,8 +75,15 @@ impl Modify for SharedRules {
                 responses.entry("500".into()).or_insert_with(|| {
                     RefOr::T(
                         ResponseBuilder::new()
-                            .description("`internal_error`: something went wrong on Kassa's side; the body never reveals what.")
-                            .content("application/json", utoipa::openapi::ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("Error"))).build())
+                            .description(
+                                "`internal_error`: something went wrong on Kassa's side; the body never reveals what.",
+                            )
+                            .content(
+                                "application/json",
+                                utoipa::openapi::ContentBuilder::new()
+                                    .schema(Some(utoipa::openapi::Ref::from_schema_name("Error")))
+                                    .build(),
+                            )
                             .build(),
                     )
                 });

@@ -125,7 +125,17 @@ fn test() -> Result<()> {
 
 fn conformance(base_url: &str, filter: Option<&str>, report: &str) -> Result<()> {
     let mut command = cargo();
-    command.args(["run", "--quiet", "--package", "kassa-conformance", "--", "--base-url", base_url, "--report", report]);
+    command.args([
+        "run",
+        "--quiet",
+        "--package",
+        "kassa-conformance",
+        "--",
+        "--base-url",
+        base_url,
+        "--report",
+        report,
+    ]);
     if let Some(filter) = filter {
         command.args(["--filter", filter]);
     }

@@ -10,12 +10,36 @@ use crate::ctx::{Ctx, expect_sdk_error};
 
 pub fn cases() -> Vec<Case> {
     vec![
-        case!("API keys: 201 shows the sk_test_ secret once; the list never does", [("create_api_key", 201), ("list_api_keys", 200)], key_shown_once),
-        case!("API keys: a key authenticates the merchant API; revoked (204), it is refused at once", [("revoke_api_key", 204), ("list_events", 200), ("list_events", 401)], revoked_key_refused),
-        case!("API keys: 403 insufficient_role for a viewer creating or revoking", [("create_api_key", 403), ("revoke_api_key", 403)], viewer_cannot_manage_keys),
-        case!("API keys: 404 for another merchant's key or merchant", [("revoke_api_key", 404), ("create_api_key", 404), ("list_api_keys", 404)], foreign_keys_are_404),
-        case!("API keys: 400 for a bad name, a bad limit, a malformed key id", [("create_api_key", 400), ("list_api_keys", 400), ("revoke_api_key", 400)], key_requests_invalid),
-        case!("API keys: 401 without a user token", [("create_api_key", 401), ("list_api_keys", 401), ("revoke_api_key", 401)], keys_need_a_user_token),
+        case!(
+            "API keys: 201 shows the sk_test_ secret once; the list never does",
+            [("create_api_key", 201), ("list_api_keys", 200)],
+            key_shown_once
+        ),
+        case!(
+            "API keys: a key authenticates the merchant API; revoked (204), it is refused at once",
+            [("revoke_api_key", 204), ("list_events", 200), ("list_events", 401)],
+            revoked_key_refused
+        ),
+        case!(
+            "API keys: 403 insufficient_role for a viewer creating or revoking",
+            [("create_api_key", 403), ("revoke_api_key", 403)],
+            viewer_cannot_manage_keys
+        ),
+        case!(
+            "API keys: 404 for another merchant's key or merchant",
+            [("revoke_api_key", 404), ("create_api_key", 404), ("list_api_keys", 404)],
+            foreign_keys_are_404
+        ),
+        case!(
+            "API keys: 400 for a bad name, a bad limit, a malformed key id",
+            [("create_api_key", 400), ("list_api_keys", 400), ("revoke_api_key", 400)],
+            key_requests_invalid
+        ),
+        case!(
+            "API keys: 401 without a user token",
+            [("create_api_key", 401), ("list_api_keys", 401), ("revoke_api_key", 401)],
+            keys_need_a_user_token
+        ),
     ]
 }
 
@@ -52,7 +76,11 @@ async fn viewer_cannot_manage_keys(cx: Ctx) -> Result<()> {
     let (key_id, _) = cx.api_key(&merchant).await?;
     let viewer = cx.member(&merchant, MemberRole::Viewer).await?;
     let sdk = cx.sdk_as(&viewer.token)?;
-    expect_sdk_error(sdk.create_api_key(&id, &CreateApiKeyRequest { name: "x".into() }).await, 403, "insufficient_role")?;
+    expect_sdk_error(
+        sdk.create_api_key(&id, &CreateApiKeyRequest { name: "x".into() }).await,
+        403,
+        "insufficient_role",
+    )?;
     expect_sdk_error(sdk.revoke_api_key(&id, &key_id).await, 403, "insufficient_role")?;
     Ok(())
 }
@@ -65,7 +93,11 @@ async fn foreign_keys_are_404(cx: Ctx) -> Result<()> {
     expect_sdk_error(sdk.revoke_api_key(&mine.id.parse()?, &their_key_id).await, 404, "resource_missing")?;
     ensure!(cx.sdk_as(&their_key)?.list_events(None, None, None).await.is_ok(), "their key must survive my attempt");
     let their_id = theirs.id.parse()?;
-    expect_sdk_error(sdk.create_api_key(&their_id, &CreateApiKeyRequest { name: "x".into() }).await, 404, "resource_missing")?;
+    expect_sdk_error(
+        sdk.create_api_key(&their_id, &CreateApiKeyRequest { name: "x".into() }).await,
+        404,
+        "resource_missing",
+    )?;
     expect_sdk_error(sdk.list_api_keys(&their_id, None, None).await, 404, "resource_missing")?;
     Ok(())
 }
@@ -77,7 +109,9 @@ async fn key_requests_invalid(cx: Ctx) -> Result<()> {
     cx.post(&path, token, &json!({"name": ""})).await?.expect_error(400, "parameter_invalid")?;
     cx.post(&path, token, &json!({"name": "k", "scopes": ["all"]})).await?.expect_error(400, "unknown_parameter")?;
     cx.get(&format!("{path}?limit=-1"), token).await?.expect_error(400, "parameter_invalid")?;
-    cx.raw(reqwest::Method::DELETE, &format!("{path}/sk_test_oops"), token, None).await?.expect_error(400, "parameter_invalid")?;
+    cx.raw(reqwest::Method::DELETE, &format!("{path}/sk_test_oops"), token, None)
+        .await?
+        .expect_error(400, "parameter_invalid")?;
     Ok(())
 }
 
@@ -87,7 +121,11 @@ async fn keys_need_a_user_token(cx: Ctx) -> Result<()> {
     let (key_id, key) = cx.api_key(&merchant).await?;
     // An API key is not a user token.
     let as_key = cx.sdk_as(&key)?;
-    expect_sdk_error(as_key.create_api_key(&id, &CreateApiKeyRequest { name: "x".into() }).await, 401, "invalid_token")?;
+    expect_sdk_error(
+        as_key.create_api_key(&id, &CreateApiKeyRequest { name: "x".into() }).await,
+        401,
+        "invalid_token",
+    )?;
     expect_sdk_error(as_key.list_api_keys(&id, None, None).await, 401, "invalid_token")?;
     expect_sdk_error(cx.sdk().revoke_api_key(&id, &key_id).await, 401, "missing_credentials")?;
     Ok(())

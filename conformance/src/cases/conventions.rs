@@ -10,7 +10,11 @@ use crate::ctx::Ctx;
 pub fn cases() -> Vec<Case> {
     vec![
         case!("conventions: every response carries a distinct Request-Id: req_…", [], request_ids),
-        case!("conventions: unknown routes and methods answer in the error shape, never plain text", [], unknown_routes),
+        case!(
+            "conventions: unknown routes and methods answer in the error shape, never plain text",
+            [],
+            unknown_routes
+        ),
         case!("conventions: GET /openapi.json serves the contract", [], serves_the_contract),
     ]
 }

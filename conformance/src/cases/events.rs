@@ -9,9 +9,17 @@ use crate::ctx::{Ctx, expect_sdk_error};
 pub fn cases() -> Vec<Case> {
     vec![
         case!("events: a new merchant's list is empty", [("list_events", 200)], new_merchant_has_no_events),
-        case!("events: 400 for an unknown type, a bad limit, a malformed cursor or id", [("list_events", 400), ("get_event", 400)], event_queries_invalid),
+        case!(
+            "events: 400 for an unknown type, a bad limit, a malformed cursor or id",
+            [("list_events", 400), ("get_event", 400)],
+            event_queries_invalid
+        ),
         case!("events: 404 for an unknown event", [("get_event", 404)], unknown_event_is_404),
-        case!("events: 401 without an API key, or with a user token", [("list_events", 401), ("get_event", 401)], events_need_an_api_key),
+        case!(
+            "events: 401 without an API key, or with a user token",
+            [("list_events", 401), ("get_event", 401)],
+            events_need_an_api_key
+        ),
     ]
 }
 

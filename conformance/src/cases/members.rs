@@ -10,12 +10,40 @@ use crate::ctx::{Ctx, expect_sdk_error};
 
 pub fn cases() -> Vec<Case> {
     vec![
-        case!("members: an admin adds a registered user with a role (201), listed newest first", [("add_member", 201), ("list_members", 200)], add_member),
-        case!("members: 403 insufficient_role when a developer adds or removes, or an admin grants owner", [("add_member", 403), ("remove_member", 403)], insufficient_role),
-        case!("members: 400 for an unknown user, an existing member, a bad role", [("add_member", 400)], add_member_invalid),
+        case!(
+            "members: an admin adds a registered user with a role (201), listed newest first",
+            [("add_member", 201), ("list_members", 200)],
+            add_member
+        ),
+        case!(
+            "members: 403 insufficient_role when a developer adds or removes, or an admin grants owner",
+            [("add_member", 403), ("remove_member", 403)],
+            insufficient_role
+        ),
+        case!(
+            "members: 400 for an unknown user, an existing member, a bad role",
+            [("add_member", 400)],
+            add_member_invalid
+        ),
         case!("members: 422 last_owner: the last owner cannot be removed", [("remove_member", 422)], last_owner),
-        case!("members: 204 removes a member, who then gets 404", [("remove_member", 204), ("remove_member", 404), ("get_merchant", 404)], remove_member),
-        case!("members: 404 for another user's merchant; 401 without a token; 400 for a malformed id", [("list_members", 404), ("add_member", 404), ("list_members", 401), ("add_member", 401), ("remove_member", 401), ("list_members", 400), ("remove_member", 400)], members_of_foreign_merchants),
+        case!(
+            "members: 204 removes a member, who then gets 404",
+            [("remove_member", 204), ("remove_member", 404), ("get_merchant", 404)],
+            remove_member
+        ),
+        case!(
+            "members: 404 for another user's merchant; 401 without a token; 400 for a malformed id",
+            [
+                ("list_members", 404),
+                ("add_member", 404),
+                ("list_members", 401),
+                ("add_member", 401),
+                ("remove_member", 401),
+                ("list_members", 400),
+                ("remove_member", 400)
+            ],
+            members_of_foreign_merchants
+        ),
     ]
 }
 
@@ -56,13 +84,18 @@ async fn add_member_invalid(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
     let id = merchant.id.parse()?;
     let sdk = cx.sdk_as(&merchant.owner.token)?;
-    let nobody = AddMemberRequest { email: format!("nobody-{}@example.com", uuid::Uuid::new_v4().simple()), role: MemberRole::Viewer };
+    let nobody = AddMemberRequest {
+        email: format!("nobody-{}@example.com", uuid::Uuid::new_v4().simple()),
+        role: MemberRole::Viewer,
+    };
     expect_sdk_error(sdk.add_member(&id, &nobody).await, 400, "user_not_found")?;
     let user = cx.member(&merchant, MemberRole::Viewer).await?;
     let again = AddMemberRequest { email: user.email.clone(), role: MemberRole::Admin };
     expect_sdk_error(sdk.add_member(&id, &again).await, 400, "already_member")?;
     let path = format!("/v1/merchants/{}/members", merchant.id);
-    cx.post(&path, Some(&merchant.owner.token), &json!({"email": user.email, "role": "root"})).await?.expect_error(400, "parameter_invalid")?;
+    cx.post(&path, Some(&merchant.owner.token), &json!({"email": user.email, "role": "root"}))
+        .await?
+        .expect_error(400, "parameter_invalid")?;
     Ok(())
 }
 
@@ -103,7 +136,9 @@ async fn members_of_foreign_merchants(cx: Ctx) -> Result<()> {
     expect_sdk_error(anon.add_member(&id, &request).await, 401, "missing_credentials")?;
     expect_sdk_error(anon.remove_member(&id, &merchant.owner.id.parse()?).await, 401, "missing_credentials")?;
     let token = Some(merchant.owner.token.as_str());
-    cx.get(&format!("/v1/merchants/{}/members?limit=1000", merchant.id), token).await?.expect_error(400, "parameter_invalid")?;
+    cx.get(&format!("/v1/merchants/{}/members?limit=1000", merchant.id), token)
+        .await?
+        .expect_error(400, "parameter_invalid")?;
     cx.raw(reqwest::Method::DELETE, &format!("/v1/merchants/{}/members/not-a-uuid", merchant.id), token, None)
         .await?
         .expect_error(400, "parameter_invalid")?;

@@ -10,16 +10,50 @@ use crate::ctx::{Ctx, expect_sdk_error};
 
 pub fn cases() -> Vec<Case> {
     vec![
-        case!("create merchant: 201, the caller is owner, the webhook secret is shown once", [("create_merchant", 201), ("get_merchant", 200), ("list_members", 200)], create_merchant),
-        case!("create merchant: 400 invalid_url, parameter_invalid name, unknown_parameter", [("create_merchant", 400)], create_merchant_invalid),
-        case!("create merchant: 401 without a user token", [("create_merchant", 401), ("list_merchants", 401), ("get_merchant", 401), ("update_merchant", 401), ("roll_webhook_secret", 401)], merchants_need_a_token),
+        case!(
+            "create merchant: 201, the caller is owner, the webhook secret is shown once",
+            [("create_merchant", 201), ("get_merchant", 200), ("list_members", 200)],
+            create_merchant
+        ),
+        case!(
+            "create merchant: 400 invalid_url, parameter_invalid name, unknown_parameter",
+            [("create_merchant", 400)],
+            create_merchant_invalid
+        ),
+        case!(
+            "create merchant: 401 without a user token",
+            [
+                ("create_merchant", 401),
+                ("list_merchants", 401),
+                ("get_merchant", 401),
+                ("update_merchant", 401),
+                ("roll_webhook_secret", 401)
+            ],
+            merchants_need_a_token
+        ),
         case!("list merchants: 200, mine only, newest first, paginated", [("list_merchants", 200)], list_merchants),
         case!("list merchants: 400 for a bad limit or cursor", [("list_merchants", 400)], list_merchants_invalid),
-        case!("get merchant: 404 for another user's merchant, as for none", [("get_merchant", 404), ("update_merchant", 404), ("roll_webhook_secret", 404)], foreign_merchant_is_404),
-        case!("get merchant: 400 for a malformed id", [("get_merchant", 400), ("roll_webhook_secret", 400)], malformed_merchant_id),
-        case!("update merchant: 200 for an admin; 403 insufficient_role for a developer", [("update_merchant", 200), ("update_merchant", 403)], update_merchant),
+        case!(
+            "get merchant: 404 for another user's merchant, as for none",
+            [("get_merchant", 404), ("update_merchant", 404), ("roll_webhook_secret", 404)],
+            foreign_merchant_is_404
+        ),
+        case!(
+            "get merchant: 400 for a malformed id",
+            [("get_merchant", 400), ("roll_webhook_secret", 400)],
+            malformed_merchant_id
+        ),
+        case!(
+            "update merchant: 200 for an admin; 403 insufficient_role for a developer",
+            [("update_merchant", 200), ("update_merchant", 403)],
+            update_merchant
+        ),
         case!("update merchant: 400 invalid_url", [("update_merchant", 400)], update_merchant_invalid),
-        case!("roll webhook secret: 200 returns a new whsec_; 403 for a viewer", [("roll_webhook_secret", 200), ("roll_webhook_secret", 403)], roll_webhook_secret),
+        case!(
+            "roll webhook secret: 200 returns a new whsec_; 403 for a viewer",
+            [("roll_webhook_secret", 200), ("roll_webhook_secret", 403)],
+            roll_webhook_secret
+        ),
     ]
 }
 
@@ -30,13 +64,21 @@ async fn create_merchant(cx: Ctx) -> Result<()> {
     let created = sdk.create_merchant(&request).await?;
     ensure!(created.status() == 201, "status {}", created.status());
     let created = created.into_inner();
-    ensure!(created.name == "Acme" && created.webhook_url.as_deref() == Some("https://acme.example/hooks"), "{created:?}");
-    ensure!(created.webhook_secret.as_deref().is_some_and(|s| s.starts_with("whsec_")), "no webhook secret: {created:?}");
+    ensure!(
+        created.name == "Acme" && created.webhook_url.as_deref() == Some("https://acme.example/hooks"),
+        "{created:?}"
+    );
+    ensure!(
+        created.webhook_secret.as_deref().is_some_and(|s| s.starts_with("whsec_")),
+        "no webhook secret: {created:?}"
+    );
     let shown = sdk.get_merchant(&created.id).await?.into_inner();
     ensure!(shown.webhook_secret.is_none(), "the webhook secret is shown again on GET");
     let members = sdk.list_members(&created.id, None, None).await?.into_inner();
     ensure!(
-        members.data.len() == 1 && members.data[0].user_id.to_string() == owner.id && matches!(members.data[0].role, MemberRole::Owner),
+        members.data.len() == 1
+            && members.data[0].user_id.to_string() == owner.id
+            && matches!(members.data[0].role, MemberRole::Owner),
         "the creator should be the only member, as owner: {members:?}"
     );
     Ok(())
@@ -59,7 +101,11 @@ async fn create_merchant_invalid(cx: Ctx) -> Result<()> {
 async fn merchants_need_a_token(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
     let id = merchant.id.parse()?;
-    expect_sdk_error(cx.sdk().create_merchant(&CreateMerchantRequest { name: "A".into(), webhook_url: None }).await, 401, "missing_credentials")?;
+    expect_sdk_error(
+        cx.sdk().create_merchant(&CreateMerchantRequest { name: "A".into(), webhook_url: None }).await,
+        401,
+        "missing_credentials",
+    )?;
     let anon = cx.sdk_as("not-a-token")?;
     expect_sdk_error(anon.list_merchants(None, None).await, 401, "invalid_token")?;
     expect_sdk_error(anon.get_merchant(&id).await, 401, "invalid_token")?;
@@ -74,7 +120,9 @@ async fn list_merchants(cx: Ctx) -> Result<()> {
     let sdk = cx.sdk_as(&owner.token)?;
     let mut ids = Vec::new();
     for name in ["First", "Second", "Third"] {
-        ids.push(sdk.create_merchant(&CreateMerchantRequest { name: name.into(), webhook_url: None }).await?.into_inner().id);
+        ids.push(
+            sdk.create_merchant(&CreateMerchantRequest { name: name.into(), webhook_url: None }).await?.into_inner().id,
+        );
     }
     cx.merchant().await?; // someone else's
     let first = sdk.list_merchants(Some(2.try_into()?), None).await?.into_inner();
@@ -90,7 +138,11 @@ async fn list_merchants(cx: Ctx) -> Result<()> {
 
 async fn list_merchants_invalid(cx: Ctx) -> Result<()> {
     let owner = cx.user().await?;
-    for (query, code) in [("limit=0", "parameter_invalid"), ("limit=101", "parameter_invalid"), ("starting_after=nonsense", "invalid_starting_after")] {
+    for (query, code) in [
+        ("limit=0", "parameter_invalid"),
+        ("limit=101", "parameter_invalid"),
+        ("starting_after=nonsense", "invalid_starting_after"),
+    ] {
         cx.get(&format!("/v1/merchants?{query}"), Some(&owner.token)).await?.expect_error(400, code)?;
     }
     Ok(())
@@ -104,7 +156,11 @@ async fn foreign_merchant_is_404(cx: Ctx) -> Result<()> {
     let foreign = expect_sdk_error(sdk.get_merchant(&id).await, 404, "resource_missing")?;
     let none = expect_sdk_error(sdk.get_merchant(&uuid::Uuid::new_v4()).await, 404, "resource_missing")?;
     ensure!(foreign.error.message == none.error.message, "a foreign merchant is told apart from a missing one");
-    expect_sdk_error(sdk.update_merchant(&id, &UpdateMerchantRequest { name: Some("Mine".into()), webhook_url: None }).await, 404, "resource_missing")?;
+    expect_sdk_error(
+        sdk.update_merchant(&id, &UpdateMerchantRequest { name: Some("Mine".into()), webhook_url: None }).await,
+        404,
+        "resource_missing",
+    )?;
     expect_sdk_error(sdk.roll_webhook_secret(&id).await, 404, "resource_missing")?;
     Ok(())
 }
@@ -112,7 +168,9 @@ async fn foreign_merchant_is_404(cx: Ctx) -> Result<()> {
 async fn malformed_merchant_id(cx: Ctx) -> Result<()> {
     let owner = cx.user().await?;
     cx.get("/v1/merchants/not-a-uuid", Some(&owner.token)).await?.expect_error(400, "parameter_invalid")?;
-    cx.post("/v1/merchants/123/webhook-secret/roll", Some(&owner.token), &json!({})).await?.expect_error(400, "parameter_invalid")?;
+    cx.post("/v1/merchants/123/webhook-secret/roll", Some(&owner.token), &json!({}))
+        .await?
+        .expect_error(400, "parameter_invalid")?;
     Ok(())
 }
 
@@ -120,9 +178,13 @@ async fn update_merchant(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
     let id = merchant.id.parse()?;
     let admin = cx.member(&merchant, MemberRole::Admin).await?;
-    let update = UpdateMerchantRequest { name: Some("Renamed".into()), webhook_url: Some("https://new.example/h".into()) };
+    let update =
+        UpdateMerchantRequest { name: Some("Renamed".into()), webhook_url: Some("https://new.example/h".into()) };
     let updated = cx.sdk_as(&admin.token)?.update_merchant(&id, &update).await?.into_inner();
-    ensure!(updated.name == "Renamed" && updated.webhook_url.as_deref() == Some("https://new.example/h"), "{updated:?}");
+    ensure!(
+        updated.name == "Renamed" && updated.webhook_url.as_deref() == Some("https://new.example/h"),
+        "{updated:?}"
+    );
     let developer = cx.member(&merchant, MemberRole::Developer).await?;
     expect_sdk_error(cx.sdk_as(&developer.token)?.update_merchant(&id, &update).await, 403, "insufficient_role")?;
     Ok(())
@@ -131,8 +193,12 @@ async fn update_merchant(cx: Ctx) -> Result<()> {
 async fn update_merchant_invalid(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
     let raw = cx
-        .raw(reqwest::Method::PATCH, &format!("/v1/merchants/{}", merchant.id), Some(&merchant.owner.token),
-            Some(crate::ctx::RawBody::Json(&json!({"webhook_url": "not a url"}))))
+        .raw(
+            reqwest::Method::PATCH,
+            &format!("/v1/merchants/{}", merchant.id),
+            Some(&merchant.owner.token),
+            Some(crate::ctx::RawBody::Json(&json!({"webhook_url": "not a url"}))),
+        )
         .await?;
     raw.expect_error(400, "invalid_url")?;
     Ok(())

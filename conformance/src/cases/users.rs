@@ -13,15 +13,31 @@ pub fn cases() -> Vec<Case> {
     vec![
         case!("register: 201 returns the user, without the password", [("register", 201)], register_returns_the_user),
         case!("register: 400 email_taken for a registered email, in any case", [("register", 400)], email_taken),
-        case!("register: 400 weak_password under 10 characters, or without a letter or a digit", [("register", 400)], weak_password),
+        case!(
+            "register: 400 weak_password under 10 characters, or without a letter or a digit",
+            [("register", 400)],
+            weak_password
+        ),
         case!("register: 400 invalid_email", [("register", 400)], invalid_email),
         case!("register: 400 unknown_parameter names the field", [("register", 400)], unknown_parameter),
-        case!("register: 400 for malformed JSON, a wrong content type, a missing field", [("register", 400)], unreadable_bodies),
+        case!(
+            "register: 400 for malformed JSON, a wrong content type, a missing field",
+            [("register", 400)],
+            unreadable_bodies
+        ),
         case!("login: 200 returns a Bearer token for 3600 s", [("login", 200)], login_returns_a_token),
-        case!("login: 401 invalid_credentials, the same for an unknown email and a wrong password", [("login", 401)], login_refusals_are_identical),
+        case!(
+            "login: 401 invalid_credentials, the same for an unknown email and a wrong password",
+            [("login", 401)],
+            login_refusals_are_identical
+        ),
         case!("login: 400 for a malformed body", [("login", 400)], login_malformed),
         case!("me: 200 returns the user of the token", [("get_me", 200)], me_returns_the_user),
-        case!("me: 401 for a missing, malformed, alg:none, tampered or wrongly signed token, or an API key", [("get_me", 401)], me_refuses_bad_tokens),
+        case!(
+            "me: 401 for a missing, malformed, alg:none, tampered or wrongly signed token, or an API key",
+            [("get_me", 401)],
+            me_refuses_bad_tokens
+        ),
     ]
 }
 
@@ -34,14 +50,21 @@ async fn register_returns_the_user(cx: Ctx) -> Result<()> {
     ensure!(body["email"] == email.to_lowercase(), "email should be stored lower-cased: {body}");
     ensure!(body["name"] == "Ada", "name: {body}");
     ensure!(body["id"].as_str().is_some_and(|id| uuid::Uuid::parse_str(id).is_ok()), "id is not a UUID: {body}");
-    ensure!(body["created_at"].as_str().is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok()), "created_at: {body}");
-    ensure!(!raw.text.contains("conformance-pass-1") && body.get("password_hash").is_none(), "the password leaks: {body}");
+    ensure!(
+        body["created_at"].as_str().is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok()),
+        "created_at: {body}"
+    );
+    ensure!(
+        !raw.text.contains("conformance-pass-1") && body.get("password_hash").is_none(),
+        "the password leaks: {body}"
+    );
     Ok(())
 }
 
 async fn email_taken(cx: Ctx) -> Result<()> {
     let user = cx.user().await?;
-    let again = RegisterRequest { email: user.email.to_uppercase(), password: "another-pass-2".into(), name: "B".into() };
+    let again =
+        RegisterRequest { email: user.email.to_uppercase(), password: "another-pass-2".into(), name: "B".into() };
     let error = expect_sdk_error(cx.sdk().register(&again).await, 400, "email_taken")?;
     ensure!(error.error.param.as_deref() == Some("email"), "param: {:?}", error.error.param);
     Ok(())
@@ -76,7 +99,9 @@ async fn unreadable_bodies(cx: Ctx) -> Result<()> {
     cx.raw(Method::POST, "/v1/auth/register", None, Some(malformed)).await?.expect_error(400, "invalid_json")?;
     let form = RawBody::Text { content_type: "application/x-www-form-urlencoded", text: "email=x%40example.com" };
     cx.raw(Method::POST, "/v1/auth/register", None, Some(form)).await?.expect_error(400, "invalid_content_type")?;
-    let missing = cx.post("/v1/auth/register", None, &json!({"email": "x@example.com", "password": "conformance-pass-1"})).await?;
+    let missing = cx
+        .post("/v1/auth/register", None, &json!({"email": "x@example.com", "password": "conformance-pass-1"}))
+        .await?;
     let error = missing.expect_error(400, "parameter_missing")?;
     ensure!(error["error"]["param"] == "name", "param should name the missing field: {error}");
     Ok(())
@@ -95,7 +120,9 @@ async fn login_returns_a_token(cx: Ctx) -> Result<()> {
 async fn login_refusals_are_identical(cx: Ctx) -> Result<()> {
     let user = cx.user().await?;
     let wrong = cx.post("/v1/auth/login", None, &json!({"email": user.email, "password": "wrong-password-9"})).await?;
-    let unknown = cx.post("/v1/auth/login", None, &json!({"email": "nobody-at-all@example.com", "password": "wrong-password-9"})).await?;
+    let unknown = cx
+        .post("/v1/auth/login", None, &json!({"email": "nobody-at-all@example.com", "password": "wrong-password-9"}))
+        .await?;
     let mut a = wrong.expect_error(401, "invalid_credentials")?;
     let mut b = unknown.expect_error(401, "invalid_credentials")?;
     a["error"]["request_id"] = json!(null);
@@ -105,7 +132,8 @@ async fn login_refusals_are_identical(cx: Ctx) -> Result<()> {
 }
 
 async fn login_malformed(cx: Ctx) -> Result<()> {
-    let raw = cx.post("/v1/auth/login", None, &json!({"email": "x@example.com", "password": "p", "remember": true})).await?;
+    let raw =
+        cx.post("/v1/auth/login", None, &json!({"email": "x@example.com", "password": "p", "remember": true})).await?;
     raw.expect_error(400, "unknown_parameter")?;
     Ok(())
 }

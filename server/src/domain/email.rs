@@ -44,8 +44,17 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com",
-            "ada@@example.com", "ada@example..com", "ada@.com"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "ada@@example.com",
+            "ada@example..com",
+            "ada@.com",
+        ] {
             assert_eq!(Email::parse(bad), Err(DomainError::InvalidEmail), "{bad:?}");
         }
         let long = format!("{}@example.com", "a".repeat(250));

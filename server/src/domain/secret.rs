@@ -84,8 +84,14 @@ mod tests {
 
     #[test]
     fn keys_of_another_shape_are_refused() {
-        for bad in ["", "sk_test_", "sk_live_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "eyJhbGciOi.x.y",
-            &format!("sk_test_{}", "a".repeat(42)), &format!("sk_test_{}-", "a".repeat(42))] {
+        for bad in [
+            "",
+            "sk_test_",
+            "sk_live_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "eyJhbGciOi.x.y",
+            &format!("sk_test_{}", "a".repeat(42)),
+            &format!("sk_test_{}-", "a".repeat(42)),
+        ] {
             assert!(ApiKeySecret::parse(bad).is_none(), "{bad}");
         }
     }

@@ -41,9 +41,22 @@ mod tests {
 
     #[test]
     fn relative_other_scheme_and_hostless_urls_are_refused() {
-        for bad in ["", "/hook", "example.com", "ftp://example.com", "https://", "https:///x",
-            "https://:80/", "https://exa mple.com", "javascript:alert(1)"] {
-            assert_eq!(HttpUrl::parse(bad, "webhook_url"), Err(DomainError::InvalidUrl { field: "webhook_url" }), "{bad}");
+        for bad in [
+            "",
+            "/hook",
+            "example.com",
+            "ftp://example.com",
+            "https://",
+            "https:///x",
+            "https://:80/",
+            "https://exa mple.com",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(
+                HttpUrl::parse(bad, "webhook_url"),
+                Err(DomainError::InvalidUrl { field: "webhook_url" }),
+                "{bad}"
+            );
         }
     }
 }

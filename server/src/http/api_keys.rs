@@ -37,7 +37,13 @@ pub struct ApiKey {
 
 impl From<ApiKeyRow> for ApiKey {
     fn from(row: ApiKeyRow) -> Self {
-        Self { id: row.id, name: row.name, prefix: row.prefix, created_at: row.created_at, last_used_at: row.last_used_at }
+        Self {
+            id: row.id,
+            name: row.name,
+            prefix: row.prefix,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+        }
     }
 }
 

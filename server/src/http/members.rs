@@ -69,7 +69,13 @@ pub struct TeamMember {
 
 impl From<MemberRow> for TeamMember {
     fn from(row: MemberRow) -> Self {
-        Self { user_id: row.user_id, email: row.email, name: row.name, role: row.role.into(), created_at: row.created_at }
+        Self {
+            user_id: row.user_id,
+            email: row.email,
+            name: row.name,
+            role: row.role.into(),
+            created_at: row.created_at,
+        }
     }
 }
 

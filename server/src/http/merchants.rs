@@ -41,7 +41,13 @@ pub struct Merchant {
 
 impl Merchant {
     fn without_secret(row: MerchantRow) -> Self {
-        Self { id: row.id, name: row.name, webhook_url: row.webhook_url, webhook_secret: None, created_at: row.created_at }
+        Self {
+            id: row.id,
+            name: row.name,
+            webhook_url: row.webhook_url,
+            webhook_secret: None,
+            created_at: row.created_at,
+        }
     }
 }
 

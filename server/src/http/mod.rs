@@ -10,9 +10,9 @@ pub mod ops;
 mod users;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::path::ErrorKind;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -82,9 +82,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
 /// field only in its message (`unknown field `x`, expected …`), so the message is parsed here,
 /// and only here.
 fn deserialize_error(path: &str, message: &str) -> ApiError {
-    let quoted = |prefix: &str| {
-        message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_owned)
-    };
+    let quoted = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_owned);
     // serde_path_to_error's path already ends in an unknown field, but stops at the parent of
     // a missing one.
     let join = |field: String| match path {
@@ -165,18 +163,16 @@ impl ListParams {
                 });
             }
         };
-        let starting_after = self
-            .starting_after
-            .as_deref()
-            .map(parse_id)
-            .transpose()
-            .map_err(|_| ApiError::InvalidStartingAfter)?;
+        let starting_after =
+            self.starting_after.as_deref().map(parse_id).transpose().map_err(|_| ApiError::InvalidStartingAfter)?;
         Ok(Page { limit, starting_after })
     }
 }
 
 /// Deserializes a field that distinguishes "absent" (`None`) from `null` (`Some(None)`), as a
 /// PATCH needs to clear a value.
-pub fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(de: D) -> Result<Option<Option<T>>, D::Error> {
+pub fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
+    de: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(de).map(Some)
 }

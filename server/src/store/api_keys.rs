@@ -105,10 +105,12 @@ impl Store {
     /// Looks a presented key up by its hash; `None` when unknown or revoked.
     pub async fn authenticate_api_key(&self, secret: &ApiKeySecret) -> StoreResult<Option<AuthenticatedKey>> {
         let key: Option<AuthenticatedKey> = read!(self, |pool| {
-            sqlx::query_as("SELECT id, merchant_id, last_used_at FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL")
-                .bind(secret.hash())
-                .fetch_optional(pool)
-                .await?
+            sqlx::query_as(
+                "SELECT id, merchant_id, last_used_at FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL",
+            )
+            .bind(secret.hash())
+            .fetch_optional(pool)
+            .await?
         });
         if let Some(key) = &key {
             let now = super::now();

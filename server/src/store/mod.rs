@@ -76,7 +76,10 @@ enum Db {
     /// SQLite has one writer at a time: a dedicated single-connection write pool queues writers
     /// inside the process instead of letting them race for the lock (SQLITE_BUSY), while reads
     /// proceed in parallel under WAL.
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -132,11 +135,8 @@ impl Store {
     /// Opens (creating if needed) the database at `url` and runs the migrations of its backend.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
+            let pool =
+                PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
             Db::Postgres(pool)
         } else {

@@ -31,7 +31,8 @@ async fn a_new_key_is_shown_once_and_listed_without_its_secret(app: TestApp) {
     // Stored only as its SHA-256: the key itself is nowhere in the database file.
     if let Some(path) = &app.db_path {
         let hash = hex::encode(Sha256::digest(key.as_bytes()));
-        let bytes = [std::fs::read(path).unwrap(), std::fs::read(path.with_extension("db-wal")).unwrap_or_default()].concat();
+        let bytes =
+            [std::fs::read(path).unwrap(), std::fs::read(path.with_extension("db-wal")).unwrap_or_default()].concat();
         let haystack = String::from_utf8_lossy(&bytes);
         assert!(!haystack.contains(key), "the secret key was stored in clear");
         assert!(haystack.contains(&hash), "the key's hash was not found: the scan above would prove nothing");
@@ -65,7 +66,10 @@ async fn keys_need_the_developer_role_to_create_or_revoke(app: TestApp) {
     assert_eq!(app.get(&format!("/v1/merchants/{merchant}/api-keys"), Some(&viewer)).await.status, StatusCode::OK);
     let (_, developer) = app.member(&owner, &merchant, "developer").await;
     app.api_key(&developer, &merchant).await;
-    assert_eq!(app.delete(&format!("/v1/merchants/{merchant}/api-keys/{id}"), Some(&developer)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.delete(&format!("/v1/merchants/{merchant}/api-keys/{id}"), Some(&developer)).await.status,
+        StatusCode::NO_CONTENT
+    );
 }
 
 async fn revoking_an_unknown_or_foreign_key_is_404(app: TestApp) {
@@ -75,7 +79,8 @@ async fn revoking_an_unknown_or_foreign_key_is_404(app: TestApp) {
     let reply = app.delete(&format!("/v1/merchants/{merchant}/api-keys/{foreign}"), Some(&owner)).await;
     assert_error(&reply, StatusCode::NOT_FOUND, "resource_missing");
     assert_eq!(app.get("/v1/events", Some(&foreign_key)).await.status, StatusCode::OK, "the foreign key still works");
-    let reply = app.delete(&format!("/v1/merchants/{merchant}/api-keys/key_000000000000000000000000"), Some(&owner)).await;
+    let reply =
+        app.delete(&format!("/v1/merchants/{merchant}/api-keys/key_000000000000000000000000"), Some(&owner)).await;
     assert_error(&reply, StatusCode::NOT_FOUND, "resource_missing");
     let reply = app.delete(&format!("/v1/merchants/{merchant}/api-keys/not-a-key"), Some(&owner)).await;
     assert_error(&reply, StatusCode::BAD_REQUEST, "parameter_invalid");

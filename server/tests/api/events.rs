@@ -54,7 +54,8 @@ async fn events_list_newest_first_filter_by_type_and_paginate(app: TestApp) {
     let ids: Vec<_> = page.body["data"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(ids, created[..2]);
     assert_eq!(page.body["has_more"], true);
-    let rest = app.get(&format!("/v1/events?type=payment_intent.created&starting_after={}", created[1]), Some(&key)).await;
+    let rest =
+        app.get(&format!("/v1/events?type=payment_intent.created&starting_after={}", created[1]), Some(&key)).await;
     let ids: Vec<_> = rest.body["data"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(ids, created[2..]);
     assert_eq!(rest.body["has_more"], false);
@@ -70,7 +71,11 @@ async fn another_merchants_event_is_404(app: TestApp) {
     let (other_token, other) = app.owner().await;
     let (_, other_key) = app.api_key(&other_token, &other).await;
     let theirs = seed_events(&app, &other, "refund.created", 0, 1).await;
-    assert_error(&app.get(&format!("/v1/events/{}", theirs[0]), Some(&key)).await, StatusCode::NOT_FOUND, "resource_missing");
+    assert_error(
+        &app.get(&format!("/v1/events/{}", theirs[0]), Some(&key)).await,
+        StatusCode::NOT_FOUND,
+        "resource_missing",
+    );
     assert_eq!(app.get(&format!("/v1/events/{}", theirs[0]), Some(&other_key)).await.status, StatusCode::OK);
     let mine = app.get("/v1/events", Some(&key)).await;
     assert_eq!(mine.body["data"], json!([]));

@@ -78,7 +78,12 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 /// A server over an existing database (a second replica, or a restart); with no `jwt_secret`
 /// it uses the one kept in the database.
-pub async fn spawn_on(database_url: String, db_path: Option<PathBuf>, dir: tempfile::TempDir, jwt_secret: Option<&str>) -> TestApp {
+pub async fn spawn_on(
+    database_url: String,
+    db_path: Option<PathBuf>,
+    dir: tempfile::TempDir,
+    jwt_secret: Option<&str>,
+) -> TestApp {
     let config = Config {
         listen: "127.0.0.1:0".parse().expect("an address"),
         database_url: database_url.clone(),
@@ -96,7 +101,8 @@ pub async fn spawn_on(database_url: String, db_path: Option<PathBuf>, dir: tempf
 impl TestApp {
     /// Another server on this app's database.
     pub async fn replica(&self, jwt_secret: Option<&str>) -> TestApp {
-        spawn_on(self.database_url.clone(), self.db_path.clone(), tempfile::tempdir().expect("a temp dir"), jwt_secret).await
+        spawn_on(self.database_url.clone(), self.db_path.clone(), tempfile::tempdir().expect("a temp dir"), jwt_secret)
+            .await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -136,7 +142,11 @@ impl TestApp {
     pub async fn register(&self) -> (String, String) {
         let email = format!("user-{}@example.com", uuid::Uuid::new_v4().simple());
         let reply = self
-            .post("/v1/auth/register", None, json!({"email": email, "password": "correct-horse-42", "name": "Test User"}))
+            .post(
+                "/v1/auth/register",
+                None,
+                json!({"email": email, "password": "correct-horse-42", "name": "Test User"}),
+            )
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
         (reply.body["id"].as_str().expect("an id").to_owned(), email)
@@ -162,7 +172,8 @@ impl TestApp {
     }
 
     pub async fn api_key(&self, token: &str, merchant: &str) -> (String, String) {
-        let reply = self.post(&format!("/v1/merchants/{merchant}/api-keys"), Some(token), json!({"name": "server"})).await;
+        let reply =
+            self.post(&format!("/v1/merchants/{merchant}/api-keys"), Some(token), json!({"name": "server"})).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
         (reply.body["id"].as_str().expect("an id").to_owned(), reply.body["key"].as_str().expect("a key").to_owned())
     }
@@ -178,7 +189,11 @@ impl TestApp {
     pub async fn member(&self, owner_token: &str, merchant: &str, role: &str) -> (String, String) {
         let (id, email, token) = self.user().await;
         let reply = self
-            .post(&format!("/v1/merchants/{merchant}/members"), Some(owner_token), json!({"email": email, "role": role}))
+            .post(
+                &format!("/v1/merchants/{merchant}/members"),
+                Some(owner_token),
+                json!({"email": email, "role": role}),
+            )
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
         (id, token)

@@ -19,7 +19,11 @@ async fn admins_add_members_with_a_role(app: TestApp) {
     let (owner, merchant) = app.owner().await;
     let (_, email) = app.register().await;
     let reply = app
-        .post(&format!("/v1/merchants/{merchant}/members"), Some(&owner), json!({"email": email.to_uppercase(), "role": "developer"}))
+        .post(
+            &format!("/v1/merchants/{merchant}/members"),
+            Some(&owner),
+            json!({"email": email.to_uppercase(), "role": "developer"}),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     assert_eq!(reply.body["email"], email.as_str());
@@ -59,7 +63,10 @@ async fn nobody_grants_or_removes_a_role_above_their_own(app: TestApp) {
     assert_error(&remove, StatusCode::FORBIDDEN, "insufficient_role");
     // An admin may add and remove admins.
     let (peer, _) = app.member(&owner, &merchant, "developer").await;
-    assert_eq!(app.delete(&format!("/v1/merchants/{merchant}/members/{peer}"), Some(&admin)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.delete(&format!("/v1/merchants/{merchant}/members/{peer}"), Some(&admin)).await.status,
+        StatusCode::NO_CONTENT
+    );
 }
 
 async fn adding_an_unknown_or_existing_member_is_400(app: TestApp) {
@@ -68,7 +75,10 @@ async fn adding_an_unknown_or_existing_member_is_400(app: TestApp) {
     let unknown = app.post(&path, Some(&owner), json!({"email": "nobody@example.com", "role": "viewer"})).await;
     assert_error(&unknown, StatusCode::BAD_REQUEST, "user_not_found");
     let (_, email) = app.register().await;
-    assert_eq!(app.post(&path, Some(&owner), json!({"email": email, "role": "viewer"})).await.status, StatusCode::CREATED);
+    assert_eq!(
+        app.post(&path, Some(&owner), json!({"email": email, "role": "viewer"})).await.status,
+        StatusCode::CREATED
+    );
     let again = app.post(&path, Some(&owner), json!({"email": email, "role": "admin"})).await;
     assert_error(&again, StatusCode::BAD_REQUEST, "already_member");
     let bad_role = app.post(&path, Some(&owner), json!({"email": email, "role": "superuser"})).await;
@@ -84,15 +94,25 @@ async fn the_last_owner_cannot_be_removed_422(app: TestApp) {
     assert_eq!(reply.body["error"]["type"], "state_error");
     // With a second owner, one may go.
     app.member(&owner, &merchant, "owner").await;
-    assert_eq!(app.delete(&format!("/v1/merchants/{merchant}/members/{owner_id}"), Some(&owner)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.delete(&format!("/v1/merchants/{merchant}/members/{owner_id}"), Some(&owner)).await.status,
+        StatusCode::NO_CONTENT
+    );
 }
 
 async fn a_removed_member_loses_access_at_once(app: TestApp) {
     let (owner, merchant) = app.owner().await;
     let (id, token) = app.member(&owner, &merchant, "developer").await;
     assert_eq!(app.get(&format!("/v1/merchants/{merchant}"), Some(&token)).await.status, StatusCode::OK);
-    assert_eq!(app.delete(&format!("/v1/merchants/{merchant}/members/{id}"), Some(&owner)).await.status, StatusCode::NO_CONTENT);
-    assert_error(&app.get(&format!("/v1/merchants/{merchant}"), Some(&token)).await, StatusCode::NOT_FOUND, "resource_missing");
+    assert_eq!(
+        app.delete(&format!("/v1/merchants/{merchant}/members/{id}"), Some(&owner)).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_error(
+        &app.get(&format!("/v1/merchants/{merchant}"), Some(&token)).await,
+        StatusCode::NOT_FOUND,
+        "resource_missing",
+    );
     let again = app.delete(&format!("/v1/merchants/{merchant}/members/{id}"), Some(&owner)).await;
     assert_error(&again, StatusCode::NOT_FOUND, "resource_missing");
 }

@@ -56,15 +56,22 @@ async fn merchant_lists_paginate_newest_first(app: TestApp) {
     ids.reverse();
     let first = app.get("/v1/merchants?limit=2", Some(&token)).await;
     assert_eq!(first.status, StatusCode::OK);
-    let page: Vec<_> = first.body["data"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_owned()).collect();
+    let page: Vec<_> =
+        first.body["data"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(page, ids[..2]);
     assert_eq!(first.body["has_more"], true);
     let next = app.get(&format!("/v1/merchants?limit=2&starting_after={}", ids[1]), Some(&token)).await;
-    let page: Vec<_> = next.body["data"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_owned()).collect();
+    let page: Vec<_> =
+        next.body["data"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(page, ids[2..]);
     assert_eq!(next.body["has_more"], false);
-    for (query, code) in [("limit=0", "parameter_invalid"), ("limit=101", "parameter_invalid"), ("limit=x", "parameter_invalid"),
-        ("starting_after=nope", "invalid_starting_after"), ("colour=red", "unknown_parameter")] {
+    for (query, code) in [
+        ("limit=0", "parameter_invalid"),
+        ("limit=101", "parameter_invalid"),
+        ("limit=x", "parameter_invalid"),
+        ("starting_after=nope", "invalid_starting_after"),
+        ("colour=red", "unknown_parameter"),
+    ] {
         assert_error(&app.get(&format!("/v1/merchants?{query}"), Some(&token)).await, StatusCode::BAD_REQUEST, code);
     }
     // Someone else's merchant is no cursor of mine.
@@ -87,7 +94,11 @@ async fn invalid_merchant_input_is_400_with_its_param(app: TestApp) {
         assert_error(&reply, StatusCode::BAD_REQUEST, code);
         assert_eq!(reply.body["error"]["param"], param);
     }
-    assert_error(&app.post("/v1/merchants", None, json!({"name": "A"})).await, StatusCode::UNAUTHORIZED, "missing_credentials");
+    assert_error(
+        &app.post("/v1/merchants", None, json!({"name": "A"})).await,
+        StatusCode::UNAUTHORIZED,
+        "missing_credentials",
+    );
 }
 
 async fn admins_update_merchants_and_lesser_roles_get_403(app: TestApp) {
@@ -105,7 +116,11 @@ async fn admins_update_merchants_and_lesser_roles_get_403(app: TestApp) {
     assert_eq!(reply.body["name"], "Renamed");
     for role in ["developer", "viewer"] {
         let (_, token) = app.member(&owner, &merchant, role).await;
-        assert_error(&app.patch(&path, Some(&token), json!({"name": "No"})).await, StatusCode::FORBIDDEN, "insufficient_role");
+        assert_error(
+            &app.patch(&path, Some(&token), json!({"name": "No"})).await,
+            StatusCode::FORBIDDEN,
+            "insufficient_role",
+        );
         // …but every member may read it.
         assert_eq!(app.get(&path, Some(&token)).await.status, StatusCode::OK);
     }

@@ -4,7 +4,11 @@ use reqwest::StatusCode;
 
 use crate::helpers::TestApp;
 
-crate::on_both_backends!(health_and_readiness_answer_ok, the_contract_is_served_byte_for_byte, the_docs_load_nothing_from_elsewhere);
+crate::on_both_backends!(
+    health_and_readiness_answer_ok,
+    the_contract_is_served_byte_for_byte,
+    the_docs_load_nothing_from_elsewhere
+);
 
 async fn health_and_readiness_answer_ok(app: TestApp) {
     for path in ["/healthz", "/readyz"] {

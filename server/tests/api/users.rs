@@ -21,7 +21,11 @@ crate::on_both_backends!(
 
 async fn register_returns_201_with_the_user(app: TestApp) {
     let reply = app
-        .post("/v1/auth/register", None, json!({"email": " Ada@Example.com ", "password": "correct-horse-42", "name": "Ada"}))
+        .post(
+            "/v1/auth/register",
+            None,
+            json!({"email": " Ada@Example.com ", "password": "correct-horse-42", "name": "Ada"}),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED);
     assert_eq!(reply.body["email"], "ada@example.com");
@@ -34,7 +38,11 @@ async fn register_returns_201_with_the_user(app: TestApp) {
 async fn registering_a_taken_email_in_any_case_is_400_email_taken(app: TestApp) {
     let (_, email) = app.register().await;
     let reply = app
-        .post("/v1/auth/register", None, json!({"email": email.to_uppercase(), "password": "another-pass-9", "name": "B"}))
+        .post(
+            "/v1/auth/register",
+            None,
+            json!({"email": email.to_uppercase(), "password": "another-pass-9", "name": "B"}),
+        )
         .await;
     assert_error(&reply, StatusCode::BAD_REQUEST, "email_taken");
     assert_eq!(reply.body["error"]["param"], "email");
@@ -66,13 +74,23 @@ async fn unreadable_register_bodies_are_400_in_the_error_shape(app: TestApp) {
         (app.http.post(&url).header("content-type", "application/json").body(""), "invalid_json", None),
         (app.http.post(&url).header("content-type", "text/plain").body("{}"), "invalid_content_type", None),
         (app.http.post(&url).body("{}"), "invalid_content_type", None),
-        (app.http.post(&url).json(&json!({"email": "a@b.co", "password": "correct-horse-42"})), "parameter_missing", Some("name")),
         (
-            app.http.post(&url).json(&json!({"email": "a@b.co", "password": "correct-horse-42", "name": "A", "admin": true})),
+            app.http.post(&url).json(&json!({"email": "a@b.co", "password": "correct-horse-42"})),
+            "parameter_missing",
+            Some("name"),
+        ),
+        (
+            app.http
+                .post(&url)
+                .json(&json!({"email": "a@b.co", "password": "correct-horse-42", "name": "A", "admin": true})),
             "unknown_parameter",
             Some("admin"),
         ),
-        (app.http.post(&url).json(&json!({"email": 5, "password": "correct-horse-42", "name": "A"})), "parameter_invalid", Some("email")),
+        (
+            app.http.post(&url).json(&json!({"email": 5, "password": "correct-horse-42", "name": "A"})),
+            "parameter_invalid",
+            Some("email"),
+        ),
         (app.http.post(&url).json(&json!([1, 2])), "parameter_invalid", Some("body")),
     ];
     for (request, code, param) in cases {
@@ -97,7 +115,8 @@ async fn login_returns_a_bearer_token_for_one_hour(app: TestApp) {
 async fn unknown_email_and_wrong_password_get_the_same_401(app: TestApp) {
     let (_, email) = app.register().await;
     let wrong = app.post("/v1/auth/login", None, json!({"email": email, "password": "wrong-password-1"})).await;
-    let unknown = app.post("/v1/auth/login", None, json!({"email": "nobody@example.com", "password": "wrong-password-1"})).await;
+    let unknown =
+        app.post("/v1/auth/login", None, json!({"email": "nobody@example.com", "password": "wrong-password-1"})).await;
     assert_error(&wrong, StatusCode::UNAUTHORIZED, "invalid_credentials");
     assert_error(&unknown, StatusCode::UNAUTHORIZED, "invalid_credentials");
     let strip = |mut body: serde_json::Value| {
@@ -138,7 +157,10 @@ async fn me_refuses_missing_malformed_forged_and_expired_tokens_with_401(app: Te
         (Some(tampered), "invalid_token"),
         (Some(sign(claims.clone(), "some-other-secret-some-other-secret", Algorithm::HS256)), "invalid_token"),
         (Some(sign(claims.clone(), JWT_SECRET, Algorithm::HS512)), "invalid_token"),
-        (Some(sign(json!({"sub": id, "iat": now - 7300, "exp": now - 3700}), JWT_SECRET, Algorithm::HS256)), "token_expired"),
+        (
+            Some(sign(json!({"sub": id, "iat": now - 7300, "exp": now - 3700}), JWT_SECRET, Algorithm::HS256)),
+            "token_expired",
+        ),
     ];
     for (token, code) in cases {
         let reply = app.get("/v1/auth/me", token.as_deref()).await;

@@ -1,0 +1,129 @@
+//! Starting and stopping real `kassa serve` processes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The `kassa` binary cargo built next to this test (`target/<profile>/kassa`); `KASSA_BIN`
+/// overrides it. `cargo test --workspace` builds it, because the server has integration tests.
+pub fn kassa_bin() -> PathBuf {
+    if let Ok(path) = std::env::var("KASSA_BIN") {
+        return path.into();
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
+    let bin = profile_dir.join(format!("kassa{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: run the tests with `cargo xtask test` (or build -p kassa-server first)",
+        bin.display()
+    );
+    bin
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
+}
+
+/// A running `kassa serve`, stopped with SIGTERM on drop. Its output goes to `log`.
+pub struct Server {
+    pub base_url: String,
+    pub log: PathBuf,
+    child: Option<Child>,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// `kassa serve` on a free port over `database_url` (a fresh SQLite file when `None`).
+    pub async fn start(database_url: Option<&str>) -> Self {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let port = free_port();
+        let database_url = database_url
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("kassa.db").display()));
+        let mut command = Command::new(kassa_bin());
+        command
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", &database_url])
+            .current_dir(dir.path());
+        Self::spawn(command, dir, &format!("http://127.0.0.1:{port}")).await
+    }
+
+    /// Spawns `command` (its stdout and stderr to a log file in `dir`) and waits for `/healthz`.
+    pub async fn spawn(mut command: Command, dir: tempfile::TempDir, base_url: &str) -> Self {
+        let log = dir.path().join("kassa.log");
+        let out = std::fs::File::create(&log).expect("a log file");
+        let err = out.try_clone().expect("a log file handle");
+        let child = command.stdout(Stdio::from(out)).stderr(Stdio::from(err)).spawn().expect("kassa starts");
+        let server = Self { base_url: base_url.to_owned(), log, child: Some(child), _dir: dir };
+        server.wait_healthy().await;
+        server
+    }
+
+    async fn wait_healthy(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let http = reqwest::Client::new();
+        while Instant::now() < deadline {
+            if let Ok(response) = http.get(format!("{}/healthz", self.base_url)).send().await
+                && response.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("kassa did not become healthy at {}; log:\n{}", self.base_url, self.log_text());
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map(Child::id).expect("a running child")
+    }
+
+    /// Sends SIGTERM and waits for the exit; returns whether it exited successfully.
+    pub fn terminate(&mut self) -> bool {
+        let Some(mut child) = self.child.take() else { return false };
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        false
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A fresh database on the PostgreSQL server of `KASSA_TEST_POSTGRES_URL`, or `None` (after
+/// saying so loudly) when there is none; `KASSA_REQUIRE_POSTGRES=1` makes that a failure.
+pub async fn postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    let Ok(base) = std::env::var("KASSA_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("KASSA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "KASSA_REQUIRE_POSTGRES=1 without KASSA_TEST_POSTGRES_URL"
+        );
+        eprintln!("SKIPPED: PostgreSQL leg (set KASSA_TEST_POSTGRES_URL, or run `cargo xtask test`)");
+        return None;
+    };
+    let name = format!("e2e_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&base).await.expect("connecting to KASSA_TEST_POSTGRES_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("CREATE DATABASE");
+    let (server, _) = base.rsplit_once('/').expect("a URL ending in /<database>");
+    Some(format!("{server}/{name}"))
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: the built `kassa` binary, started as a user would start it, driven from
+//! outside through the SDK and the conformance suite. One binary, a module per concern.
+
+mod harness;
+
+mod conformance;
+mod sdk_flow;
+mod serve;

@@ -1,0 +1,56 @@
+//! API.md "Running it": `kassa serve` defaults, replicas on one PostgreSQL, graceful shutdown.
+
+use std::process::Command;
+
+use crate::harness::{Server, kassa_bin, postgres_database};
+
+/// `kassa serve` with no flags and no KASSA_* variables listens on 127.0.0.1:4242 and creates
+/// `kassa.db` in its working directory.
+#[tokio::test]
+async fn serve_with_no_configuration_listens_on_4242_with_kassa_db() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kassa.db");
+    assert!(
+        std::net::TcpListener::bind("127.0.0.1:4242").is_ok(),
+        "port 4242 is taken on this machine: stop whatever listens there to run this test"
+    );
+    let mut command = Command::new(kassa_bin());
+    command.arg("serve").current_dir(dir.path());
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("KASSA_")) {
+        command.env_remove(name);
+    }
+    let mut server = Server::spawn(command, dir, "http://127.0.0.1:4242").await;
+    assert!(db.exists(), "kassa.db was not created in the working directory");
+    let docs = reqwest::get("http://127.0.0.1:4242/docs/").await.unwrap();
+    assert_eq!(docs.status(), 200);
+    assert!(server.terminate(), "kassa did not exit cleanly on SIGTERM:\n{}", server.log_text());
+}
+
+#[tokio::test]
+async fn sigterm_finishes_cleanly_and_says_so() {
+    let mut server = Server::start(None).await;
+    let _ = server.pid();
+    reqwest::get(format!("{}/healthz", server.base_url)).await.unwrap();
+    assert!(server.terminate(), "kassa did not exit 0 on SIGTERM:\n{}", server.log_text());
+    let log = server.log_text();
+    assert!(log.contains("shutting down") && log.contains("kassa stopped"), "{log}");
+}
+
+/// Two `kassa serve` processes on one PostgreSQL database act as one service: a user made on
+/// one logs in on the other, whose token the first accepts (the JWT secret lives in the DB).
+#[tokio::test]
+async fn replicas_on_one_postgres_database_share_users_and_tokens() {
+    let Some(url) = postgres_database().await else { return };
+    let a = Server::start(Some(&url)).await;
+    let b = Server::start(Some(&url)).await;
+    let register = serde_json::json!({"email": "grace@example.com", "password": "correct-horse-42", "name": "Grace"});
+    let http = reqwest::Client::new();
+    let created = http.post(format!("{}/v1/auth/register", a.base_url)).json(&register).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    let login = serde_json::json!({"email": "grace@example.com", "password": "correct-horse-42"});
+    let token: serde_json::Value =
+        http.post(format!("{}/v1/auth/login", b.base_url)).json(&login).send().await.unwrap().json().await.unwrap();
+    let token = token["access_token"].as_str().unwrap();
+    let me = http.get(format!("{}/v1/auth/me", a.base_url)).bearer_auth(token).send().await.unwrap();
+    assert_eq!(me.status(), 200);
+}

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
+use axum::extract::MatchedPath;
 use axum::http::{HeaderName, Request, Response, StatusCode};
 use axum::middleware;
 use axum::response::IntoResponse;
@@ -19,6 +20,7 @@ use crate::auth::JwtKeys;
 use crate::config::Config;
 use crate::domain::{self, random_base62};
 use crate::error::{ApiError, render_errors};
+use crate::metrics::Metrics;
 use crate::store::Store;
 
 /// Every response carries the id of its request in this header (API.md "Conventions").
@@ -33,6 +35,7 @@ pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
     pub store: Store,
+    pub metrics: Metrics,
     pub jwt: JwtKeys,
     pub config: Config,
 }
@@ -55,7 +58,7 @@ impl AppState {
             None => store.setting_or_init("jwt_secret", &random_base62(64)).await.context("loading the JWT secret")?,
         };
         let jwt = JwtKeys::new(secret.as_bytes());
-        Ok(Self(Arc::new(Inner { store, jwt, config })))
+        Ok(Self(Arc::new(Inner { store, metrics: Metrics::default(), jwt, config })))
     }
 }
 
@@ -76,18 +79,28 @@ impl MakeRequestId for MakeKassaRequestId {
 /// answer unknown routes and methods in the documented error shape.
 pub fn router(state: AppState) -> Router {
     let (api, _) = crate::http::api_router().split_for_parts();
+    let counters = state.clone();
     let middleware = ServiceBuilder::new()
+        // Request ids are Kassa's to give: one sent by the client would be trusted by the next
+        // layer, and could forge or collide with another request's log lines.
+        .map_request(|mut request: Request<axum::body::Body>| {
+            request.headers_mut().remove(REQUEST_ID);
+            request
+        })
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeKassaRequestId))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
                     let request_id =
                         request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
-                    // The path only: the query string can hold a client secret.
-                    tracing::info_span!("request", request_id, method = %request.method(), path = request.uri().path())
+                    // The route, not the raw path: ids stay out of the log, and the query string,
+                    // which can hold a client secret, never enters it.
+                    let path = request.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
+                    tracing::info_span!("request", request_id, method = %request.method(), path)
                 })
                 .on_request(())
-                .on_response(|response: &Response<_>, latency: Duration, _span: &Span| {
+                .on_response(move |response: &Response<_>, latency: Duration, _span: &Span| {
+                    counters.metrics.record(response.status().as_u16(), latency);
                     let duration_ms = format!("{:.2}", latency.as_secs_f64() * 1e3);
                     tracing::info!(status = response.status().as_u16(), duration_ms, "request");
                 })

@@ -90,7 +90,13 @@ impl FromRequestParts<AppState> for UserAuth {
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts)?;
-        Ok(Self { user_id: app.jwt.verify(token)? })
+        let user_id = app.jwt.verify(token)?;
+        // A well-signed token can outlive its user (a reset database, a configured secret):
+        // such a token is invalid, not a reason for a foreign-key error later.
+        if !app.store.user_exists(user_id).await? {
+            return Err(ApiError::InvalidToken);
+        }
+        Ok(Self { user_id })
     }
 }
 
@@ -146,28 +152,36 @@ impl<R: MinRole> FromRequestParts<AppState> for Member<R> {
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
         let user = UserAuth::from_request_parts(parts, app).await?;
-        let params = RawPathParams::from_request_parts(parts, app)
-            .await
-            .map_err(|err| ApiError::Internal(anyhow::anyhow!("path parameters: {err}")))?;
+        let bad_id = || ApiError::ParameterInvalid { param: "merchant_id".into(), message: "must be a UUID".into() };
+        // The only way to fail here is a percent-encoded segment that is not UTF-8: bad input.
+        let params = RawPathParams::from_request_parts(parts, app).await.map_err(|_| bad_id())?;
         let raw = params
             .iter()
             .find_map(|(name, value)| (name == "merchant_id").then_some(value))
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("route has no {{merchant_id}}")))?;
-        let merchant_id = Uuid::parse_str(raw).map_err(|_| ApiError::ParameterInvalid {
-            param: "merchant_id".into(),
-            message: "must be a UUID".into(),
-        })?;
+        let merchant_id = Uuid::parse_str(raw).map_err(|_| bad_id())?;
         let role = app.store.member_role(merchant_id, user.user_id).await?.ok_or(ApiError::NotFound("merchant"))?;
-        if role < R::ROLE {
-            return Err(ApiError::InsufficientRole { required: R::ROLE });
-        }
+        role.require(R::ROLE)?;
         Ok(Self { user_id: user.user_id, merchant_id, role, _min: PhantomData })
     }
+}
+
+/// Each argon2 computation takes ~19 MiB and a core for tens of milliseconds, and register and
+/// login need no credential: without a bound, a burst of them could exhaust memory. Excess
+/// callers wait their turn.
+async fn argon2_permit() -> Result<tokio::sync::SemaphorePermit<'static>, ApiError> {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let permits = PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(2 * cores)
+    });
+    permits.acquire().await.map_err(|err| ApiError::Internal(err.into()))
 }
 
 /// Hashes a password with argon2id (the crate's default: 19 MiB, 2 passes), off the async
 /// workers since it takes tens of milliseconds on purpose.
 pub async fn hash_password(password: Password) -> Result<String, ApiError> {
+    let _permit = argon2_permit().await?;
     let hash = tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())
@@ -182,6 +196,7 @@ pub async fn hash_password(password: Password) -> Result<String, ApiError> {
 /// dummy hash so that both failures take the same time and a caller cannot probe for accounts.
 pub async fn verify_password(password: String, stored: Option<String>) -> Result<bool, ApiError> {
     static DUMMY: OnceLock<String> = OnceLock::new();
+    let _permit = argon2_permit().await?;
     let matches = tokio::task::spawn_blocking(move || {
         let dummy = DUMMY.get_or_init(|| {
             let salt = SaltString::generate(&mut OsRng);

@@ -3,14 +3,14 @@
 
 use clap::{Parser, Subcommand};
 
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(name = "kassa", version, about = "Kassa: a payments API sandbox and its reference server.")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Serve the API, the hosted checkout and the docs.
     Serve(ServeArgs),
@@ -18,7 +18,7 @@ pub enum Command {
     Openapi,
 }
 
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "KASSA_LISTEN", default_value = "127.0.0.1:4242")]

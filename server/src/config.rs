@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 
 use crate::cli::ServeArgs;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     pub listen: SocketAddr,
     pub database_url: String,
@@ -15,6 +15,16 @@ pub struct Config {
     pub public_url: String,
     pub jwt_secret: Option<String>,
     pub webhook_retry_schedule: Vec<Duration>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("public_url", &self.public_url)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "[redacted]"))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -34,6 +44,11 @@ impl Config {
             bail!("KASSA_JWT_SECRET must be at least 32 characters");
         }
         let database_url = match args.database_url.as_str() {
+            url if url.contains(":memory:") || url.contains("mode=memory") => {
+                bail!(
+                    "--database-url {url:?}: an in-memory database cannot be shared by the server's connections; use a file"
+                )
+            }
             url if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 args.database_url
             }
@@ -61,13 +76,14 @@ pub fn parse_schedule(raw: &str) -> anyhow::Result<Vec<Duration>> {
                 .ok()
                 .filter(|n| *n > 0)
                 .with_context(|| format!("retry delay {item:?} needs a positive number"))?;
-            let seconds = match unit {
-                "s" => n,
-                "m" => n * 60,
-                "h" => n * 3600,
-                "d" => n * 86_400,
+            let unit_seconds: u64 = match unit {
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                "d" => 86_400,
                 _ => bail!("retry delay {item:?} needs a unit: s, m, h or d"),
             };
+            let seconds = n.checked_mul(unit_seconds).with_context(|| format!("retry delay {item:?} is too long"))?;
             Ok(Duration::from_secs(seconds))
         })
         .collect()
@@ -85,7 +101,7 @@ mod tests {
 
     #[test]
     fn malformed_retry_schedules_are_refused() {
-        for bad in ["", "10", "0s", "5w", "s", "1m,,2m"] {
+        for bad in ["", "10", "0s", "5w", "s", "1m,,2m", "99999999999999999d"] {
             assert!(parse_schedule(bad).is_err(), "{bad:?}");
         }
     }

@@ -5,63 +5,15 @@
 //! message. The request id is filled in by [`render_errors`], the middleware that also turns any
 //! error response not built here (a panic, a timeout, a framework default) into this shape.
 
+use crate::domain::{DomainError, Role};
+pub use crate::http::error_body::{ErrorBody, ErrorDetail, ErrorType};
+use crate::store::StoreError;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
-
-use crate::domain::{DomainError, Role};
-use crate::store::StoreError;
-
-/// The error body of every non-2xx response.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(as = Error)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// The class of error; the HTTP status follows from it.
-    #[serde(rename = "type")]
-    pub kind: ErrorType,
-    /// A stable, machine-readable reason, such as `weak_password` or `insufficient_role`.
-    #[schema(example = "weak_password")]
-    pub code: String,
-    /// A human-readable explanation, safe to show to a developer.
-    pub message: String,
-    /// The request field, query or path parameter at fault, when there is one.
-    #[schema(nullable = true)]
-    pub param: Option<String>,
-    /// The `Request-Id` of the failed request, to quote in a support request.
-    #[schema(example = "req_4Xo3yOJaFQwqnqEcbmV5BMb2")]
-    pub request_id: String,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorType {
-    /// 400 or 404: the request is malformed, or names something that does not exist.
-    InvalidRequestError,
-    /// 401: no valid credential was presented.
-    AuthenticationError,
-    /// 403: the credential is valid but may not do this.
-    PermissionError,
-    /// 402: the card was declined.
-    CardError,
-    /// 422: the object is not in a state that allows this.
-    StateError,
-    /// 400 or 409: an `Idempotency-Key` was misused.
-    IdempotencyError,
-    /// 429: too many requests.
-    RateLimitError,
-    /// 500: something went wrong on Kassa's side.
-    ApiError,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -82,8 +34,12 @@ pub enum ApiError {
     Unreadable,
     #[error("invalid starting_after")]
     InvalidStartingAfter,
-    #[error(transparent)]
-    Domain(#[from] DomainError),
+    #[error("invalid email")]
+    InvalidEmail,
+    #[error("weak password")]
+    WeakPassword,
+    #[error("invalid URL in {0}")]
+    InvalidUrl(&'static str),
     #[error("email taken")]
     EmailTaken,
     #[error("no user with that email")]
@@ -114,6 +70,9 @@ pub enum ApiError {
     // 422
     #[error("last owner")]
     LastOwner,
+    // 503, for readiness probes only.
+    #[error("unavailable: {0:#}")]
+    Unavailable(anyhow::Error),
     // 500
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -125,6 +84,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => Self::NotFound("object"),
             StoreError::UnknownCursor => Self::InvalidStartingAfter,
             StoreError::LastOwner => Self::LastOwner,
+            StoreError::Refused(err) => err.into(),
             other => Self::Internal(other.into()),
         }
     }
@@ -198,7 +158,27 @@ impl ApiError {
                 "`starting_after` names no object in this list.".into(),
                 Some("starting_after".into()),
             ),
-            Self::Domain(err) => return domain_parts(err),
+            Self::InvalidEmail => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_email",
+                "Enter a valid email address, like ada@example.com.".into(),
+                Some("email".into()),
+            ),
+            Self::WeakPassword => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "weak_password",
+                "Passwords need at least 10 characters, with at least one letter and one digit.".into(),
+                Some("password".into()),
+            ),
+            Self::InvalidUrl(field) => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_url",
+                format!("`{field}` must be an absolute http:// or https:// URL."),
+                Some((*field).into()),
+            ),
             Self::EmailTaken => (
                 StatusCode::BAD_REQUEST,
                 InvalidRequestError,
@@ -286,6 +266,13 @@ impl ApiError {
                 "The last owner of a merchant cannot be removed; make another member owner first.".into(),
                 None,
             ),
+            Self::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ApiError,
+                "service_unavailable",
+                "The database is not reachable.".into(),
+                None,
+            ),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ApiError,
@@ -312,37 +299,30 @@ impl ApiError {
     }
 }
 
-fn domain_parts(err: &DomainError) -> Parts {
-    let (code, message, param): (_, String, _) = match err {
-        DomainError::InvalidEmail => {
-            ("invalid_email", "Enter a valid email address, like ada@example.com.".into(), "email")
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        match err {
+            DomainError::InvalidEmail => Self::InvalidEmail,
+            DomainError::WeakPassword => Self::WeakPassword,
+            DomainError::InvalidUrl { field } => Self::InvalidUrl(field),
+            DomainError::InsufficientRole { required } => Self::InsufficientRole { required },
+            DomainError::InvalidName { field, reason } => {
+                Self::ParameterInvalid { param: field.into(), message: reason.into() }
+            }
+            DomainError::InvalidRole => Self::ParameterInvalid {
+                param: "role".into(),
+                message: "must be owner, admin, developer or viewer".into(),
+            },
+            DomainError::InvalidId { kind } => {
+                Self::ParameterInvalid { param: "id".into(), message: format!("not a valid {kind} id") }
+            }
         }
-        DomainError::WeakPassword => (
-            "weak_password",
-            "Passwords need at least 10 characters, with at least one letter and one digit.".into(),
-            "password",
-        ),
-        DomainError::InvalidName { field, reason } => ("parameter_invalid", format!("`{field}` {reason}."), *field),
-        DomainError::InvalidUrl { field } => {
-            ("invalid_url", format!("`{field}` must be an absolute http:// or https:// URL."), *field)
-        }
-        DomainError::InvalidRole => {
-            ("invalid_role", "`role` must be one of owner, admin, developer, viewer.".into(), "role")
-        }
-        DomainError::InvalidId { kind } => ("parameter_invalid", format!("This is not a valid {kind} id."), "id"),
-    };
-    Parts {
-        status: StatusCode::BAD_REQUEST,
-        kind: ErrorType::InvalidRequestError,
-        code,
-        message,
-        param: Some(param.to_owned()),
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Self::Internal(cause) = &self {
+        if let Self::Internal(cause) | Self::Unavailable(cause) = &self {
             // Logged once, inside the request's span, so the line carries the request id.
             tracing::error!(error = format!("{cause:#}"), "internal error");
         }

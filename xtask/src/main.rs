@@ -89,38 +89,83 @@ fn openapi() -> Result<()> {
 }
 
 fn test() -> Result<()> {
-    // One cargo invocation for everything: building -p subsets would resolve other feature sets
-    // and rebuild. It also builds the `kassa` binary the end-to-end tests drive.
+    // One cargo invocation for every target: building -p subsets would resolve other feature
+    // sets and rebuild. It also builds the `kassa` binary the end-to-end tests drive.
     let mut command = cargo();
     command.args(["test", "--workspace", "--all-targets", "--no-fail-fast"]);
-    let _cluster = match std::env::var("KASSA_TEST_POSTGRES_URL") {
+    let (_cluster, postgres) = match std::env::var("KASSA_TEST_POSTGRES_URL") {
         Ok(url) => {
             println!("xtask: PostgreSQL leg on KASSA_TEST_POSTGRES_URL={url}");
             command.env("KASSA_REQUIRE_POSTGRES", "1");
-            None
+            (None, true)
         }
         Err(_) => match postgres::Cluster::start()? {
             Some(cluster) => {
                 println!("xtask: PostgreSQL leg on a throwaway cluster at {}", cluster.url());
                 command.env("KASSA_TEST_POSTGRES_URL", cluster.url()).env("KASSA_REQUIRE_POSTGRES", "1");
-                Some(cluster)
+                (Some(cluster), true)
             }
-            None => {
-                let banner = "=".repeat(78);
-                eprintln!(
-                    "{banner}\nxtask: PostgreSQL leg SKIPPED: no PostgreSQL server binaries found \
-                     (/usr/lib/postgresql/*/bin).\n       Install them (Debian: apt-get install postgresql) \
-                     or set KASSA_TEST_POSTGRES_URL.\n{banner}"
-                );
-                None
-            }
+            None => (None, false),
         },
     };
-    run(command)?;
+    let skipped_banner = || {
+        let banner = "=".repeat(78);
+        eprintln!(
+            "{banner}\nxtask: PostgreSQL leg SKIPPED: no PostgreSQL server binaries found \
+             (/usr/lib/postgresql/*/bin).\n       Install them (Debian: apt-get install postgresql) \
+             or set KASSA_TEST_POSTGRES_URL.\n{banner}"
+        );
+    };
+    if !postgres {
+        skipped_banner();
+    }
+    let mut totals = Totals::default();
+    let all = run_tests(command, &mut totals);
     // Doc tests are not part of --all-targets.
     let mut doc = cargo();
     doc.args(["test", "--workspace", "--doc"]);
-    run(doc)
+    let docs = run_tests(doc, &mut totals);
+    if !postgres {
+        skipped_banner();
+    }
+    // The closing line CI reads, summed over every test binary.
+    println!("{} passed, {} failed", totals.passed, totals.failed);
+    all.and(docs)
+}
+
+#[derive(Default)]
+struct Totals {
+    passed: u64,
+    failed: u64,
+}
+
+/// Runs a `cargo test`, echoing its output and adding up its `test result:` lines.
+fn run_tests(mut command: Command, totals: &mut Totals) -> Result<()> {
+    use std::io::{BufRead, BufReader};
+    let mut child =
+        command.stdout(std::process::Stdio::piped()).spawn().with_context(|| format!("starting {command:?}"))?;
+    let stdout = child.stdout.take().context("cargo's stdout")?;
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(result) = line.strip_prefix("test result: ") {
+            for part in result.split(['.', ';']).map(str::trim) {
+                let mut words = part.split_whitespace();
+                if let (Some(n), Some(what)) = (words.next().and_then(|n| n.parse::<u64>().ok()), words.next()) {
+                    match what {
+                        "passed" => totals.passed += n,
+                        "failed" => totals.failed += n,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("{command:?} failed ({status})");
+    }
+    Ok(())
 }
 
 fn conformance(base_url: &str, filter: Option<&str>, report: &str) -> Result<()> {

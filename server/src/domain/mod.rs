@@ -32,6 +32,8 @@ pub enum DomainError {
     InvalidUrl { field: &'static str },
     #[error("invalid role")]
     InvalidRole,
+    #[error("the {required:?} role is required")]
+    InsufficientRole { required: Role },
     #[error("malformed {kind} id")]
     InvalidId { kind: &'static str },
 }

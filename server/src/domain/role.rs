@@ -24,6 +24,17 @@ impl Role {
         }
     }
 
+    /// A member with this role may do what needs `required`.
+    pub fn require(self, required: Role) -> Result<(), DomainError> {
+        if self >= required { Ok(()) } else { Err(DomainError::InsufficientRole { required }) }
+    }
+
+    /// Granting or removing a role is itself limited by role: nobody grants or removes a role
+    /// above their own, so an admin cannot make or unmake owners.
+    pub fn may_manage(self, other: Role) -> Result<(), DomainError> {
+        self.require(other)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Viewer => "viewer",
@@ -41,6 +52,14 @@ mod tests {
     #[test]
     fn roles_are_ordered_by_privilege() {
         assert!(Role::Owner > Role::Admin && Role::Admin > Role::Developer && Role::Developer > Role::Viewer);
+    }
+
+    #[test]
+    fn nobody_manages_a_role_above_their_own() {
+        assert_eq!(Role::Admin.may_manage(Role::Owner), Err(DomainError::InsufficientRole { required: Role::Owner }));
+        assert_eq!(Role::Admin.may_manage(Role::Admin), Ok(()));
+        assert_eq!(Role::Owner.may_manage(Role::Owner), Ok(()));
+        assert!(Role::Viewer.require(Role::Developer).is_err());
     }
 
     #[test]

@@ -148,9 +148,7 @@ pub async fn add_member(
 ) -> Result<(StatusCode, Json<TeamMember>), ApiError> {
     let email = Email::parse(&req.email)?;
     let role = Role::from(req.role);
-    if role > member.role {
-        return Err(ApiError::InsufficientRole { required: role });
-    }
+    member.role.may_manage(role)?;
     let row = app.store.add_member(member.merchant_id, &email, role).await.map_err(|err| match err {
         StoreError::NotFound => ApiError::UnknownUser,
         StoreError::Duplicate => ApiError::AlreadyMember,
@@ -183,15 +181,7 @@ pub async fn remove_member(
     State(app): State<AppState>,
     AppPath(path): AppPath<MemberPath>,
 ) -> Result<StatusCode, ApiError> {
-    let user_id = path.user_id;
-    let target = app.store.get_member(member.merchant_id, user_id).await.map_err(|err| match err {
-        StoreError::NotFound => ApiError::NotFound("member"),
-        other => other.into(),
-    })?;
-    if target.role > member.role {
-        return Err(ApiError::InsufficientRole { required: target.role });
-    }
-    app.store.remove_member(member.merchant_id, user_id).await.map_err(|err| match err {
+    app.store.remove_member(member.merchant_id, member.user_id, path.user_id).await.map_err(|err| match err {
         StoreError::NotFound => ApiError::NotFound("member"),
         other => other.into(),
     })?;

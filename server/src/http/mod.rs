@@ -3,6 +3,7 @@
 //! nowhere else, and store rows convert into them with `From`.
 
 mod api_keys;
+pub mod error_body;
 mod events;
 mod members;
 mod merchants;

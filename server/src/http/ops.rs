@@ -19,10 +19,12 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi_json))
         // Swagger UI's files are compiled into the binary (utoipa-swagger-ui's `vendored`
         // feature): the reference works offline and loads nothing from elsewhere.
-        .merge(SwaggerUi::new("/docs").config(Config::new(["/openapi.json"])))
+        // `validator_url("none")`: otherwise Swagger UI asks validator.swagger.io for a badge.
+        .merge(SwaggerUi::new("/docs").config(Config::new(["/openapi.json"]).validator_url("none")))
 }
 
 /// Liveness: the process answers.
@@ -32,8 +34,13 @@ async fn healthz() -> &'static str {
 
 /// Readiness: the database answers too.
 async fn readyz(State(app): State<AppState>) -> Result<&'static str, ApiError> {
-    app.store.ping().await?;
+    app.store.ping().await.map_err(|err| ApiError::Unavailable(err.into()))?;
     Ok("ok")
+}
+
+/// Prometheus text exposition.
+async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render())
 }
 
 async fn openapi_json() -> impl IntoResponse {

@@ -60,7 +60,8 @@ impl Store {
             None => None,
             Some(after) => Some(read!(self, |pool| {
                 sqlx::query_as(
-                    "SELECT created_at, id FROM api_keys WHERE merchant_id = $1 AND id = $2 AND revoked_at IS NULL",
+                    // A key revoked since the previous page still marks the place.
+                    "SELECT created_at, id FROM api_keys WHERE merchant_id = $1 AND id = $2",
                 )
                 .bind(merchant)
                 .bind(after.as_ref())

@@ -54,22 +54,6 @@ impl Store {
         role.as_deref().map(parse_role).transpose()
     }
 
-    pub async fn get_member(&self, merchant: Uuid, user: Uuid) -> StoreResult<MemberRow> {
-        let raw: RawMember = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT mem.user_id, u.email, u.name, mem.role, mem.created_at
-                 FROM members mem JOIN users u ON u.id = mem.user_id
-                 WHERE mem.merchant_id = $1 AND mem.user_id = $2",
-            )
-            .bind(merchant)
-            .bind(user)
-            .fetch_optional(pool)
-            .await?
-            .ok_or(StoreError::NotFound)?
-        });
-        raw.try_into()
-    }
-
     /// Members of `merchant`, newest first; the cursor is a member's user id.
     pub async fn list_members(&self, merchant: Uuid, page: Page<Uuid>) -> StoreResult<(Vec<MemberRow>, bool)> {
         let cursor: Option<(DateTime<Utc>, Uuid)> = match page.starting_after {
@@ -126,36 +110,46 @@ impl Store {
         raw.try_into()
     }
 
-    /// Removes `user` from `merchant`, refusing (`LastOwner`) to leave it without an owner.
-    pub async fn remove_member(&self, merchant: Uuid, user: Uuid) -> StoreResult<()> {
+    /// `actor` removes `target` from `merchant`. The permission rules are checked inside the
+    /// transaction, against the roles as they are when the row goes: `actor` must be an admin and
+    /// hold at least the target's role (`Refused`), the target must be a member (`NotFound`, as
+    /// is an actor who is no longer one), and the last owner stays (`LastOwner`).
+    pub async fn remove_member(&self, merchant: Uuid, actor: Uuid, target: Uuid) -> StoreResult<()> {
         transaction!(self, |tx| {
             // Touching the merchant row first serialises membership changes per merchant:
-            // PostgreSQL holds its row lock to commit (SQLite's BEGIN IMMEDIATE already
-            // serialises writers). Without it, two owners removing each other concurrently would
-            // both count two owners and leave none.
+            // PostgreSQL holds its row lock until commit (SQLite's BEGIN IMMEDIATE already
+            // serialises writers). Without it, two owners removing each other at once would each
+            // count two owners and leave none, and an admin could remove a member who was just
+            // promoted above them.
             sqlx::query("UPDATE merchants SET updated_at = $2 WHERE id = $1")
                 .bind(merchant)
                 .bind(super::now())
                 .execute(&mut *tx)
                 .await?;
-            let removed: Option<String> = sqlx::query_scalar(
-                "DELETE FROM members WHERE merchant_id = $1 AND user_id = $2
-                   AND (role <> 'owner' OR (SELECT COUNT(*) FROM members WHERE merchant_id = $1 AND role = 'owner') > 1)
-                 RETURNING role",
-            )
-            .bind(merchant)
-            .bind(user)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if removed.is_none() {
-                let exists: Option<String> =
-                    sqlx::query_scalar("SELECT role FROM members WHERE merchant_id = $1 AND user_id = $2")
-                        .bind(merchant)
-                        .bind(user)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                return Err(if exists.is_some() { StoreError::LastOwner } else { StoreError::NotFound });
+            let role_of = "SELECT role FROM members WHERE merchant_id = $1 AND user_id = $2";
+            let actor_role: Option<String> =
+                sqlx::query_scalar(role_of).bind(merchant).bind(actor).fetch_optional(&mut *tx).await?;
+            let target_role: Option<String> =
+                sqlx::query_scalar(role_of).bind(merchant).bind(target).fetch_optional(&mut *tx).await?;
+            let (Some(actor_role), Some(target_role)) = (actor_role, target_role) else {
+                return Err(StoreError::NotFound);
+            };
+            let (actor_role, target_role) = (parse_role(&actor_role)?, parse_role(&target_role)?);
+            actor_role.require(Role::Admin)?;
+            actor_role.may_manage(target_role)?;
+            let owners: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE merchant_id = $1 AND role = 'owner'")
+                    .bind(merchant)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if target_role == Role::Owner && owners <= 1 {
+                return Err(StoreError::LastOwner);
             }
+            sqlx::query("DELETE FROM members WHERE merchant_id = $1 AND user_id = $2")
+                .bind(merchant)
+                .bind(target)
+                .execute(&mut *tx)
+                .await?;
             Ok(())
         })
     }

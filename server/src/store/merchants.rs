@@ -6,13 +6,19 @@ use uuid::Uuid;
 use super::{Page, Store, StoreError, StoreResult, read, transaction, write};
 use crate::domain::{HttpUrl, Name, Role, WebhookSecret};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct MerchantRow {
     pub id: Uuid,
     pub name: String,
     pub webhook_url: Option<String>,
     pub webhook_secret: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for MerchantRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MerchantRow").field("id", &self.id).field("name", &self.name).finish_non_exhaustive()
+    }
 }
 
 /// A PATCH: `None` leaves a field as it is; `webhook_url: Some(None)` clears the URL.

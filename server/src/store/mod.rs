@@ -35,6 +35,9 @@ pub enum StoreError {
     /// A unique constraint refused the write; the caller knows which one it can be.
     #[error("duplicate row")]
     Duplicate,
+    /// A domain rule refused the change, checked inside its transaction.
+    #[error(transparent)]
+    Refused(#[from] crate::domain::DomainError),
     /// Removing this member would leave the merchant without an owner.
     #[error("the last owner cannot be removed")]
     LastOwner,

@@ -6,13 +6,19 @@ use uuid::Uuid;
 use super::{Store, StoreResult, read, write};
 use crate::domain::{Email, Name};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct UserRow {
     pub id: Uuid,
     pub email: String,
     pub name: String,
     pub password_hash: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow").field("id", &self.id).field("email", &self.email).finish_non_exhaustive()
+    }
 }
 
 impl Store {
@@ -42,6 +48,13 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         }))
+    }
+
+    pub async fn user_exists(&self, id: Uuid) -> StoreResult<bool> {
+        let found: Option<i32> = read!(self, |pool| {
+            sqlx::query_scalar("SELECT 1 FROM users WHERE id = $1").bind(id).fetch_optional(pool).await?
+        });
+        Ok(found.is_some())
     }
 
     pub async fn find_user(&self, id: Uuid) -> StoreResult<Option<UserRow>> {

@@ -9,6 +9,7 @@ crate::on_both_backends!(
     wrong_methods_are_405_json,
     oversized_bodies_are_400_not_a_crash,
     every_response_carries_a_fresh_request_id,
+    a_request_id_sent_by_the_client_is_replaced,
 );
 
 async fn unknown_routes_are_404_json_with_a_request_id(app: TestApp) {
@@ -28,6 +29,12 @@ async fn oversized_bodies_are_400_not_a_crash(app: TestApp) {
     let huge = format!("{{\"email\": \"{}\"}}", "a".repeat(3 * 1024 * 1024));
     let request = app.http.post(app.url("/v1/auth/register")).header("content-type", "application/json").body(huge);
     assert_error(&app.send(request).await, StatusCode::BAD_REQUEST, "request_too_large");
+}
+
+async fn a_request_id_sent_by_the_client_is_replaced(app: TestApp) {
+    let reply = app.send(app.http.get(app.url("/v1/auth/me")).header("request-id", "req_forged")).await;
+    assert_error(&reply, StatusCode::UNAUTHORIZED, "missing_credentials");
+    assert_ne!(reply.body["error"]["request_id"], "req_forged");
 }
 
 async fn every_response_carries_a_fresh_request_id(app: TestApp) {

@@ -13,6 +13,7 @@ crate::on_both_backends!(
     the_last_owner_cannot_be_removed_422,
     a_removed_member_loses_access_at_once,
     two_owners_removing_each_other_concurrently_leave_one_owner,
+    two_admins_removing_each_other_concurrently_leave_one,
 );
 
 async fn admins_add_members_with_a_role(app: TestApp) {
@@ -133,5 +134,22 @@ async fn two_owners_removing_each_other_concurrently_leave_one_owner(app: TestAp
         let members = app.get(&format!("/v1/merchants/{merchant}/members"), Some(survivor)).await;
         let owners = members.body["data"].as_array().unwrap().iter().filter(|m| m["role"] == "owner").count();
         assert_eq!(owners, 1, "{}", members.body);
+    }
+}
+
+async fn two_admins_removing_each_other_concurrently_leave_one(app: TestApp) {
+    for _ in 0..5 {
+        let (owner, merchant) = app.owner().await;
+        let (a, admin_a) = app.member(&owner, &merchant, "admin").await;
+        let (b, admin_b) = app.member(&owner, &merchant, "admin").await;
+        let (remove_b, remove_a) =
+            (format!("/v1/merchants/{merchant}/members/{b}"), format!("/v1/merchants/{merchant}/members/{a}"));
+        let (ra, rb) = tokio::join!(app.delete(&remove_b, Some(&admin_a)), app.delete(&remove_a, Some(&admin_b)));
+        // Run one after the other, the second finds its actor gone: one 204, one 404.
+        let mut statuses = [ra.status.as_u16(), rb.status.as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [204, 404], "{} / {}", ra.body, rb.body);
+        let members = app.get(&format!("/v1/merchants/{merchant}/members"), Some(&owner)).await;
+        assert_eq!(members.body["data"].as_array().unwrap().len(), 2, "{}", members.body);
     }
 }

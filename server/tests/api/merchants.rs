@@ -139,7 +139,9 @@ async fn rolling_the_webhook_secret_returns_a_new_one(app: TestApp) {
 
 async fn a_malformed_merchant_id_is_400(app: TestApp) {
     let (_, _, token) = app.user().await;
-    let reply = app.get("/v1/merchants/not-a-uuid", Some(&token)).await;
-    assert_error(&reply, StatusCode::BAD_REQUEST, "parameter_invalid");
-    assert_eq!(reply.body["error"]["param"], "merchant_id");
+    for id in ["not-a-uuid", "%FF", "12345678-1234-1234-1234-1234567890123"] {
+        let reply = app.get(&format!("/v1/merchants/{id}"), Some(&token)).await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, "parameter_invalid");
+        assert_eq!(reply.body["error"]["param"], "merchant_id");
+    }
 }

@@ -6,6 +6,7 @@ use crate::helpers::TestApp;
 
 crate::on_both_backends!(
     health_and_readiness_answer_ok,
+    metrics_count_requests_by_status_class,
     the_contract_is_served_byte_for_byte,
     the_docs_load_nothing_from_elsewhere
 );
@@ -15,6 +16,16 @@ async fn health_and_readiness_answer_ok(app: TestApp) {
         let response = app.http.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
     }
+}
+
+async fn metrics_count_requests_by_status_class(app: TestApp) {
+    for path in ["/healthz", "/nope", "/nope"] {
+        app.http.get(app.url(path)).send().await.unwrap();
+    }
+    let text = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(text.contains("kassa_http_requests_total{class=\"2xx\"} 1\n"), "{text}");
+    assert!(text.contains("kassa_http_requests_total{class=\"4xx\"} 2\n"), "{text}");
+    assert!(text.contains("# TYPE kassa_http_requests_total counter"), "{text}");
 }
 
 async fn the_contract_is_served_byte_for_byte(app: TestApp) {
@@ -38,4 +49,5 @@ async fn the_docs_load_nothing_from_elsewhere(app: TestApp) {
     }
     let init = app.http.get(app.url("/docs/swagger-initializer.js")).send().await.unwrap().text().await.unwrap();
     assert!(init.contains("/openapi.json"), "{init}");
+    assert!(init.replace(" ", "").contains("\"validatorUrl\":\"none\""), "{init}");
 }

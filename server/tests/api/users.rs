@@ -161,6 +161,11 @@ async fn me_refuses_missing_malformed_forged_and_expired_tokens_with_401(app: Te
             Some(sign(json!({"sub": id, "iat": now - 7300, "exp": now - 3700}), JWT_SECRET, Algorithm::HS256)),
             "token_expired",
         ),
+        // Well signed, but for a user that does not exist.
+        (
+            Some(sign(json!({"sub": uuid::Uuid::new_v4(), "iat": now, "exp": now + 60}), JWT_SECRET, Algorithm::HS256)),
+            "invalid_token",
+        ),
     ];
     for (token, code) in cases {
         let reply = app.get("/v1/auth/me", token.as_deref()).await;

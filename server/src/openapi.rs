@@ -13,7 +13,7 @@ use crate::error::ErrorBody;
     info(
         title = "Kassa API",
         version = "1.0.0",
-        description = "Kassa is a payments platform API: users, merchants and teams, API keys, payment intents with a hosted checkout, refunds and signed webhooks.\n\nAll bodies are JSON. Every response carries `Request-Id: req_…`; every error has the one `Error` shape. Lists are newest first and paginate with `limit` and `starting_after`. Unknown fields in a request body are rejected with `400 unknown_parameter`.",
+        description = include_str!("openapi_description.md"),
         license(name = "Apache-2.0"),
     ),
     components(schemas(ErrorBody)),

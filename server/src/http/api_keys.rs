@@ -32,6 +32,7 @@ pub struct ApiKey {
     pub prefix: String,
     pub created_at: DateTime<Utc>,
     /// When the key last authenticated a request (to the minute), or null if never.
+    #[schema(required = true)]
     pub last_used_at: Option<DateTime<Utc>>,
 }
 

@@ -22,7 +22,7 @@ pub struct ErrorDetail {
     /// A human-readable explanation, safe to show to a developer.
     pub message: String,
     /// The request field, query or path parameter at fault, when there is one.
-    #[schema(nullable = true)]
+    #[schema(required = true)]
     pub param: Option<String>,
     /// The `Request-Id` of the failed request, to quote in a support request.
     #[schema(example = "req_4Xo3yOJaFQwqnqEcbmV5BMb2")]

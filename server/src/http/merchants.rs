@@ -31,10 +31,11 @@ pub struct Merchant {
     #[schema(example = "Acme Books")]
     pub name: String,
     /// Where events are delivered, or null.
-    #[schema(example = "https://acme.example/webhooks/kassa")]
+    #[schema(required = true, example = "https://acme.example/webhooks/kassa")]
     pub webhook_url: Option<String>,
     /// The `whsec_…` secret webhook signatures are made with. Present only in the response that
     /// creates the merchant (and from the roll endpoint); null everywhere else.
+    #[schema(required = true)]
     pub webhook_secret: Option<String>,
     pub created_at: DateTime<Utc>,
 }

@@ -151,6 +151,18 @@ impl Ctx {
         Ok(raw)
     }
 
+    /// A JSON POST with an `Idempotency-Key`.
+    pub async fn post_idempotent(&self, path: &str, token: Option<&str>, key: &str, body: &Value) -> Result<Raw> {
+        let mut request = self.http.post(format!("{}{path}", self.base_url)).header("idempotency-key", key).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.with_context(|| format!("POST {path}"))?;
+        let raw = Raw { status: response.status(), headers: response.headers().clone(), text: response.text().await? };
+        ensure!(raw.request_id().is_some_and(|id| id.starts_with("req_")), "POST {path}: no Request-Id");
+        Ok(raw)
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> Result<Raw> {
         self.raw(Method::GET, path, token, None).await
     }
@@ -165,17 +177,20 @@ impl Ctx {
         let password = "conformance-pass-1".to_owned();
         let user = self
             .sdk()
-            .register(&types::RegisterRequest {
-                email: email.clone(),
-                password: password.clone(),
-                name: "Conformance".into(),
-            })
+            .register(
+                None,
+                &types::RegisterRequest {
+                    email: email.clone(),
+                    password: password.clone(),
+                    name: "Conformance".into(),
+                },
+            )
             .await
             .context("registering a user")?;
         ensure!(user.status() == StatusCode::CREATED, "register answered {}", user.status());
         let token = self
             .sdk()
-            .login(&types::LoginRequest { email: email.clone(), password: password.clone() })
+            .login(None, &types::LoginRequest { email: email.clone(), password: password.clone() })
             .await
             .context("logging in")?
             .into_inner()
@@ -188,7 +203,10 @@ impl Ctx {
         let owner = self.user().await?;
         let merchant = self
             .sdk_as(&owner.token)?
-            .create_merchant(&types::CreateMerchantRequest { name: "Conformance Books".into(), webhook_url: None })
+            .create_merchant(
+                None,
+                &types::CreateMerchantRequest { name: "Conformance Books".into(), webhook_url: None },
+            )
             .await
             .context("creating a merchant")?
             .into_inner();
@@ -199,7 +217,7 @@ impl Ctx {
     pub async fn member(&self, merchant: &Merchant, role: types::MemberRole) -> Result<User> {
         let user = self.user().await?;
         self.sdk_as(&merchant.owner.token)?
-            .add_member(&merchant.id.parse()?, &types::AddMemberRequest { email: user.email.clone(), role })
+            .add_member(&merchant.id.parse()?, None, &types::AddMemberRequest { email: user.email.clone(), role })
             .await
             .context("adding a member")?;
         Ok(user)
@@ -209,11 +227,27 @@ impl Ctx {
     pub async fn api_key(&self, merchant: &Merchant) -> Result<(String, String)> {
         let key = self
             .sdk_as(&merchant.owner.token)?
-            .create_api_key(&merchant.id.parse()?, &types::CreateApiKeyRequest { name: "conformance".into() })
+            .create_api_key(&merchant.id.parse()?, None, &types::CreateApiKeyRequest { name: "conformance".into() })
             .await
             .context("creating an API key")?
             .into_inner();
         Ok((key.id, key.key))
+    }
+}
+
+/// A merchant ready to take payments: its owner, and a secret API key.
+pub struct Shop {
+    pub merchant: Merchant,
+    pub key: String,
+    pub sdk: kassa_sdk::Client,
+}
+
+impl Ctx {
+    pub async fn shop(&self) -> Result<Shop> {
+        let merchant = self.merchant().await?;
+        let (_, key) = self.api_key(&merchant).await?;
+        let sdk = self.sdk_as(&key)?;
+        Ok(Shop { merchant, key, sdk })
     }
 }
 

@@ -9,7 +9,7 @@
 //! # async fn quickstart() -> Result<(), kassa_sdk::Error<kassa_sdk::types::Error>> {
 //! let kassa = kassa_sdk::Client::new("http://127.0.0.1:4242");
 //! let token = kassa
-//!     .login(&kassa_sdk::types::LoginRequest {
+//!     .login(None, &kassa_sdk::types::LoginRequest {
 //!         email: "ada@example.com".into(),
 //!         password: "correct-horse-42".into(),
 //!     })
@@ -44,4 +44,20 @@ pub fn authenticated(base_url: &str, token: &str) -> Result<Client, reqwest::Err
         .timeout(std::time::Duration::from_secs(30))
         .build()?;
     Ok(Client::new_with_client(base_url, http))
+}
+
+/// The sandbox's test cards (API.md "Test cards"): any future expiry, any CVC, any name.
+pub mod test_cards {
+    /// Approved (visa).
+    pub const VISA: &str = "4242 4242 4242 4242";
+    /// Approved (mastercard).
+    pub const MASTERCARD: &str = "5555 5555 5555 4444";
+    /// Declined: `generic_decline`, network code 05.
+    pub const GENERIC_DECLINE: &str = "4000 0000 0000 0002";
+    /// Declined: `insufficient_funds`, network code 51.
+    pub const INSUFFICIENT_FUNDS: &str = "4000 0000 0000 9995";
+    /// Declined: `expired_card`, network code 54.
+    pub const EXPIRED_CARD: &str = "4000 0000 0000 0069";
+    /// Declined: `incorrect_cvc`, network code N7.
+    pub const INCORRECT_CVC: &str = "4000 0000 0000 0127";
 }

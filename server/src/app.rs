@@ -18,7 +18,7 @@ use tracing::Span;
 
 use crate::auth::JwtKeys;
 use crate::config::Config;
-use crate::domain::{self, random_base62};
+use crate::domain::{self, ClientSecretKey, random_base62};
 use crate::error::{ApiError, render_errors};
 use crate::metrics::Metrics;
 use crate::store::Store;
@@ -37,6 +37,7 @@ pub struct Inner {
     pub store: Store,
     pub metrics: Metrics,
     pub jwt: JwtKeys,
+    pub client_secrets: ClientSecretKey,
     pub config: Config,
 }
 
@@ -58,7 +59,12 @@ impl AppState {
             None => store.setting_or_init("jwt_secret", &random_base62(64)).await.context("loading the JWT secret")?,
         };
         let jwt = JwtKeys::new(secret.as_bytes());
-        Ok(Self(Arc::new(Inner { store, metrics: Metrics::default(), jwt, config })))
+        let client_secret_key = store
+            .setting_or_init("client_secret_key", &random_base62(64))
+            .await
+            .context("loading the client secret key")?;
+        let client_secrets = ClientSecretKey::new(client_secret_key.as_bytes());
+        Ok(Self(Arc::new(Inner { store, metrics: Metrics::default(), jwt, client_secrets, config })))
     }
 }
 
@@ -107,6 +113,7 @@ pub fn router(state: AppState) -> Router {
                 .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotency))
         .layer(middleware::from_fn(render_errors))
         .layer(CatchPanicLayer::custom(|_panic| {
             ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
@@ -128,10 +135,41 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
     tracing::info!(address = %listener.local_addr()?, backend = state.store.backend(), "kassa is serving");
     let store = state.store.clone();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let sweeper = tokio::spawn(sweep(state.clone(), stopped));
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let _ = stop.send(true);
+    let _ = sweeper.await;
     store.close().await;
     tracing::info!("kassa stopped");
     Ok(())
+}
+
+/// How often the sweeper looks for due payment intents.
+const SWEEP_EVERY: Duration = Duration::from_secs(1);
+
+/// Background work until shutdown: writes down expired payment intents (emitting their events)
+/// every second, and forgets idempotency keys older than 24 hours every ten minutes. Every
+/// replica may run it: each expiry is a conditional update, so only one replica writes it.
+pub async fn sweep(app: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut ticks: u64 = 0;
+    loop {
+        tokio::select! {
+            _ = stop.changed() => return,
+            () = tokio::time::sleep(SWEEP_EVERY) => {}
+        }
+        match crate::http::payment_intents::sweep_expired(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "payment intents expired"),
+            Err(err) => tracing::warn!(error = %err, "sweeping expired payment intents failed"),
+        }
+        ticks += 1;
+        if ticks.is_multiple_of(600)
+            && let Err(err) = app.store.delete_old_idempotency_keys().await
+        {
+            tracing::warn!(error = %err, "deleting old idempotency keys failed");
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -5,7 +5,7 @@
 //! message. The request id is filled in by [`render_errors`], the middleware that also turns any
 //! error response not built here (a panic, a timeout, a framework default) into this shape.
 
-use crate::domain::{DomainError, Role};
+use crate::domain::{Decline, DomainError, Role};
 pub use crate::http::error_body::{ErrorBody, ErrorDetail, ErrorType};
 use crate::store::StoreError;
 use axum::Json;
@@ -40,6 +40,18 @@ pub enum ApiError {
     WeakPassword,
     #[error("invalid URL in {0}")]
     InvalidUrl(&'static str),
+    #[error("invalid amount in {0}")]
+    InvalidAmount(&'static str, &'static str),
+    #[error("invalid currency")]
+    InvalidCurrency,
+    #[error("invalid card number")]
+    InvalidCardNumber,
+    #[error("invalid expiry")]
+    InvalidExpiry,
+    #[error("invalid cvc")]
+    InvalidCvc,
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
     #[error("email taken")]
     EmailTaken,
     #[error("no user with that email")]
@@ -57,7 +69,12 @@ pub enum ApiError {
     InvalidApiKey,
     #[error("invalid email or password")]
     InvalidCredentials,
+    // 402
+    #[error("card declined: {}", .decline.code.as_str())]
+    CardDeclined { decline: Decline, attempts_remaining: i64 },
     // 403
+    #[error("invalid client secret")]
+    InvalidClientSecret,
     #[error("role {required:?} required")]
     InsufficientRole { required: Role },
     // 404 / 405
@@ -67,9 +84,20 @@ pub enum ApiError {
     RouteNotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    // 409
+    #[error("idempotency key in use")]
+    IdempotencyKeyInUse,
     // 422
     #[error("last owner")]
     LastOwner,
+    #[error("payment intent in state {0}")]
+    InvalidState(&'static str),
+    #[error("payment intent in state {0}")]
+    UnexpectedState(&'static str),
+    #[error("payment intent expired")]
+    PaymentIntentExpired,
+    #[error("refund exceeds captured")]
+    RefundExceedsCaptured,
     // 503, for readiness probes only.
     #[error("unavailable: {0:#}")]
     Unavailable(anyhow::Error),
@@ -178,6 +206,93 @@ impl ApiError {
                 "invalid_url",
                 format!("`{field}` must be an absolute http:// or https:// URL."),
                 Some((*field).into()),
+            ),
+            Self::InvalidAmount(field, why) => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_amount",
+                format!("`{field}` {why}"),
+                Some((*field).into()),
+            ),
+            Self::InvalidCurrency => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_currency",
+                "`currency` must be one of usd, eur, gbp, aud, cad, chf, jpy, sek, nok, dkk.".into(),
+                Some("currency".into()),
+            ),
+            Self::InvalidCardNumber => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_card_number",
+                "The card number is not a valid card number.".into(),
+                Some("card.number".into()),
+            ),
+            Self::InvalidExpiry => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_expiry",
+                "The card's expiry date is invalid or in the past.".into(),
+                Some("card.exp_month".into()),
+            ),
+            Self::InvalidCvc => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_cvc",
+                "The card's security code must have 3 or 4 digits.".into(),
+                Some("card.cvc".into()),
+            ),
+            Self::IdempotencyKeyReused => (
+                StatusCode::BAD_REQUEST,
+                IdempotencyError,
+                "idempotency_key_reused",
+                "This Idempotency-Key was used with a different request; use a new key for a new request.".into(),
+                None,
+            ),
+            Self::CardDeclined { decline, .. } => {
+                (StatusCode::PAYMENT_REQUIRED, CardError, "card_declined", decline.code.message().into(), None)
+            }
+            Self::InvalidClientSecret => (
+                StatusCode::FORBIDDEN,
+                PermissionError,
+                "invalid_client_secret",
+                "The client secret does not belong to this payment intent.".into(),
+                Some("client_secret".into()),
+            ),
+            Self::IdempotencyKeyInUse => (
+                StatusCode::CONFLICT,
+                IdempotencyError,
+                "idempotency_key_in_use",
+                "A request with this Idempotency-Key is still being processed; retry later.".into(),
+                None,
+            ),
+            Self::InvalidState(status) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                StateError,
+                "invalid_state",
+                format!("This payment intent's status is {status}, which does not allow this."),
+                None,
+            ),
+            Self::UnexpectedState(status) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                StateError,
+                "payment_intent_unexpected_state",
+                format!("This payment intent's status is {status}: it cannot be paid again."),
+                None,
+            ),
+            Self::PaymentIntentExpired => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                StateError,
+                "payment_intent_expired",
+                "This payment intent has expired; the merchant must create a new one.".into(),
+                None,
+            ),
+            Self::RefundExceedsCaptured => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                StateError,
+                "refund_exceeds_captured",
+                "Refunds may not exceed the amount received.".into(),
+                Some("amount".into()),
             ),
             Self::EmailTaken => (
                 StatusCode::BAD_REQUEST,
@@ -313,6 +428,19 @@ impl From<DomainError> for ApiError {
                 param: "role".into(),
                 message: "must be owner, admin, developer or viewer".into(),
             },
+            DomainError::InvalidAmount { field } => {
+                Self::InvalidAmount(field, "must be a whole number of cents from 1 to 99999999 (9999 for $99.99).")
+            }
+            DomainError::InvalidCurrency => Self::InvalidCurrency,
+            DomainError::InvalidCardNumber => Self::InvalidCardNumber,
+            DomainError::InvalidExpiry => Self::InvalidExpiry,
+            DomainError::InvalidCvc => Self::InvalidCvc,
+            DomainError::InvalidMetadata(why) => {
+                Self::ParameterInvalid { param: "metadata".into(), message: why.into() }
+            }
+            DomainError::InvalidExpiresIn => {
+                Self::ParameterInvalid { param: "expires_in".into(), message: "must be 1 to 86400 seconds".into() }
+            }
             DomainError::InvalidId { kind } => {
                 Self::ParameterInvalid { param: "id".into(), message: format!("not a valid {kind} id") }
             }
@@ -327,15 +455,23 @@ impl IntoResponse for ApiError {
             tracing::error!(error = format!("{cause:#}"), "internal error");
         }
         let parts = self.parts();
-        let body = ErrorBody {
+        let mut body = ErrorBody {
             error: ErrorDetail {
                 kind: parts.kind,
                 code: parts.code.to_owned(),
                 message: parts.message,
                 param: parts.param,
+                decline_code: None,
+                network_decline_code: None,
+                attempts_remaining: None,
                 request_id: String::new(),
             },
         };
+        if let Self::CardDeclined { decline, attempts_remaining } = &self {
+            body.error.decline_code = Some(decline.code.as_str().to_owned());
+            body.error.network_decline_code = Some(decline.network_code.to_owned());
+            body.error.attempts_remaining = Some(*attempts_remaining);
+        }
         let mut response = (parts.status, Json(body.clone())).into_response();
         response.extensions_mut().insert(body);
         response
@@ -345,20 +481,33 @@ impl IntoResponse for ApiError {
 /// Middleware: gives every error body its request id, and gives every error response that was
 /// not built by `ApiError` the documented shape (never a framework's plain text).
 pub async fn render_errors(request: Request, next: Next) -> Response {
-    let request_id =
-        request.headers().get(crate::app::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let mut response = next.run(request).await;
+    let request_id = request_id_of(&request);
+    let response = next.run(request).await;
+    finish(response, &request_id)
+}
+
+pub fn request_id_of(request: &Request) -> String {
+    request.headers().get(crate::app::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+/// Renders an error response in its final form, with `request_id`. Success responses, and
+/// error responses already rendered (a replayed one, say), pass unchanged.
+pub fn finish(mut response: Response, request_id: &str) -> Response {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
     if response.extensions().get::<ErrorBody>().is_none() {
+        let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes() == b"application/json");
+        if is_json {
+            return response;
+        }
         response = ApiError::for_status(status).into_response();
     }
     let Some(mut body) = response.extensions_mut().remove::<ErrorBody>() else {
         return response;
     };
-    body.error.request_id = request_id;
+    body.error.request_id = request_id.to_owned();
     let Ok(json) = serde_json::to_vec(&body) else {
         return response;
     };

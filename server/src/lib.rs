@@ -16,6 +16,8 @@ pub mod domain;
 pub mod error;
 /// Routes, handlers and wire types, one module per resource.
 pub mod http;
+/// Idempotency keys: claim, replay, save — for every POST.
+pub mod idempotency;
 /// Request counters for `GET /metrics`.
 pub mod metrics;
 /// The OpenAPI document: its root, shared rules and rendering.

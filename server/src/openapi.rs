@@ -2,8 +2,9 @@
 //! shares (a documented 500, the `Request-Id` header). [`document`] renders the whole contract
 //! from the code; `cargo xtask openapi` writes it to `openapi/kassa.json`.
 
+use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{HeaderBuilder, ObjectBuilder, RefOr, ResponseBuilder, Type};
+use utoipa::openapi::{HeaderBuilder, ObjectBuilder, RefOr, Required, ResponseBuilder, Type};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::ErrorBody;
@@ -22,6 +23,9 @@ use crate::error::ErrorBody;
         (name = "merchants", description = "Merchants: the accounts payments belong to."),
         (name = "members", description = "A merchant's team and their roles: owner > admin > developer > viewer."),
         (name = "api_keys", description = "Secret API keys (`sk_test_…`), shown once at creation."),
+        (name = "payment_intents", description = "Payments: create an intent, let the customer pay it at its checkout, capture, void. Secret API key."),
+        (name = "refunds", description = "Money returned from succeeded payment intents. Secret API key."),
+        (name = "checkout", description = "What a browser holding an intent's client secret may see and do: the hosted checkout's API."),
         (name = "events", description = "The record of state changes, read with a secret API key."),
     )
 )]
@@ -68,7 +72,22 @@ impl Modify for SharedRules {
             ))
             .description(Some("The id of this request, `req_…`; quote it in a support request."))
             .build();
+        let idempotency_key = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .description(Some(
+                "At most 255 characters. Makes a retry safe: the first response for this key and credential is replayed, \
+                 byte for byte with `Idempotent-Replayed: true`, for 24 hours. The same key with another \
+                 request is `400 idempotency_key_reused`; while the first request runs, \
+                 `409 idempotency_key_in_use`.",
+            ))
+            .build();
         for item in openapi.paths.paths.values_mut() {
+            if let Some(post) = &mut item.post {
+                post.parameters.get_or_insert_with(Vec::new).push(RefOr::T(idempotency_key.clone()));
+            }
             let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
             for operation in operations.into_iter().flatten() {
                 let responses = &mut operation.responses.responses;

@@ -21,6 +21,13 @@ pub fn kassa_bin() -> PathBuf {
     bin
 }
 
+/// An example of `kassa-sdk`, built by `cargo test --workspace --all-targets`.
+pub fn example_bin(name: &str) -> PathBuf {
+    let bin = kassa_bin().with_file_name("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{} is missing: run the tests with `cargo xtask test`", bin.display());
+    bin
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
 }
@@ -36,7 +43,11 @@ pub struct Server {
 impl Server {
     /// `kassa serve` on a free port over `database_url` (a fresh SQLite file when `None`).
     pub async fn start(database_url: Option<&str>) -> Self {
-        let dir = tempfile::tempdir().expect("a temp dir");
+        Self::start_in(tempfile::tempdir().expect("a temp dir"), database_url).await
+    }
+
+    /// Like `start`, in `dir` (where a SQLite `kassa.db` may already be).
+    pub async fn start_in(dir: tempfile::TempDir, database_url: Option<&str>) -> Self {
         let port = free_port();
         let database_url = database_url
             .map(str::to_owned)
@@ -73,12 +84,26 @@ impl Server {
         panic!("kassa did not become healthy at {}; log:\n{}", self.base_url, self.log_text());
     }
 
+    /// The SQLite database file of a server started with `start(None)`, and its WAL.
+    pub fn database_bytes(&self) -> Vec<u8> {
+        let db = self._dir.path().join("kassa.db");
+        [std::fs::read(&db).unwrap_or_default(), std::fs::read(db.with_extension("db-wal")).unwrap_or_default()]
+            .concat()
+    }
+
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     pub fn pid(&self) -> u32 {
         self.child.as_ref().map(Child::id).expect("a running child")
+    }
+
+    /// Stops the server (SIGTERM) and hands back its directory, database included.
+    pub fn stop_keeping_data(mut self) -> tempfile::TempDir {
+        assert!(self.terminate(), "kassa did not stop cleanly:\n{}", self.log_text());
+        let placeholder = tempfile::tempdir().expect("a temp dir");
+        std::mem::replace(&mut self._dir, placeholder)
     }
 
     /// Sends SIGTERM and waits for the exit; returns whether it exited successfully.

@@ -4,5 +4,6 @@
 mod harness;
 
 mod conformance;
+mod quickstart;
 mod sdk_flow;
 mod serve;

@@ -5,6 +5,7 @@ mod conventions;
 mod events;
 mod members;
 mod merchants;
+mod payments;
 mod users;
 
 use std::sync::LazyLock;
@@ -20,10 +21,18 @@ macro_rules! case {
 pub(crate) use case;
 
 static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
-    [users::cases(), merchants::cases(), members::cases(), api_keys::cases(), events::cases(), conventions::cases()]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        users::cases(),
+        merchants::cases(),
+        members::cases(),
+        api_keys::cases(),
+        events::cases(),
+        payments::cases(),
+        conventions::cases(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 });
 
 pub fn all() -> &'static [Case] {

@@ -65,7 +65,7 @@ async fn email_taken(cx: Ctx) -> Result<()> {
     let user = cx.user().await?;
     let again =
         RegisterRequest { email: user.email.to_uppercase(), password: "another-pass-2".into(), name: "B".into() };
-    let error = expect_sdk_error(cx.sdk().register(&again).await, 400, "email_taken")?;
+    let error = expect_sdk_error(cx.sdk().register(None, &again).await, 400, "email_taken")?;
     ensure!(error.error.param.as_deref() == Some("email"), "param: {:?}", error.error.param);
     Ok(())
 }
@@ -74,7 +74,7 @@ async fn weak_password(cx: Ctx) -> Result<()> {
     for password in ["short1", "letters-only-here", "12345678901"] {
         let email = format!("weak-{}@example.com", uuid::Uuid::new_v4().simple());
         let request = RegisterRequest { email, password: password.into(), name: "W".into() };
-        expect_sdk_error(cx.sdk().register(&request).await, 400, "weak_password")?;
+        expect_sdk_error(cx.sdk().register(None, &request).await, 400, "weak_password")?;
     }
     Ok(())
 }
@@ -82,7 +82,7 @@ async fn weak_password(cx: Ctx) -> Result<()> {
 async fn invalid_email(cx: Ctx) -> Result<()> {
     for email in ["not-an-email", "ada@", "@example.com"] {
         let request = RegisterRequest { email: email.into(), password: "conformance-pass-1".into(), name: "E".into() };
-        expect_sdk_error(cx.sdk().register(&request).await, 400, "invalid_email")?;
+        expect_sdk_error(cx.sdk().register(None, &request).await, 400, "invalid_email")?;
     }
     Ok(())
 }
@@ -109,7 +109,7 @@ async fn unreadable_bodies(cx: Ctx) -> Result<()> {
 
 async fn login_returns_a_token(cx: Ctx) -> Result<()> {
     let user = cx.user().await?;
-    let token = cx.sdk().login(&LoginRequest { email: user.email, password: user.password }).await?;
+    let token = cx.sdk().login(None, &LoginRequest { email: user.email, password: user.password }).await?;
     ensure!(token.status() == 200, "status {}", token.status());
     let token = token.into_inner();
     ensure!(token.token_type == "Bearer" && token.expires_in == 3600, "{token:?}");

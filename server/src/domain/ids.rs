@@ -59,6 +59,14 @@ prefixed_id!(
     ApiKeyId, "key_", "API key"
 );
 prefixed_id!(
+    /// A payment intent's id.
+    PaymentIntentId, "pi_", "payment intent"
+);
+prefixed_id!(
+    /// A refund's id.
+    RefundId, "re_", "refund"
+);
+prefixed_id!(
     /// An event's id.
     EventId, "evt_", "event"
 );

@@ -3,20 +3,28 @@
 //! Invariant: nothing here knows about HTTP, axum or sqlx. Once a value is parsed into one of
 //! these types nothing checks it again; the store only accepts parsed types.
 
+mod amount;
+mod card;
+mod currency;
 mod email;
 mod ids;
 mod name;
 mod password;
+pub mod payment_intent;
 mod role;
 mod secret;
 mod url;
 
+pub use amount::Amount;
+pub use card::{Brand, CardNumber, CardOutcome, Cvc, Decline, DeclineCode, Expiry};
+pub use currency::Currency;
 pub use email::Email;
-pub use ids::{ApiKeyId, EventId, RequestId, random_base62};
+pub use ids::{ApiKeyId, EventId, PaymentIntentId, RefundId, RequestId, random_base62};
 pub use name::Name;
 pub use password::Password;
+pub use payment_intent::{CaptureMethod, ExpiresIn, Metadata, Status};
 pub use role::Role;
-pub use secret::{ApiKeySecret, WebhookSecret};
+pub use secret::{ApiKeySecret, ClientSecretKey, WebhookSecret};
 pub use url::HttpUrl;
 
 /// Why a value from the outside world was refused. Mapped to HTTP once, in `crate::error`.
@@ -36,4 +44,18 @@ pub enum DomainError {
     InsufficientRole { required: Role },
     #[error("malformed {kind} id")]
     InvalidId { kind: &'static str },
+    #[error("invalid amount in {field}")]
+    InvalidAmount { field: &'static str },
+    #[error("invalid currency")]
+    InvalidCurrency,
+    #[error("invalid metadata: {0}")]
+    InvalidMetadata(&'static str),
+    #[error("invalid expires_in")]
+    InvalidExpiresIn,
+    #[error("invalid card number")]
+    InvalidCardNumber,
+    #[error("invalid expiry")]
+    InvalidExpiry,
+    #[error("invalid cvc")]
+    InvalidCvc,
 }

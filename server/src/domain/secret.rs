@@ -1,6 +1,7 @@
 //! Secrets handed to clients: API keys (`sk_test_…`) and webhook signing secrets (`whsec_…`).
 //! Their `Debug` is redacted so a stray `{:?}` can never log one.
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::ids::{is_base62, random_base62};
@@ -68,6 +69,47 @@ impl std::fmt::Debug for WebhookSecret {
     }
 }
 
+/// Derives and checks payment intents' client secrets (`pi_…_secret_…`). A client secret is
+/// an HMAC of the intent's id under a server key, so it is never stored: replicas sharing the
+/// key (kept in the database) all recognise it, and checking it is constant-time.
+#[derive(Clone)]
+pub struct ClientSecretKey(Vec<u8>);
+
+impl ClientSecretKey {
+    const TAG_BYTES: usize = 16;
+
+    pub fn new(key: &[u8]) -> Self {
+        Self(key.to_vec())
+    }
+
+    fn mac(&self, intent: &str) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
+        mac.update(intent.as_bytes());
+        mac
+    }
+
+    pub fn issue(&self, intent: &super::PaymentIntentId) -> String {
+        let tag = self.mac(intent.as_ref()).finalize().into_bytes();
+        format!("{intent}_secret_{}", hex::encode(&tag[..Self::TAG_BYTES]))
+    }
+
+    pub fn verify(&self, intent: &super::PaymentIntentId, presented: &str) -> bool {
+        let Some(tag) = presented.strip_prefix(intent.as_ref()).and_then(|rest| rest.strip_prefix("_secret_")) else {
+            return false;
+        };
+        match hex::decode(tag) {
+            Ok(tag) if tag.len() == Self::TAG_BYTES => self.mac(intent.as_ref()).verify_truncated_left(&tag).is_ok(),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientSecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClientSecretKey([redacted])")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +136,19 @@ mod tests {
         ] {
             assert!(ApiKeySecret::parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn client_secrets_verify_only_for_their_intent_and_key() {
+        let key = ClientSecretKey::new(b"server key");
+        let (a, b) = (super::super::PaymentIntentId::generate(), super::super::PaymentIntentId::generate());
+        let secret = key.issue(&a);
+        assert!(secret.starts_with(&format!("{a}_secret_")));
+        assert!(key.verify(&a, &secret));
+        assert!(!key.verify(&b, &secret));
+        assert!(!ClientSecretKey::new(b"other key").verify(&a, &secret));
+        assert!(!key.verify(&a, &secret[..secret.len() - 2]));
+        assert!(!key.verify(&a, ""));
     }
 
     #[test]

@@ -24,6 +24,18 @@ pub struct ErrorDetail {
     /// The request field, query or path parameter at fault, when there is one.
     #[schema(required = true)]
     pub param: Option<String>,
+    /// For a `card_error`: why the issuer declined, e.g. `insufficient_funds`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "insufficient_funds")]
+    pub decline_code: Option<String>,
+    /// For a `card_error`: the network's response code, e.g. `51`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "51")]
+    pub network_decline_code: Option<String>,
+    /// For a `card_error`: how many more attempts the payment intent accepts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 4)]
+    pub attempts_remaining: Option<i64>,
     /// The `Request-Id` of the failed request, to quote in a support request.
     #[schema(example = "req_4Xo3yOJaFQwqnqEcbmV5BMb2")]
     pub request_id: String,

@@ -3,11 +3,14 @@
 //! nowhere else, and store rows convert into them with `From`.
 
 mod api_keys;
+mod checkout;
 pub mod error_body;
 mod events;
 mod members;
 mod merchants;
 pub mod ops;
+pub(crate) mod payment_intents;
+mod refunds;
 mod users;
 
 use axum::body::Bytes;
@@ -32,6 +35,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(merchants::router())
         .merge(members::router())
         .merge(api_keys::router())
+        .merge(payment_intents::router())
+        .merge(refunds::router())
+        .merge(checkout::router())
         .merge(events::router())
 }
 

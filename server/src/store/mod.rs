@@ -7,8 +7,10 @@
 
 mod api_keys;
 mod events;
+mod idempotency;
 mod members;
 mod merchants;
+mod payment_intents;
 mod settings;
 mod users;
 
@@ -21,8 +23,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use api_keys::{ApiKeyRow, AuthenticatedKey};
 pub use events::EventRow;
+pub use idempotency::Claim;
 pub use members::MemberRow;
 pub use merchants::{MerchantRow, MerchantUpdate};
+pub use payment_intents::{CardSnapshot, NewPaymentIntent, PaymentIntentRow, RefundRow, Render};
 pub use users::UserRow;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +42,10 @@ pub enum StoreError {
     /// A domain rule refused the change, checked inside its transaction.
     #[error(transparent)]
     Refused(#[from] crate::domain::DomainError),
+    /// A conditional transition matched no row: the payment intent is in another state, as
+    /// given.
+    #[error("payment intent {} is {}", .0.id, .0.status)]
+    Conflict(Box<PaymentIntentRow>),
     /// Removing this member would leave the merchant without an owner.
     #[error("the last owner cannot be removed")]
     LastOwner,

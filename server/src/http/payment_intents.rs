@@ -1,0 +1,473 @@
+//! Payment intents (API.md "Payment intents"): create, get, list, capture, void. Secret API
+//! key auth; another merchant's intent is 404.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{AppJson, AppPath, AppQuery, ListParams};
+use crate::app::AppState;
+use crate::auth::MerchantKey;
+use crate::domain::{Amount, CaptureMethod, Currency, Email, ExpiresIn, HttpUrl, Metadata, PaymentIntentId, Status};
+use crate::error::{ApiError, ErrorBody};
+use crate::store::{NewPaymentIntent, PaymentIntentRow, StoreError};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_payment_intent, list_payment_intents))
+        .routes(routes!(get_payment_intent))
+        .routes(routes!(capture_payment_intent))
+        .routes(routes!(void_payment_intent))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentIntentStatus {
+    RequiresPaymentMethod,
+    Authorized,
+    Succeeded,
+    Canceled,
+    Expired,
+    Failed,
+}
+
+impl From<Status> for PaymentIntentStatus {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::RequiresPaymentMethod => Self::RequiresPaymentMethod,
+            Status::Authorized => Self::Authorized,
+            Status::Succeeded => Self::Succeeded,
+            Status::Canceled => Self::Canceled,
+            Status::Expired => Self::Expired,
+            Status::Failed => Self::Failed,
+        }
+    }
+}
+
+impl From<PaymentIntentStatus> for Status {
+    fn from(status: PaymentIntentStatus) -> Self {
+        match status {
+            PaymentIntentStatus::RequiresPaymentMethod => Self::RequiresPaymentMethod,
+            PaymentIntentStatus::Authorized => Self::Authorized,
+            PaymentIntentStatus::Succeeded => Self::Succeeded,
+            PaymentIntentStatus::Canceled => Self::Canceled,
+            PaymentIntentStatus::Expired => Self::Expired,
+            PaymentIntentStatus::Failed => Self::Failed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentIntentCaptureMethod {
+    /// Charge an approved card at once.
+    Automatic,
+    /// Only authorize; capture within 7 days with the capture endpoint.
+    Manual,
+}
+
+/// The last declined attempt.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PaymentError {
+    /// Always `card_declined`.
+    #[schema(example = "card_declined")]
+    pub code: String,
+    #[schema(example = "insufficient_funds")]
+    pub decline_code: String,
+    #[schema(example = "51")]
+    pub network_decline_code: String,
+    pub message: String,
+}
+
+/// The card an intent was paid with: never its number.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentMethod {
+    #[schema(example = "visa")]
+    pub brand: String,
+    #[schema(example = "4242")]
+    pub last4: String,
+    #[schema(example = 12)]
+    pub exp_month: i64,
+    #[schema(example = 2030)]
+    pub exp_year: i64,
+}
+
+/// A payment the merchant expects: what to charge, and how far it got.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentIntent {
+    #[schema(example = "pi_3MtwBwLkdIwHu7ix28a3tqPa")]
+    pub id: String,
+    /// Always `payment_intent`.
+    #[schema(example = "payment_intent")]
+    pub object: String,
+    /// In the currency's minor unit: 1000 is $10.00 (¥1000 in jpy).
+    #[schema(example = 1000)]
+    pub amount: i64,
+    /// What a capture may still take (authorized intents only).
+    pub amount_capturable: i64,
+    pub amount_received: i64,
+    pub amount_refunded: i64,
+    #[schema(example = "usd")]
+    pub currency: String,
+    pub status: PaymentIntentStatus,
+    pub capture_method: PaymentIntentCaptureMethod,
+    /// Lets a browser pay this intent (hosted checkout); keep it out of logs and URLs you share.
+    #[schema(example = "pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_9f2c6d0e4b1a8c7d5e3f2a1b0c9d8e7f")]
+    pub client_secret: String,
+    /// The hosted checkout page for this intent.
+    pub checkout_url: String,
+    pub success_url: String,
+    pub cancel_url: String,
+    #[schema(required = true)]
+    pub description: Option<String>,
+    #[schema(required = true)]
+    pub customer_email: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+    /// Card attempts so far; the fifth decline fails the intent.
+    pub attempts: i64,
+    #[schema(required = true)]
+    pub last_payment_error: Option<PaymentError>,
+    #[schema(required = true)]
+    pub payment_method: Option<PaymentMethod>,
+    pub created_at: DateTime<Utc>,
+    /// Waiting intents expire at `created_at + expires_in`; an authorized intent's
+    /// `expires_at` is its capture deadline, 7 days after authorization.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl PaymentIntent {
+    /// The API's view of a stored intent as of `now` (an intent past its deadline reads as
+    /// `expired` at once, before the sweeper writes it down).
+    pub fn render(app: &AppState, row: &PaymentIntentRow, now: DateTime<Utc>) -> Self {
+        let client_secret = PaymentIntentId::parse(&row.id).map(|id| app.client_secrets.issue(&id)).unwrap_or_default();
+        let payment_method = match (&row.card_brand, &row.card_last4, row.card_exp_month, row.card_exp_year) {
+            (Some(brand), Some(last4), Some(exp_month), Some(exp_year)) => {
+                Some(PaymentMethod { brand: brand.clone(), last4: last4.clone(), exp_month, exp_year })
+            }
+            _ => None,
+        };
+        Self {
+            id: row.id.clone(),
+            object: "payment_intent".into(),
+            amount: row.amount,
+            amount_capturable: row.amount_capturable,
+            amount_received: row.amount_received,
+            amount_refunded: row.amount_refunded,
+            currency: row.currency.clone(),
+            status: row.status_at(now).into(),
+            capture_method: match CaptureMethod::parse(&row.capture_method) {
+                Some(CaptureMethod::Manual) => PaymentIntentCaptureMethod::Manual,
+                _ => PaymentIntentCaptureMethod::Automatic,
+            },
+            checkout_url: format!("{}/checkout/{}?client_secret={client_secret}", app.config.public_url, row.id),
+            client_secret,
+            success_url: row.success_url.clone(),
+            cancel_url: row.cancel_url.clone(),
+            description: row.description.clone(),
+            customer_email: row.customer_email.clone(),
+            metadata: serde_json::from_str(&row.metadata).unwrap_or_default(),
+            attempts: row.attempts,
+            last_payment_error: row.last_payment_error.as_deref().and_then(|e| serde_json::from_str(e).ok()),
+            payment_method,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+        }
+    }
+
+    /// The JSON an event freezes: the intent exactly as stored at that moment.
+    pub fn event_json(app: &AppState, row: &PaymentIntentRow) -> String {
+        serde_json::to_string(&Self::render(app, row, row.created_at)).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentIntentList {
+    pub data: Vec<PaymentIntent>,
+    /// Whether another page follows; pass the last id as `starting_after` to get it.
+    pub has_more: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePaymentIntentRequest {
+    /// A positive integer in the currency's minor unit, at most 99999999: 9999 is $99.99.
+    #[schema(value_type = i64, example = 1000)]
+    pub amount: Value,
+    /// Lower-case ISO 4217: usd, eur, gbp, aud, cad, chf, jpy (zero-decimal), sek, nok, dkk.
+    #[schema(example = "usd")]
+    pub currency: String,
+    /// Where the browser goes after paying; `{PAYMENT_INTENT_ID}` is replaced and
+    /// `payment_intent=<id>` added. Absolute http(s).
+    #[schema(example = "https://shop.example/thanks")]
+    pub success_url: String,
+    /// Where the browser goes when the customer gives up or the intent expires.
+    #[schema(example = "https://shop.example/cart")]
+    pub cancel_url: String,
+    /// At most 1000 characters.
+    pub description: Option<String>,
+    /// `automatic` (default) or `manual`.
+    pub capture_method: Option<PaymentIntentCaptureMethod>,
+    pub customer_email: Option<String>,
+    /// Up to 20 string keys (≤ 40 characters) with string values (≤ 500 characters).
+    #[schema(value_type = Option<BTreeMap<String, String>>)]
+    pub metadata: Option<Value>,
+    /// Seconds until the intent expires, 1 to 86400; 3600 by default.
+    #[schema(example = 3600)]
+    pub expires_in: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CapturePaymentIntentRequest {
+    /// How much to capture, at most `amount_capturable`; the rest is released. All by default.
+    #[schema(value_type = Option<i64>, example = 750)]
+    pub amount: Option<Value>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PaymentIntentListParams {
+    /// Only intents with this status.
+    pub status: Option<PaymentIntentStatus>,
+    /// How many intents to return, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 10)]
+    pub limit: Option<i64>,
+    /// Return the intents after this one (its id), for the next page.
+    pub starting_after: Option<String>,
+}
+
+/// Parses a `{payment_intent_id}` path parameter.
+pub(super) fn intent_id(raw: &str) -> Result<PaymentIntentId, ApiError> {
+    PaymentIntentId::parse(raw).map_err(|_| ApiError::ParameterInvalid {
+        param: "payment_intent_id".into(),
+        message: "must be a payment intent id, pi_…".into(),
+    })
+}
+
+/// Explains a transition that found the intent in another state: an intent past its deadline
+/// is `invalid_state` (expired) and is written down as expired.
+pub(super) async fn conflict(app: &AppState, err: StoreError) -> ApiError {
+    match err {
+        StoreError::Conflict(row) => {
+            let status = row.status_at(crate::store::now());
+            if status == Status::Expired {
+                expire(app, &row).await;
+            }
+            ApiError::InvalidState(status.as_str())
+        }
+        StoreError::NotFound => ApiError::NotFound("payment intent"),
+        other => other.into(),
+    }
+}
+
+/// Persists the expiry of a due intent (and its event); a no-op if the sweeper got there first.
+pub(super) async fn expire(app: &AppState, row: &PaymentIntentRow) {
+    let render = |r: &PaymentIntentRow| PaymentIntent::event_json(app, r);
+    if let Err(err) = app.store.expire_payment_intent(&row.id, &render).await {
+        tracing::warn!(error = %err, intent = %row.id, "could not mark a due payment intent expired");
+    }
+}
+
+/// Writes down every intent past its deadline as expired, with its event; returns how many.
+/// Reads and transitions already treat them as expired: this makes it durable and emits
+/// `payment_intent.expired`.
+pub async fn sweep_expired(app: &AppState) -> Result<usize, StoreError> {
+    let due = app.store.due_payment_intents(500).await?;
+    let render = |r: &PaymentIntentRow| PaymentIntent::event_json(app, r);
+    let mut expired = 0;
+    for id in &due {
+        if app.store.expire_payment_intent(id, &render).await?.is_some() {
+            expired += 1;
+        }
+    }
+    Ok(expired)
+}
+
+/// Create a payment intent
+///
+/// Starts a payment: what to charge, in which currency, and where the customer's browser goes
+/// afterwards. The response carries the `checkout_url` of the hosted checkout and the
+/// `client_secret` a browser confirms with. Appends `payment_intent.created`.
+#[utoipa::path(
+    post, path = "/v1/payment-intents", tag = "payment_intents", security(("api_key" = [])),
+    request_body(content = CreatePaymentIntentRequest, example = json!({"amount": 1000, "currency": "usd", "success_url": "https://shop.example/thanks", "cancel_url": "https://shop.example/cart", "metadata": {"order_id": "6735"}})),
+    responses(
+        (status = 201, description = "The new payment intent, `requires_payment_method`.", body = PaymentIntent),
+        (status = 400, description = "`invalid_amount`, `invalid_currency`, `invalid_url`, `invalid_email`, `parameter_invalid` (metadata, expires_in, description, capture_method), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
+        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`: a request with this key is still running.", body = ErrorBody),
+    )
+)]
+pub async fn create_payment_intent(
+    key: MerchantKey,
+    State(app): State<AppState>,
+    AppJson(req): AppJson<CreatePaymentIntentRequest>,
+) -> Result<(StatusCode, Json<PaymentIntent>), ApiError> {
+    let amount = Amount::parse(&req.amount, "amount")?;
+    let currency = Currency::parse(&req.currency)?;
+    let success_url = HttpUrl::parse(&req.success_url, "success_url")?;
+    let cancel_url = HttpUrl::parse(&req.cancel_url, "cancel_url")?;
+    let customer_email = req.customer_email.as_deref().map(Email::parse).transpose()?;
+    if req.description.as_ref().is_some_and(|d| d.chars().count() > 1000) {
+        return Err(ApiError::ParameterInvalid {
+            param: "description".into(),
+            message: "at most 1000 characters".into(),
+        });
+    }
+    let metadata = Metadata::parse(req.metadata.as_ref())?;
+    let expires_in = ExpiresIn::parse(req.expires_in)?;
+    let capture_method = match req.capture_method {
+        Some(PaymentIntentCaptureMethod::Manual) => CaptureMethod::Manual,
+        _ => CaptureMethod::Automatic,
+    };
+    let new = NewPaymentIntent {
+        merchant: key.merchant_id,
+        amount: amount.get(),
+        currency: currency.code(),
+        capture_method: capture_method.as_str(),
+        success_url: success_url.as_ref(),
+        cancel_url: cancel_url.as_ref(),
+        description: req.description.as_deref(),
+        customer_email: customer_email.as_ref().map(AsRef::as_ref),
+        metadata: serde_json::to_string(metadata.as_map()).map_err(|err| ApiError::Internal(err.into()))?,
+        expires_in: expires_in.duration(),
+    };
+    let render = |r: &PaymentIntentRow| PaymentIntent::event_json(&app, r);
+    let row = app.store.create_payment_intent(&new, &render).await?;
+    Ok((StatusCode::CREATED, Json(PaymentIntent::render(&app, &row, row.created_at))))
+}
+
+/// Get a payment intent
+///
+/// The intent as it is now, which is what a server should trust (not a browser redirect). An
+/// intent past its deadline reads as `expired`.
+#[utoipa::path(
+    get, path = "/v1/payment-intents/{payment_intent_id}", tag = "payment_intents", security(("api_key" = [])),
+    params(("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`.")),
+    responses(
+        (status = 200, description = "The payment intent.", body = PaymentIntent),
+        (status = 400, description = "`parameter_invalid`: not a payment intent id.", body = ErrorBody),
+        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
+    )
+)]
+pub async fn get_payment_intent(
+    key: MerchantKey,
+    State(app): State<AppState>,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<PaymentIntent>, ApiError> {
+    let id = intent_id(&id)?;
+    let row = app.store.get_payment_intent(Some(key.merchant_id), &id).await.map_err(|err| match err {
+        StoreError::NotFound => ApiError::NotFound("payment intent"),
+        other => other.into(),
+    })?;
+    let now = crate::store::now();
+    if row.status_at(now) == Status::Expired && row.status != Status::Expired.as_str() {
+        expire(&app, &row).await;
+    }
+    Ok(Json(PaymentIntent::render(&app, &row, now)))
+}
+
+/// List payment intents
+///
+/// The merchant's intents, newest first, optionally with one status.
+#[utoipa::path(
+    get, path = "/v1/payment-intents", tag = "payment_intents", security(("api_key" = [])),
+    params(PaymentIntentListParams),
+    responses(
+        (status = 200, description = "A page of payment intents.", body = PaymentIntentList),
+        (status = 400, description = "`parameter_invalid` (status, limit), `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
+        (status = 401, description = "No active secret API key.", body = ErrorBody),
+    )
+)]
+pub async fn list_payment_intents(
+    key: MerchantKey,
+    State(app): State<AppState>,
+    AppQuery(params): AppQuery<PaymentIntentListParams>,
+) -> Result<Json<PaymentIntentList>, ApiError> {
+    let page =
+        ListParams { limit: params.limit, starting_after: params.starting_after }.page(PaymentIntentId::parse)?;
+    let (rows, has_more) =
+        app.store.list_payment_intents(key.merchant_id, params.status.map(Status::from), page).await?;
+    let now = crate::store::now();
+    Ok(Json(PaymentIntentList { data: rows.iter().map(|r| PaymentIntent::render(&app, r, now)).collect(), has_more }))
+}
+
+/// Capture a payment intent
+///
+/// Charges an `authorized` intent (created with `capture_method: manual`): all of it, or a
+/// smaller `amount`, the rest being released. Appends `payment_intent.succeeded`.
+#[utoipa::path(
+    post, path = "/v1/payment-intents/{payment_intent_id}/capture", tag = "payment_intents", security(("api_key" = [])),
+    params(
+        ("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`."),
+    ),
+    request_body(content = CapturePaymentIntentRequest, example = json!({"amount": 750})),
+    responses(
+        (status = 200, description = "The intent, now `succeeded`.", body = PaymentIntent),
+        (status = 400, description = "`invalid_amount` (more than `amount_capturable`), `parameter_invalid`, `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
+        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
+        (status = 422, description = "`invalid_state`: the intent is not `authorized` (or its authorization expired).", body = ErrorBody),
+    )
+)]
+pub async fn capture_payment_intent(
+    key: MerchantKey,
+    State(app): State<AppState>,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<CapturePaymentIntentRequest>,
+) -> Result<Json<PaymentIntent>, ApiError> {
+    let id = intent_id(&id)?;
+    let amount = req.amount.as_ref().map(|a| Amount::parse(a, "amount")).transpose()?;
+    let render = |r: &PaymentIntentRow| PaymentIntent::event_json(&app, r);
+    match app.store.capture_payment_intent(key.merchant_id, &id, amount.map(Amount::get), &render).await {
+        Ok(row) => Ok(Json(PaymentIntent::render(&app, &row, crate::store::now()))),
+        Err(StoreError::Conflict(row))
+            if row.status_at(crate::store::now()) == Status::Authorized
+                && amount.is_some_and(|a| a.get() > row.amount_capturable) =>
+        {
+            Err(ApiError::InvalidAmount("amount", "must not exceed the intent's amount_capturable."))
+        }
+        Err(err) => Err(conflict(&app, err).await),
+    }
+}
+
+/// Void a payment intent
+///
+/// Cancels an intent that is waiting for payment or `authorized` (releasing the hold).
+/// Appends `payment_intent.canceled`.
+#[utoipa::path(
+    post, path = "/v1/payment-intents/{payment_intent_id}/void", tag = "payment_intents", security(("api_key" = [])),
+    params(
+        ("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`."),
+    ),
+    responses(
+        (status = 200, description = "The intent, now `canceled`.", body = PaymentIntent),
+        (status = 400, description = "`parameter_invalid`: not a payment intent id; `idempotency_key_reused`.", body = ErrorBody),
+        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
+        (status = 422, description = "`invalid_state`: the intent is succeeded, canceled, expired or failed.", body = ErrorBody),
+    )
+)]
+pub async fn void_payment_intent(
+    key: MerchantKey,
+    State(app): State<AppState>,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<PaymentIntent>, ApiError> {
+    let id = intent_id(&id)?;
+    let render = |r: &PaymentIntentRow| PaymentIntent::event_json(&app, r);
+    match app.store.void_payment_intent(key.merchant_id, &id, &render).await {
+        Ok(row) => Ok(Json(PaymentIntent::render(&app, &row, crate::store::now()))),
+        Err(err) => Err(conflict(&app, err).await),
+    }
+}

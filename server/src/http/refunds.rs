@@ -1,0 +1,166 @@
+//! Refunds (API.md "Payment intents"): create and list, on a succeeded intent. The sum of an
+//! intent's refunds never exceeds what it received.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::payment_intents::{conflict, intent_id};
+use super::{AppJson, AppPath, AppQuery, ListParams};
+use crate::app::AppState;
+use crate::auth::MerchantKey;
+use crate::domain::{Amount, RefundId, Status};
+use crate::error::{ApiError, ErrorBody};
+use crate::store::{RefundRow, StoreError};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_refund, list_refunds))
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundReason {
+    Duplicate,
+    Fraudulent,
+    RequestedByCustomer,
+}
+
+impl RefundReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Duplicate => "duplicate",
+            Self::Fraudulent => "fraudulent",
+            Self::RequestedByCustomer => "requested_by_customer",
+        }
+    }
+
+    fn parse(raw: &str) -> Option<Self> {
+        [Self::Duplicate, Self::Fraudulent, Self::RequestedByCustomer].into_iter().find(|r| r.as_str() == raw)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundStatus {
+    /// Sandbox refunds succeed at once.
+    Succeeded,
+}
+
+/// Money returned from a succeeded payment intent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Refund {
+    #[schema(example = "re_3MtwBwLkdIwHu7ix0Ntfl6tP")]
+    pub id: String,
+    /// Always `refund`.
+    #[schema(example = "refund")]
+    pub object: String,
+    pub payment_intent: String,
+    #[schema(example = 500)]
+    pub amount: i64,
+    #[schema(required = true)]
+    pub reason: Option<RefundReason>,
+    pub status: RefundStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&RefundRow> for Refund {
+    fn from(row: &RefundRow) -> Self {
+        Self {
+            id: row.id.clone(),
+            object: "refund".into(),
+            payment_intent: row.payment_intent_id.clone(),
+            amount: row.amount,
+            reason: row.reason.as_deref().and_then(RefundReason::parse),
+            status: RefundStatus::Succeeded,
+            created_at: row.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefundList {
+    pub data: Vec<Refund>,
+    /// Whether another page follows; pass the last id as `starting_after` to get it.
+    pub has_more: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRefundRequest {
+    /// How much to refund; what remains of `amount_received` by default.
+    #[schema(value_type = Option<i64>, example = 500)]
+    pub amount: Option<Value>,
+    pub reason: Option<RefundReason>,
+}
+
+/// Refund a payment intent
+///
+/// Returns money from a `succeeded` intent, all that remains or part of it. Partial refunds
+/// add up, but never beyond `amount_received`. The intent's status stays `succeeded`; its
+/// `amount_refunded` grows. Appends `refund.created`.
+#[utoipa::path(
+    post, path = "/v1/payment-intents/{payment_intent_id}/refunds", tag = "refunds", security(("api_key" = [])),
+    params(
+        ("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`."),
+    ),
+    request_body(content = CreateRefundRequest, example = json!({"amount": 500, "reason": "requested_by_customer"})),
+    responses(
+        (status = 201, description = "The refund.", body = Refund),
+        (status = 400, description = "`invalid_amount`, `parameter_invalid` (reason), `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
+        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
+        (status = 422, description = "`refund_exceeds_captured`: more than remains of `amount_received`; `invalid_state`: the intent has not succeeded.", body = ErrorBody),
+    )
+)]
+pub async fn create_refund(
+    key: MerchantKey,
+    State(app): State<AppState>,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<CreateRefundRequest>,
+) -> Result<(StatusCode, Json<Refund>), ApiError> {
+    let id = intent_id(&id)?;
+    let amount = req.amount.as_ref().map(|a| Amount::parse(a, "amount")).transpose()?;
+    let reason = req.reason.map(RefundReason::as_str);
+    let render = |r: &RefundRow| serde_json::to_string(&Refund::from(r)).unwrap_or_default();
+    match app.store.refund_payment_intent(key.merchant_id, &id, amount.map(Amount::get), reason, &render).await {
+        Ok((refund, _)) => Ok((StatusCode::CREATED, Json(Refund::from(&refund)))),
+        Err(StoreError::Conflict(row)) if row.status_at(crate::store::now()) == Status::Succeeded => {
+            Err(ApiError::RefundExceedsCaptured)
+        }
+        Err(err) => Err(conflict(&app, err).await),
+    }
+}
+
+/// List refunds
+///
+/// The intent's refunds, newest first.
+#[utoipa::path(
+    get, path = "/v1/payment-intents/{payment_intent_id}/refunds", tag = "refunds", security(("api_key" = [])),
+    params(("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`."), ListParams),
+    responses(
+        (status = 200, description = "A page of refunds.", body = RefundList),
+        (status = 400, description = "`parameter_invalid`, `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
+        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
+    )
+)]
+pub async fn list_refunds(
+    key: MerchantKey,
+    State(app): State<AppState>,
+    AppPath(id): AppPath<String>,
+    AppQuery(params): AppQuery<ListParams>,
+) -> Result<Json<RefundList>, ApiError> {
+    let id = intent_id(&id)?;
+    let page = params.page(RefundId::parse)?;
+    let (rows, has_more) = app.store.list_refunds(key.merchant_id, &id, page).await.map_err(|err| match err {
+        StoreError::NotFound => ApiError::NotFound("payment intent"),
+        other => other.into(),
+    })?;
+    Ok(Json(RefundList { data: rows.iter().map(Refund::from).collect(), has_more }))
+}

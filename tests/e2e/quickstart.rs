@@ -1,0 +1,96 @@
+//! The SDK's examples against a fresh `kassa serve`, what they leave behind, and a restart in
+//! the middle of a payment.
+
+use std::process::Command;
+
+use kassa_sdk::types::{Card, ConfirmCheckoutRequest, CreatePaymentIntentRequest, PaymentIntentStatus};
+
+use crate::harness::{Server, example_bin};
+
+fn run_example(name: &str, server: &Server) -> String {
+    let output =
+        Command::new(example_bin(name)).env("KASSA_BASE_URL", &server.base_url).output().expect("the example runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{name} failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    stdout
+}
+
+#[tokio::test]
+async fn the_quickstart_and_decline_examples_print_their_results() {
+    let server = Server::start(None).await;
+    let out = run_example("quickstart", &server);
+    assert!(out.contains("Verified payment: amount=1000 cents, status=succeeded"), "{out}");
+    let out = run_example("decline", &server);
+    assert!(out.contains("decline_code=insufficient_funds network_decline_code=51 attempts_remaining=4"), "{out}");
+
+    // Neither the database nor the log holds a card number, with or without spaces.
+    let stored = String::from_utf8_lossy(&server.database_bytes()).into_owned();
+    assert!(stored.contains("4242"), "the scan found no last4 at all, so it would prove nothing");
+    let log = server.log_text();
+    for number in [kassa_sdk::test_cards::VISA, kassa_sdk::test_cards::INSUFFICIENT_FUNDS] {
+        for form in [number.to_owned(), number.replace(' ', "")] {
+            assert!(!stored.contains(&form), "the database holds {form}");
+            assert!(!log.contains(&form), "the log holds {form}");
+        }
+    }
+}
+
+/// A fresh merchant's secret API key.
+async fn merchant_key(base_url: &str) -> String {
+    use kassa_sdk::types::{CreateApiKeyRequest, CreateMerchantRequest, LoginRequest, RegisterRequest};
+    let kassa = kassa_sdk::Client::new(base_url);
+    let (email, password) = ("restart@example.com".to_owned(), "correct-horse-42".to_owned());
+    kassa
+        .register(None, &RegisterRequest { email: email.clone(), password: password.clone(), name: "R".into() })
+        .await
+        .unwrap();
+    let token = kassa.login(None, &LoginRequest { email, password }).await.unwrap().into_inner().access_token;
+    let dashboard = kassa_sdk::authenticated(base_url, &token).unwrap();
+    let merchant =
+        dashboard.create_merchant(None, &CreateMerchantRequest { name: "R".into(), webhook_url: None }).await.unwrap();
+    let key = dashboard.create_api_key(&merchant.id, None, &CreateApiKeyRequest { name: "k".into() }).await.unwrap();
+    key.into_inner().key
+}
+
+#[tokio::test]
+async fn restarting_between_create_and_confirm_loses_nothing() {
+    let first = Server::start(None).await;
+    let key = merchant_key(&first.base_url).await;
+    let server = kassa_sdk::authenticated(&first.base_url, &key).unwrap();
+    let request = CreatePaymentIntentRequest {
+        amount: 1000,
+        currency: "usd".into(),
+        success_url: "https://shop.example/ok".into(),
+        cancel_url: "https://shop.example/no".into(),
+        description: None,
+        capture_method: None,
+        customer_email: None,
+        metadata: None,
+        expires_in: None,
+    };
+    let intent = server.create_payment_intent(Some("restart-1"), &request).await.unwrap().into_inner();
+    let dir = first.stop_keeping_data();
+
+    let second = Server::start_in(dir, None).await;
+    let kassa = kassa_sdk::Client::new(&second.base_url);
+    let card =
+        Card { number: "4242424242424242".into(), exp_month: 12, exp_year: 2034, cvc: "123".into(), name: "R".into() };
+    let paid = kassa
+        .confirm_checkout(
+            &intent.id,
+            None,
+            &ConfirmCheckoutRequest { client_secret: intent.client_secret.clone(), card },
+        )
+        .await
+        .expect("the intent and its client secret survive the restart")
+        .into_inner();
+    assert!(matches!(paid.status, PaymentIntentStatus::Succeeded));
+    // The idempotency key survives too: the retried create is a replay, not a second intent.
+    let server = kassa_sdk::authenticated(&second.base_url, &key).unwrap();
+    let retried = server.create_payment_intent(Some("restart-1"), &request).await.unwrap();
+    assert_eq!(retried.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
+    assert_eq!(retried.into_inner().id, intent.id);
+    let all = server.list_payment_intents(None, None, None).await.unwrap().into_inner();
+    assert_eq!(all.data.len(), 1);
+    assert!(matches!(all.data[0].status, PaymentIntentStatus::Succeeded) && all.data[0].amount_received == 1000);
+}

@@ -145,6 +145,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One pass of the expiry sweeper: writes down every payment intent past its deadline as
+/// expired, each with its `payment_intent.expired` event; returns how many.
+pub async fn sweep_once(app: &AppState) -> Result<usize, crate::store::StoreError> {
+    crate::http::payment_intents::sweep_expired(app).await
+}
+
 /// How often the sweeper looks for due payment intents.
 const SWEEP_EVERY: Duration = Duration::from_secs(1);
 
@@ -158,7 +164,7 @@ pub async fn sweep(app: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
             _ = stop.changed() => return,
             () = tokio::time::sleep(SWEEP_EVERY) => {}
         }
-        match crate::http::payment_intents::sweep_expired(&app).await {
+        match sweep_once(&app).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(expired = n, "payment intents expired"),
             Err(err) => tracing::warn!(error = %err, "sweeping expired payment intents failed"),

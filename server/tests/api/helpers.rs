@@ -22,6 +22,7 @@ pub enum Backend {
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub state: AppState,
     pub http: reqwest::Client,
     /// The SQLite file, for tests that inspect what was stored.
     pub db_path: Option<PathBuf>,
@@ -94,8 +95,9 @@ pub async fn spawn_on(
     let state = AppState::build(config).await.expect("the app starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
     let addr = listener.local_addr().expect("a local address");
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
-    TestApp { addr, http: reqwest::Client::new(), db_path, database_url, _dir: dir }
+    let serving = state.clone();
+    tokio::spawn(async move { axum::serve(listener, router(serving)).await });
+    TestApp { addr, state, http: reqwest::Client::new(), db_path, database_url, _dir: dir }
 }
 
 impl TestApp {
@@ -183,6 +185,53 @@ impl TestApp {
         let (_, _, token) = self.user().await;
         let merchant = self.merchant(&token).await;
         (token, merchant)
+    }
+
+    /// A fresh merchant's secret API key.
+    pub async fn shop(&self) -> String {
+        let (token, merchant) = self.owner().await;
+        self.api_key(&token, &merchant).await.1
+    }
+
+    /// A new payment intent of `amount` cents (`manual` capture or not); its JSON.
+    pub async fn intent(&self, key: &str, amount: i64, manual: bool) -> Value {
+        let body = json!({"amount": amount, "currency": "usd", "success_url": "https://shop.example/ok",
+            "cancel_url": "https://shop.example/no", "capture_method": if manual { "manual" } else { "automatic" }});
+        let reply = self.post("/v1/payment-intents", Some(key), body).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        reply.body
+    }
+
+    /// Confirms `intent` at its checkout with `number`.
+    pub async fn pay(&self, intent: &Value, number: &str) -> Reply {
+        let card = json!({"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123", "name": "T"});
+        let path = format!("/v1/checkout/{}/confirm", intent["id"].as_str().expect("an id"));
+        self.post(&path, None, json!({"client_secret": intent["client_secret"], "card": card})).await
+    }
+
+    /// Sets a timestamp column of one row, to move it through time.
+    pub async fn set_time(&self, table: &str, column: &str, id: &str, at: chrono::DateTime<chrono::Utc>) {
+        let sql = format!("UPDATE {table} SET {column} = $1 WHERE id = $2");
+        if self.database_url.starts_with("postgres") {
+            let mut conn = sqlx::PgConnection::connect(&self.database_url).await.expect("a connection");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(at).bind(id).execute(&mut conn).await.expect("an update");
+        } else {
+            let mut conn = sqlx::SqliteConnection::connect(&self.database_url).await.expect("a connection");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(at).bind(id).execute(&mut conn).await.expect("an update");
+        }
+    }
+
+    /// The merchant's event types, oldest first.
+    pub async fn event_types(&self, key: &str) -> Vec<String> {
+        let reply = self.get("/v1/events?limit=100", Some(key)).await;
+        let mut types: Vec<String> = reply.body["data"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|e| e["type"].as_str().unwrap_or("").to_owned())
+            .collect();
+        types.reverse();
+        types
     }
 
     /// Adds a fresh user to `merchant` with `role`; returns (user id, their token).

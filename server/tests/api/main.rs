@@ -10,4 +10,5 @@ mod members;
 mod merchants;
 mod openapi_drift;
 mod ops;
+mod payments;
 mod users;

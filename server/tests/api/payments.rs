@@ -1,0 +1,176 @@
+//! API.md "Payment intents", "Hosted checkout", "Idempotency": the guarantees that need the
+//! server's inside view — exactness under real parallelism, events in the transaction, expiry,
+//! idempotency across replicas — on SQLite and PostgreSQL.
+
+use chrono::{TimeDelta, Utc};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{TestApp, assert_error};
+
+crate::on_both_backends!(
+    fifty_concurrent_confirms_of_one_intent_make_exactly_one_payment,
+    fifty_concurrent_partial_refunds_never_exceed_what_was_received,
+    every_transition_records_its_event_with_the_object_at_that_moment,
+    the_sweeper_writes_down_expiry_once_with_its_event,
+    an_uncaptured_authorization_expires_after_seven_days,
+    idempotent_replays_hold_across_replicas_and_keys_age_out_after_a_day,
+    a_client_secret_issued_by_one_replica_works_on_another,
+);
+
+async fn fifty_concurrent_confirms_of_one_intent_make_exactly_one_payment(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, false).await;
+    let replies = futures::future::join_all((0..50).map(|_| app.pay(&intent, "4242424242424242"))).await;
+    let approved = replies.iter().filter(|r| r.status == StatusCode::OK).count();
+    assert_eq!(approved, 1, "{approved} of 50 confirms succeeded");
+    for reply in replies.iter().filter(|r| r.status != StatusCode::OK) {
+        assert_error(reply, StatusCode::UNPROCESSABLE_ENTITY, "payment_intent_unexpected_state");
+    }
+    let types = app.event_types(&key).await;
+    assert_eq!(types, ["payment_intent.created", "payment_intent.succeeded"]);
+}
+
+async fn fifty_concurrent_partial_refunds_never_exceed_what_was_received(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, false).await;
+    assert_eq!(app.pay(&intent, "4242424242424242").await.status, StatusCode::OK);
+    let path = format!("/v1/payment-intents/{}/refunds", intent["id"].as_str().unwrap());
+    let replies = futures::future::join_all((0..50).map(|_| app.post(&path, Some(&key), json!({"amount": 30})))).await;
+    let refunded: i64 =
+        replies.iter().filter(|r| r.status == StatusCode::CREATED).map(|r| r.body["amount"].as_i64().unwrap()).sum();
+    assert_eq!(refunded, 990, "33 refunds of 30 fit in 1000");
+    for reply in replies.iter().filter(|r| r.status != StatusCode::CREATED) {
+        assert_error(reply, StatusCode::UNPROCESSABLE_ENTITY, "refund_exceeds_captured");
+    }
+    let after = app.get(&format!("/v1/payment-intents/{}", intent["id"].as_str().unwrap()), Some(&key)).await;
+    assert_eq!(after.body["amount_refunded"], 990);
+    let refund_events = app.event_types(&key).await.iter().filter(|t| *t == "refund.created").count();
+    assert_eq!(refund_events, 33);
+}
+
+async fn every_transition_records_its_event_with_the_object_at_that_moment(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, true).await;
+    let id = intent["id"].as_str().unwrap();
+    assert_eq!(app.pay(&intent, "4000000000000002").await.status, StatusCode::PAYMENT_REQUIRED);
+    assert_eq!(app.pay(&intent, "4242424242424242").await.status, StatusCode::OK);
+    let capture = app.post(&format!("/v1/payment-intents/{id}/capture"), Some(&key), json!({"amount": 600})).await;
+    assert_eq!(capture.status, StatusCode::OK, "{}", capture.body);
+    let refund = app.post(&format!("/v1/payment-intents/{id}/refunds"), Some(&key), json!({})).await;
+    assert_eq!(refund.body["amount"], 600, "a refund without an amount takes what remains");
+    let voided = app.intent(&key, 500, false).await;
+    app.post(&format!("/v1/payment-intents/{}/void", voided["id"].as_str().unwrap()), Some(&key), json!({})).await;
+
+    let events = app.get("/v1/events?limit=100", Some(&key)).await.body["data"].as_array().unwrap().clone();
+    let mut seen: Vec<(String, String)> = events
+        .iter()
+        .map(|e| {
+            (e["type"].as_str().unwrap().to_owned(), e["data"]["object"]["status"].as_str().unwrap_or("").to_owned())
+        })
+        .collect();
+    seen.reverse();
+    let expected = [
+        ("payment_intent.created", "requires_payment_method"),
+        ("payment_intent.payment_failed", "requires_payment_method"),
+        ("payment_intent.authorized", "authorized"),
+        ("payment_intent.succeeded", "succeeded"),
+        ("refund.created", "succeeded"),
+        ("payment_intent.created", "requires_payment_method"),
+        ("payment_intent.canceled", "canceled"),
+    ];
+    let seen: Vec<(&str, &str)> = seen.iter().map(|(t, s)| (t.as_str(), s.as_str())).collect();
+    assert_eq!(seen, expected);
+    let succeeded = events.iter().find(|e| e["type"] == "payment_intent.succeeded").unwrap();
+    assert_eq!(succeeded["data"]["object"]["amount_received"], 600, "the object as it was then");
+    assert_eq!(succeeded["data"]["object"]["amount_refunded"], 0, "…not as it is now");
+}
+
+async fn the_sweeper_writes_down_expiry_once_with_its_event(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, false).await;
+    let id = intent["id"].as_str().unwrap();
+    app.set_time("payment_intents", "expires_at", id, Utc::now() - TimeDelta::seconds(1)).await;
+    // Before any sweep, every read already says expired, and paying is refused.
+    let listed = app.get("/v1/payment-intents", Some(&key)).await;
+    assert_eq!(listed.body["data"][0]["status"], "expired");
+    assert_error(
+        &app.pay(&intent, "4242424242424242").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "payment_intent_expired",
+    );
+    assert!(kassa_server::app::sweep_once(&app.state).await.unwrap() <= 1);
+    assert_eq!(kassa_server::app::sweep_once(&app.state).await.unwrap(), 0, "a second sweep finds nothing");
+    let expired = app.get("/v1/payment-intents?status=expired", Some(&key)).await;
+    assert_eq!(expired.body["data"][0]["id"], id, "the stored status is expired");
+    let types = app.event_types(&key).await;
+    assert_eq!(types, ["payment_intent.created", "payment_intent.expired"]);
+}
+
+async fn an_uncaptured_authorization_expires_after_seven_days(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, true).await;
+    let id = intent["id"].as_str().unwrap();
+    assert_eq!(app.pay(&intent, "4242424242424242").await.status, StatusCode::OK);
+    let authorized = app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await;
+    let deadline: chrono::DateTime<Utc> = authorized.body["expires_at"].as_str().unwrap().parse().unwrap();
+    let seven_days = Utc::now() + TimeDelta::days(7);
+    assert!((deadline - seven_days).num_seconds().abs() < 60, "capture deadline {deadline}");
+    app.set_time("payment_intents", "expires_at", id, Utc::now() - TimeDelta::seconds(1)).await;
+    let capture = app.post(&format!("/v1/payment-intents/{id}/capture"), Some(&key), json!({})).await;
+    assert_error(&capture, StatusCode::UNPROCESSABLE_ENTITY, "invalid_state");
+    let after = app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await;
+    assert_eq!(after.body["status"], "expired");
+    assert_eq!(after.body["amount_capturable"], 0, "the hold is released");
+}
+
+async fn idempotent_replays_hold_across_replicas_and_keys_age_out_after_a_day(app: TestApp) {
+    let key = app.shop().await;
+    let body = json!({"amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    let post = |app: &TestApp, body: serde_json::Value| {
+        app.http.post(app.url("/v1/payment-intents")).bearer_auth(&key).header("idempotency-key", "order-1").json(&body)
+    };
+    let first = app.http.execute(post(&app, body.clone()).build().unwrap()).await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first = first.text().await.unwrap();
+    let replica = app.replica(None).await;
+    let again = replica.http.execute(post(&replica, body.clone()).build().unwrap()).await.unwrap();
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.text().await.unwrap(), first, "replayed byte for byte by another replica");
+    // A day later the key is free again.
+    let sql = "UPDATE idempotency_keys SET created_at = $1 WHERE key = $2";
+    let day_ago = Utc::now() - TimeDelta::hours(25);
+    if app.database_url.starts_with("postgres") {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query(sql).bind(day_ago).bind("order-1").execute(&mut conn).await.unwrap();
+    } else {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query(sql).bind(day_ago).bind("order-1").execute(&mut conn).await.unwrap();
+    }
+    let mut other = body.clone();
+    other["amount"] = json!(2000);
+    let fresh = app.http.execute(post(&app, other).build().unwrap()).await.unwrap();
+    assert_eq!(fresh.status(), StatusCode::CREATED, "a key older than 24 h is a new key");
+    assert!(fresh.headers().get("idempotent-replayed").is_none());
+}
+
+async fn a_client_secret_issued_by_one_replica_works_on_another(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, false).await;
+    let replica = app.replica(None).await;
+    let view = replica
+        .get(
+            &format!(
+                "/v1/checkout/{}?client_secret={}",
+                intent["id"].as_str().unwrap(),
+                intent["client_secret"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(view.status, StatusCode::OK, "{}", view.body);
+    assert_eq!(view.body["attempts_remaining"], 5);
+    assert!(view.body.get("client_secret").is_none() && view.body.get("metadata").is_none(), "{}", view.body);
+}

@@ -3,6 +3,7 @@
 //! - `openapi`: regenerate `openapi/kassa.json` from the server code.
 //! - `test`: run every test, with a throwaway PostgreSQL cluster when its binaries are installed.
 //! - `conformance --base-url URL`: run the conformance suite against any server.
+//! - `bench`: throughput and latency, each beside a ceiling measured in the same run.
 
 mod postgres;
 
@@ -25,6 +26,8 @@ enum Task {
     Openapi,
     /// Run all tests: unit, API (SQLite and PostgreSQL), SDK, conformance, end to end.
     Test,
+    /// Measure throughput and latency beside ceilings from the same run (release build).
+    Bench,
     /// Run the conformance suite against a running implementation of the contract.
     Conformance {
         /// Base URL of the server under test, e.g. http://127.0.0.1:4242.
@@ -44,6 +47,11 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Openapi => openapi(),
         Task::Test => test(),
+        Task::Bench => {
+            let mut command = cargo();
+            command.args(["run", "--release", "--quiet", "--package", "kassa-bench"]);
+            run(command)
+        }
         Task::Conformance { base_url, filter, report } => conformance(&base_url, filter.as_deref(), &report),
     };
     match result {

@@ -1,0 +1,240 @@
+//! `cargo xtask bench`: Kassa's throughput and p50/p99 latency for two requests, each beside a
+//! ceiling measured in the same run on the same machine, printed as ratios:
+//!
+//! - `GET /v1/payment-intents/{id}` beside an axum hello-world route (the HTTP stack's ceiling);
+//! - `POST /v1/payment-intents` (durable: SQLite, WAL, `synchronous=FULL`) beside raw sqlx
+//!   single-row insert transactions on the same settings (one fsync per commit).
+//!
+//! Loopback only, 32 connections, each phase bounded in time (`KASSA_BENCH_SECONDS`, default 5)
+//! after a one-second warm-up, with progress every second. Numbers, not assertions: targets
+//! are printed beside the results, never checked in tests.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, ensure};
+use serde_json::{Value, json};
+
+const CONNECTIONS: usize = 32;
+
+struct Outcome {
+    requests: u64,
+    seconds: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+impl Outcome {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+}
+
+/// Runs `CONNECTIONS` loops of `op` for the warm-up plus `seconds`, measuring after the warm-up.
+async fn drive<F, Fut>(label: &str, seconds: u64, op: F) -> Result<Outcome>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<()>> + Send,
+{
+    let op = Arc::new(op);
+    let measuring = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let count = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for worker in 0..CONNECTIONS {
+        let (op, measuring, stop, count) = (op.clone(), measuring.clone(), stop.clone(), count.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let started = Instant::now();
+                op(worker).await?;
+                if measuring.load(Ordering::Relaxed) {
+                    latencies.push(started.elapsed());
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            anyhow::Ok(latencies)
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    measuring.store(true, Ordering::Relaxed);
+    let started = Instant::now();
+    for second in 1..=seconds {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        eprintln!("  {label}: {second}/{seconds} s, {} requests", count.load(Ordering::Relaxed));
+    }
+    measuring.store(false, Ordering::Relaxed);
+    let elapsed = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await??);
+    }
+    ensure!(!latencies.is_empty(), "{label}: no request completed");
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
+    Ok(Outcome { requests: latencies.len() as u64, seconds: elapsed, p50: at(0.50), p99: at(0.99) })
+}
+
+/// One HTTP client per connection, so the load really uses `CONNECTIONS` sockets.
+fn clients() -> Result<Arc<Vec<reqwest::Client>>> {
+    let clients = (0..CONNECTIONS)
+        .map(|_| reqwest::Client::builder().pool_max_idle_per_host(1).build())
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Arc::new(clients))
+}
+
+async fn serve(router: axum::Router) -> Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Ok(format!("http://{addr}"))
+}
+
+async fn hello_world(seconds: u64) -> Result<Outcome> {
+    let base = serve(axum::Router::new().route("/hello", axum::routing::get(|| async { "hello, world" }))).await?;
+    let clients = clients()?;
+    drive("hello-world GET", seconds, move |worker| {
+        let (client, url) = (clients[worker].clone(), format!("{base}/hello"));
+        async move {
+            let response = client.get(url).send().await?;
+            ensure!(response.status().is_success(), "hello-world answered {}", response.status());
+            response.bytes().await?;
+            Ok(())
+        }
+    })
+    .await
+}
+
+/// A Kassa server on a fresh SQLite file, and a merchant's API key and one payment intent.
+async fn kassa(dir: &std::path::Path) -> Result<(String, String, String)> {
+    let args = kassa_server::cli::ServeArgs {
+        listen: "127.0.0.1:0".into(),
+        database_url: format!("sqlite://{}", dir.join("kassa.db").display()),
+        public_url: None,
+        jwt_secret: None,
+        webhook_retry_schedule: "10s".into(),
+    };
+    let state = kassa_server::app::AppState::build(kassa_server::config::Config::from_args(args)?).await?;
+    let base = serve(kassa_server::app::router(state)).await?;
+    let http = reqwest::Client::new();
+    let post = |path: &str, token: Option<&str>, body: Value| {
+        let mut request = http.post(format!("{base}{path}")).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move {
+            let response = request.send().await?;
+            let status = response.status();
+            let body: Value = response.json().await?;
+            ensure!(status.is_success(), "setup failed: {status} {body}");
+            anyhow::Ok(body)
+        }
+    };
+    let (email, password) = ("bench@example.com", "bench-password-1");
+    post("/v1/auth/register", None, json!({"email": email, "password": password, "name": "Bench"})).await?;
+    let token = post("/v1/auth/login", None, json!({"email": email, "password": password})).await?;
+    let token = token["access_token"].as_str().context("a token")?.to_owned();
+    let merchant = post("/v1/merchants", Some(&token), json!({"name": "Bench"})).await?;
+    let merchant = merchant["id"].as_str().context("a merchant")?.to_owned();
+    let key = post(&format!("/v1/merchants/{merchant}/api-keys"), Some(&token), json!({"name": "bench"})).await?;
+    let key = key["key"].as_str().context("a key")?.to_owned();
+    let intent = post("/v1/payment-intents", Some(&key), new_intent()).await?;
+    Ok((base, key, intent["id"].as_str().context("an intent")?.to_owned()))
+}
+
+fn new_intent() -> Value {
+    json!({"amount": 1000, "currency": "usd", "success_url": "https://shop.example/ok", "cancel_url": "https://shop.example/no"})
+}
+
+async fn get_intent(seconds: u64, base: &str, key: &str, id: &str) -> Result<Outcome> {
+    let clients = clients()?;
+    let (url, key) = (format!("{base}/v1/payment-intents/{id}"), key.to_owned());
+    drive("Kassa GET intent", seconds, move |worker| {
+        let request = clients[worker].get(&url).bearer_auth(&key);
+        async move {
+            let response = request.send().await?;
+            ensure!(response.status().is_success(), "GET intent answered {}", response.status());
+            response.bytes().await?;
+            Ok(())
+        }
+    })
+    .await
+}
+
+async fn create_intent(seconds: u64, base: &str, key: &str) -> Result<Outcome> {
+    let clients = clients()?;
+    let (url, key, body) = (format!("{base}/v1/payment-intents"), key.to_owned(), new_intent());
+    drive("Kassa POST intent", seconds, move |worker| {
+        let request = clients[worker].post(&url).bearer_auth(&key).json(&body);
+        async move {
+            let response = request.send().await?;
+            ensure!(response.status().is_success(), "POST intent answered {}", response.status());
+            response.bytes().await?;
+            Ok(())
+        }
+    })
+    .await
+}
+
+/// The durable-write ceiling: one row per transaction, one writer connection, WAL with
+/// `synchronous=FULL` — the settings Kassa runs with.
+async fn raw_inserts(seconds: u64, dir: &std::path::Path) -> Result<Outcome> {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+    let options = SqliteConnectOptions::new()
+        .filename(dir.join("raw.db"))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+    sqlx::query("CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL, created_at TEXT NOT NULL)")
+        .execute(&pool)
+        .await?;
+    drive("raw sqlx insert", seconds, move |_| {
+        let pool = pool.clone();
+        async move {
+            let mut tx = pool.begin().await?;
+            sqlx::query("INSERT INTO rows (body, created_at) VALUES ($1, $2)")
+                .bind("a payment intent's worth of text, more or less, for the row")
+                .bind(chrono::Utc::now())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+    })
+    .await
+}
+
+fn line(label: &str, outcome: &Outcome) {
+    println!(
+        "{label:<28} {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms",
+        outcome.per_second(),
+        outcome.p50.as_secs_f64() * 1e3,
+        outcome.p99.as_secs_f64() * 1e3
+    );
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let seconds: u64 = std::env::var("KASSA_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let dir = tempfile::tempdir()?;
+    eprintln!("kassa bench: {CONNECTIONS} connections on loopback, {seconds} s a phase after 1 s of warm-up");
+    let hello = hello_world(seconds).await?;
+    let (base, key, id) = kassa(dir.path()).await?;
+    let get = get_intent(seconds, &base, &key, &id).await?;
+    let raw = raw_inserts(seconds, dir.path()).await?;
+    let post = create_intent(seconds, &base, &key).await?;
+
+    println!();
+    line("axum hello-world GET", &hello);
+    line("Kassa GET intent", &get);
+    line("raw sqlx insert tx (FULL)", &raw);
+    line("Kassa POST intent (FULL)", &post);
+    println!();
+    println!("GET  ratio {:.2} of hello-world        (target >= 0.5)", get.per_second() / hello.per_second());
+    println!("POST ratio {:.2} of raw insert ceiling (target >= 1.0)", post.per_second() / raw.per_second());
+    Ok(())
+}

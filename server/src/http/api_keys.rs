@@ -1,8 +1,8 @@
 //! API keys (API.md "API keys"): create (the secret is shown once), list, revoke.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::auth::{Developer, Member, Viewer};
 use crate::domain::{ApiKeyId, ApiKeySecret, Name};
 use crate::error::{ApiError, ErrorBody};
+use crate::idempotency::NoStore;
 use crate::store::ApiKeyRow;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -105,7 +106,7 @@ pub async fn create_api_key(
     member: Member<Developer>,
     State(app): State<AppState>,
     AppJson(req): AppJson<CreateApiKeyRequest>,
-) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
+) -> Result<(StatusCode, Extension<NoStore>, Json<CreatedApiKey>), ApiError> {
     let name = Name::parse(&req.name, "name")?;
     let secret = ApiKeySecret::generate();
     let row = app.store.insert_api_key(member.merchant_id, member.user_id, &name, &secret).await?;
@@ -116,7 +117,7 @@ pub async fn create_api_key(
         prefix: row.prefix,
         created_at: row.created_at,
     };
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok((StatusCode::CREATED, Extension(NoStore), Json(created)))
 }
 
 /// List API keys

@@ -1,9 +1,9 @@
 //! Merchants (API.md "Merchants and teams"): create, list mine, show, update, roll the webhook
 //! signing secret.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -15,6 +15,7 @@ use crate::app::AppState;
 use crate::auth::{Admin, Member, UserAuth, Viewer};
 use crate::domain::{HttpUrl, Name, WebhookSecret};
 use crate::error::{ApiError, ErrorBody};
+use crate::idempotency::NoStore;
 use crate::store::{MerchantRow, MerchantUpdate};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -104,13 +105,13 @@ pub async fn create_merchant(
     auth: UserAuth,
     State(app): State<AppState>,
     AppJson(req): AppJson<CreateMerchantRequest>,
-) -> Result<(StatusCode, Json<Merchant>), ApiError> {
+) -> Result<(StatusCode, Extension<NoStore>, Json<Merchant>), ApiError> {
     let name = Name::parse(&req.name, "name")?;
     let webhook_url = req.webhook_url.as_deref().map(|u| HttpUrl::parse(u, "webhook_url")).transpose()?;
     let secret = WebhookSecret::generate();
     let row = app.store.create_merchant(auth.user_id, &name, webhook_url.as_ref(), &secret).await?;
     let merchant = Merchant { webhook_secret: Some(row.webhook_secret.clone()), ..Merchant::without_secret(row) };
-    Ok((StatusCode::CREATED, Json(merchant)))
+    Ok((StatusCode::CREATED, Extension(NoStore), Json(merchant)))
 }
 
 /// List my merchants
@@ -201,8 +202,8 @@ pub async fn update_merchant(
 pub async fn roll_webhook_secret(
     member: Member<Admin>,
     State(app): State<AppState>,
-) -> Result<Json<WebhookSecretResponse>, ApiError> {
+) -> Result<(Extension<NoStore>, Json<WebhookSecretResponse>), ApiError> {
     let secret = WebhookSecret::generate();
     app.store.roll_webhook_secret(member.merchant_id, &secret).await?;
-    Ok(Json(WebhookSecretResponse { webhook_secret: secret.expose().to_owned() }))
+    Ok((Extension(NoStore), Json(WebhookSecretResponse { webhook_secret: secret.expose().to_owned() })))
 }

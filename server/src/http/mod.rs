@@ -104,7 +104,13 @@ fn deserialize_error(path: &str, message: &str) -> ApiError {
         return ApiError::ParameterMissing(join(field));
     }
     let param = if path == "." { "body".to_owned() } else { path.to_owned() };
-    let message = message.split(" at line ").next().unwrap_or(message).to_owned();
+    let message = message.split(" at line ").next().unwrap_or(message);
+    // serde quotes the offending value (`invalid type: integer `4242…``); the value may be a
+    // card number, and answers can be stored, so it is cut out.
+    let message = match (message.find(" `"), message.rfind('`')) {
+        (Some(start), Some(end)) if end > start => format!("{}{}", &message[..start], &message[end + 1..]),
+        _ => message.to_owned(),
+    };
     ApiError::ParameterInvalid { param, message }
 }
 

@@ -284,8 +284,11 @@ pub async fn sweep_expired(app: &AppState) -> Result<usize, StoreError> {
     let render = |r: &PaymentIntentRow| PaymentIntent::event_json(app, r);
     let mut expired = 0;
     for id in &due {
-        if app.store.expire_payment_intent(id, &render).await?.is_some() {
-            expired += 1;
+        // One failure does not hold up the rest; the next sweep retries it.
+        match app.store.expire_payment_intent(id, &render).await {
+            Ok(Some(_)) => expired += 1,
+            Ok(None) => {}
+            Err(err) => tracing::warn!(error = %err, intent = %id, "could not expire a payment intent"),
         }
     }
     Ok(expired)

@@ -1,8 +1,8 @@
 //! Users (API.md "Users"): register, log in, who am I.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::auth::{UserAuth, hash_password, verify_password};
 use crate::domain::{Email, Name, Password};
 use crate::error::{ApiError, ErrorBody};
+use crate::idempotency::NoStore;
 use crate::store::{StoreError, UserRow};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -115,7 +116,7 @@ pub async fn register(
 pub async fn login(
     State(app): State<AppState>,
     AppJson(req): AppJson<LoginRequest>,
-) -> Result<Json<AccessToken>, ApiError> {
+) -> Result<(Extension<NoStore>, Json<AccessToken>), ApiError> {
     // A malformed email cannot belong to anyone: same answer as an unknown one.
     let user = match Email::parse(&req.email) {
         Ok(email) => app.store.find_user_by_email(&email).await?,
@@ -126,7 +127,7 @@ pub async fn login(
     match user {
         Some(user) if verified => {
             let (access_token, expires_in) = app.jwt.issue(user.id)?;
-            Ok(Json(AccessToken { access_token, token_type: "Bearer".into(), expires_in }))
+            Ok((Extension(NoStore), Json(AccessToken { access_token, token_type: "Bearer".into(), expires_in })))
         }
         _ => Err(ApiError::InvalidCredentials),
     }

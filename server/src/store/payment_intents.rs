@@ -113,8 +113,8 @@ impl Store {
         new: &NewPaymentIntent<'_>,
         render: Render<'_, PaymentIntentRow>,
     ) -> StoreResult<PaymentIntentRow> {
-        let now = super::now();
         transaction!(self, |tx| {
+            let now = super::now();
             let row: PaymentIntentRow = sqlx::query_as(concat!(
                 "INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, success_url, \
                  cancel_url, description, customer_email, metadata, created_at, expires_at) \
@@ -181,7 +181,11 @@ impl Store {
             sqlx::query_as(concat!(
                 "SELECT ",
                 intent_columns!(),
-                " FROM payment_intents WHERE merchant_id = $1 AND ($2 IS NULL OR status = $2) \
+                // The filter sees the status as of now, as reads do: an intent past its
+                // deadline is `expired` even before the sweeper writes it down.
+                " FROM payment_intents WHERE merchant_id = $1 AND ($2 IS NULL OR $2 = CASE \
+                   WHEN status IN ('requires_payment_method', 'authorized') AND expires_at <= $6 THEN 'expired' \
+                   ELSE status END) \
                  AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4)) \
                  ORDER BY created_at DESC, id DESC LIMIT $5"
             ))
@@ -190,6 +194,7 @@ impl Store {
             .bind(after_at)
             .bind(after_id)
             .bind(i64::from(page.limit) + 1)
+            .bind(super::now())
             .fetch_all(pool)
             .await?
         });
@@ -204,9 +209,11 @@ impl Store {
         card: &CardSnapshot<'_>,
         render: Render<'_, PaymentIntentRow>,
     ) -> StoreResult<PaymentIntentRow> {
-        let now = super::now();
-        let authorization_deadline = now + AUTHORIZATION_VALIDITY;
         let row = transaction!(self, |tx| {
+            // The clock is read once the transaction holds the write lock, so a deadline is
+            // judged when the change is made, not when the request arrived.
+            let now = super::now();
+            let authorization_deadline = now + AUTHORIZATION_VALIDITY;
             let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
                 "UPDATE payment_intents SET \
                    status = CASE capture_method WHEN 'automatic' THEN 'succeeded' ELSE 'authorized' END, \
@@ -245,8 +252,8 @@ impl Store {
         error: &str,
         render: Render<'_, PaymentIntentRow>,
     ) -> StoreResult<PaymentIntentRow> {
-        let now = super::now();
         let row = transaction!(self, |tx| {
+            let now = super::now();
             let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
                 "UPDATE payment_intents SET attempts = attempts + 1, last_payment_error = $3, \
                    status = CASE WHEN attempts + 1 >= $4 THEN 'failed' ELSE status END \
@@ -276,8 +283,8 @@ impl Store {
         amount: Option<i64>,
         render: Render<'_, PaymentIntentRow>,
     ) -> StoreResult<PaymentIntentRow> {
-        let now = super::now();
         let row = transaction!(self, |tx| {
+            let now = super::now();
             let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
                 "UPDATE payment_intents SET status = 'succeeded', \
                    amount_received = COALESCE($4, amount_capturable), amount_capturable = 0 \
@@ -306,8 +313,8 @@ impl Store {
         id: &PaymentIntentId,
         render: Render<'_, PaymentIntentRow>,
     ) -> StoreResult<PaymentIntentRow> {
-        let now = super::now();
         let row = transaction!(self, |tx| {
+            let now = super::now();
             let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
                 "UPDATE payment_intents SET status = 'canceled', amount_capturable = 0 \
                  WHERE id = $1 AND merchant_id = $2 AND status IN ('requires_payment_method', 'authorized') \
@@ -338,8 +345,8 @@ impl Store {
         reason: Option<&str>,
         render_refund: Render<'_, RefundRow>,
     ) -> StoreResult<(RefundRow, PaymentIntentRow)> {
-        let now = super::now();
         let result = transaction!(self, |tx| 'refund: {
+            let now = super::now();
             let remaining: Option<i64> = sqlx::query_scalar(
                 "SELECT amount_received - amount_refunded FROM payment_intents \
                  WHERE id = $1 AND merchant_id = $2 AND status = 'succeeded'",
@@ -427,8 +434,8 @@ impl Store {
         id: &str,
         render: Render<'_, PaymentIntentRow>,
     ) -> StoreResult<Option<PaymentIntentRow>> {
-        let now = super::now();
         transaction!(self, |tx| {
+            let now = super::now();
             let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
                 "UPDATE payment_intents SET status = 'expired', amount_capturable = 0 \
                  WHERE id = $1 AND status IN ('requires_payment_method', 'authorized') AND expires_at <= $2 RETURNING ",

@@ -16,6 +16,8 @@ crate::on_both_backends!(
     an_uncaptured_authorization_expires_after_seven_days,
     idempotent_replays_hold_across_replicas_and_keys_age_out_after_a_day,
     a_client_secret_issued_by_one_replica_works_on_another,
+    a_revoked_key_gets_no_replay_and_secrets_are_never_replayed,
+    card_numbers_are_not_echoed_in_errors,
 );
 
 async fn fifty_concurrent_confirms_of_one_intent_make_exactly_one_payment(app: TestApp) {
@@ -94,6 +96,10 @@ async fn the_sweeper_writes_down_expiry_once_with_its_event(app: TestApp) {
     // Before any sweep, every read already says expired, and paying is refused.
     let listed = app.get("/v1/payment-intents", Some(&key)).await;
     assert_eq!(listed.body["data"][0]["status"], "expired");
+    let filtered = app.get("/v1/payment-intents?status=expired", Some(&key)).await;
+    assert_eq!(filtered.body["data"][0]["id"], id, "the status filter sees it expired too");
+    let waiting = app.get("/v1/payment-intents?status=requires_payment_method", Some(&key)).await;
+    assert_eq!(waiting.body["data"], json!([]));
     assert_error(
         &app.pay(&intent, "4242424242424242").await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -173,4 +179,50 @@ async fn a_client_secret_issued_by_one_replica_works_on_another(app: TestApp) {
     assert_eq!(view.status, StatusCode::OK, "{}", view.body);
     assert_eq!(view.body["attempts_remaining"], 5);
     assert!(view.body.get("client_secret").is_none() && view.body.get("metadata").is_none(), "{}", view.body);
+}
+
+async fn a_revoked_key_gets_no_replay_and_secrets_are_never_replayed(app: TestApp) {
+    let (token, merchant) = app.owner().await;
+    let (key_id, key) = app.api_key(&token, &merchant).await;
+    let body = json!({"amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    let create = |key: &str| {
+        app.http.post(app.url("/v1/payment-intents")).bearer_auth(key).header("idempotency-key", "k-1").json(&body)
+    };
+    assert_eq!(app.send(create(&key)).await.status, StatusCode::CREATED);
+    app.delete(&format!("/v1/merchants/{merchant}/api-keys/{key_id}"), Some(&token)).await;
+    let replay = app.send(create(&key)).await;
+    assert_error(&replay, StatusCode::UNAUTHORIZED, "invalid_api_key");
+    // Another key of the same merchant shares its idempotency keys (they belong to the merchant).
+    let (_, second) = app.api_key(&token, &merchant).await;
+    let replay = app.send(create(&second)).await;
+    assert_eq!(replay.headers.get("idempotent-replayed").map(|v| v.to_str().unwrap()), Some("true"));
+
+    // An answer holding a secret shown once is not kept: a retry runs again.
+    let path = format!("/v1/merchants/{merchant}/api-keys");
+    let new_key = || {
+        app.http.post(app.url(&path)).bearer_auth(&token).header("idempotency-key", "key-1").json(&json!({"name": "x"}))
+    };
+    let first = app.send(new_key()).await;
+    let again = app.send(new_key()).await;
+    assert_eq!((first.status, again.status), (StatusCode::CREATED, StatusCode::CREATED));
+    assert!(again.headers.get("idempotent-replayed").is_none());
+    assert_ne!(first.body["key"], again.body["key"]);
+    if let Some(path) = &app.db_path {
+        let stored = String::from_utf8_lossy(
+            &[std::fs::read(path).unwrap(), std::fs::read(path.with_extension("db-wal")).unwrap_or_default()].concat(),
+        )
+        .into_owned();
+        assert!(!stored.contains(first.body["key"].as_str().unwrap()), "an API key was stored in clear");
+    }
+}
+
+async fn card_numbers_are_not_echoed_in_errors(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, false).await;
+    let path = format!("/v1/checkout/{}/confirm", intent["id"].as_str().unwrap());
+    let card = json!({"number": 4242424242424242_u64, "exp_month": 12, "exp_year": 2034, "cvc": "123", "name": "T"});
+    let reply = app.post(&path, None, json!({"client_secret": intent["client_secret"], "card": card})).await;
+    assert_error(&reply, StatusCode::BAD_REQUEST, "parameter_invalid");
+    assert_eq!(reply.body["error"]["param"], "card.number");
+    assert!(!reply.body.to_string().contains("4242424242424242"), "{}", reply.body);
 }

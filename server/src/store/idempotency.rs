@@ -2,7 +2,7 @@
 
 use chrono::TimeDelta;
 
-use super::{Store, StoreResult, write};
+use super::{Store, StoreResult, transaction, write};
 
 /// How long a key's first response is replayed.
 pub const RETENTION: TimeDelta = TimeDelta::hours(24);
@@ -31,15 +31,15 @@ impl Store {
     /// requests with one key: exactly one of them proceeds.
     pub async fn claim_idempotency_key(&self, credential: &str, key: &str, fingerprint: &str) -> StoreResult<Claim> {
         let now = super::now();
-        let claimed = write!(self, |pool| {
+        let claimed = transaction!(self, |tx| {
             // A use older than the retention no longer counts.
             sqlx::query("DELETE FROM idempotency_keys WHERE credential = $1 AND key = $2 AND created_at <= $3")
                 .bind(credential)
                 .bind(key)
                 .bind(now - RETENTION)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
-            sqlx::query(
+            let inserted = sqlx::query(
                 "INSERT INTO idempotency_keys (credential, key, fingerprint, created_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (credential, key) DO NOTHING",
             )
@@ -47,10 +47,10 @@ impl Store {
             .bind(key)
             .bind(fingerprint)
             .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
+            .execute(&mut *tx)
+            .await?;
+            Ok(inserted.rows_affected())
+        })?;
         if claimed == 1 {
             return Ok(Claim::Proceed);
         }

@@ -12,6 +12,7 @@ mod members;
 mod merchants;
 mod payment_intents;
 mod settings;
+mod sqlite;
 mod users;
 
 use std::str::FromStr;
@@ -84,12 +85,13 @@ pub struct Store {
 
 #[derive(Clone)]
 enum Db {
-    /// SQLite has one writer at a time: a dedicated single-connection write pool queues writers
-    /// inside the process instead of letting them race for the lock (SQLITE_BUSY), while reads
-    /// proceed in parallel under WAL.
+    /// SQLite has one writer at a time: its one write connection queues writers inside the
+    /// process instead of letting them race for the lock (SQLITE_BUSY), and commits the
+    /// writers queued together as one transaction ([`sqlite::GroupCommit`]); reads proceed in
+    /// parallel under WAL on their own pool.
     Sqlite {
         read: SqlitePool,
-        write: SqlitePool,
+        write: sqlite::GroupCommit,
     },
     Postgres(PgPool),
 }
@@ -104,34 +106,46 @@ macro_rules! read {
     };
 }
 
-/// Runs `$body` with `$pool` bound to a pool fit for a single-statement write.
+/// Runs `$body`, a single-statement write, with `$pool` bound to something to execute it on:
+/// the PostgreSQL pool, or SQLite's writer connection in its turn of a group commit.
 macro_rules! write {
     ($store:expr, |$pool:ident| $body:expr) => {
         match &$store.db {
-            $crate::store::Db::Sqlite { write: $pool, .. } => $body,
+            $crate::store::Db::Sqlite { write, .. } => {
+                let mut batch = write.enter().await?;
+                let out = async {
+                    let $pool = batch.conn();
+                    Ok::<_, $crate::store::StoreError>($body)
+                }
+                .await;
+                batch.finish(out.is_ok()).await?;
+                out?
+            }
             $crate::store::Db::Postgres($pool) => $body,
         }
     };
 }
 
-/// Runs `$body` (a `StoreResult`) inside one transaction bound to `$tx`, committed only if the
-/// body yields `Ok`.
-/// An early `?` drops the transaction, which rolls it back. SQLite starts with
-/// `BEGIN IMMEDIATE` so a read-then-write transaction never fails at lock upgrade.
+/// Runs `$body` (a `StoreResult`, in which `?` and `return` end the body, not the caller)
+/// inside one transaction bound to `$tx`, kept only if the body yields `Ok`. On SQLite the
+/// transaction is this writer's savepoint in a group commit (`BEGIN IMMEDIATE` underneath), so
+/// a read-then-write body never fails at lock upgrade; the call returns once it is durable.
 macro_rules! transaction {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.db {
             $crate::store::Db::Sqlite { write, .. } => {
-                let mut $tx = write.begin_with("BEGIN IMMEDIATE").await?;
-                let out: StoreResult<_> = $body;
-                if out.is_ok() {
-                    $tx.commit().await?;
+                let mut batch = write.enter().await?;
+                let out: StoreResult<_> = async {
+                    let $tx = batch.conn();
+                    $body
                 }
+                .await;
+                batch.finish(out.is_ok()).await?;
                 out
             }
             $crate::store::Db::Postgres(pool) => {
                 let mut $tx = pool.begin().await?;
-                let out: StoreResult<_> = $body;
+                let out: StoreResult<_> = async { $body }.await;
                 if out.is_ok() {
                     $tx.commit().await?;
                 }
@@ -160,6 +174,8 @@ impl Store {
                 .busy_timeout(Duration::from_secs(10));
             let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
             sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+            // The group commit keeps the one write connection for the life of the store.
+            let write = sqlite::GroupCommit::new(write.acquire().await?);
             let read = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
             Db::Sqlite { read, write }
         };
@@ -181,10 +197,7 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { read, write } => {
-                read.close().await;
-                write.close().await;
-            }
+            Db::Sqlite { read, .. } => read.close().await,
             Db::Postgres(pool) => pool.close().await,
         }
     }

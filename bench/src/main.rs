@@ -148,6 +148,21 @@ fn new_intent() -> Value {
     json!({"amount": 1000, "currency": "usd", "success_url": "https://shop.example/ok", "cancel_url": "https://shop.example/no"})
 }
 
+async fn get_path(seconds: u64, url: &str) -> Result<Outcome> {
+    let clients = clients()?;
+    let url = url.to_owned();
+    drive("GET", seconds, move |worker| {
+        let request = clients[worker].get(&url);
+        async move {
+            let response = request.send().await?;
+            ensure!(response.status().is_success(), "GET answered {}", response.status());
+            response.bytes().await?;
+            Ok(())
+        }
+    })
+    .await
+}
+
 async fn get_intent(seconds: u64, base: &str, key: &str, id: &str) -> Result<Outcome> {
     let clients = clients()?;
     let (url, key) = (format!("{base}/v1/payment-intents/{id}"), key.to_owned());
@@ -222,6 +237,13 @@ async fn main() -> Result<()> {
     let seconds: u64 = std::env::var("KASSA_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
     let dir = tempfile::tempdir()?;
     eprintln!("kassa bench: {CONNECTIONS} connections on loopback, {seconds} s a phase after 1 s of warm-up");
+    if std::env::var("KASSA_BENCH_ONLY").as_deref() == Ok("get") {
+        // For profiling the read path alone.
+        let (base, key, id) = kassa(dir.path()).await?;
+        line("Kassa GET /healthz", &get_path(seconds, &format!("{base}/healthz")).await?);
+        line("Kassa GET intent", &get_intent(seconds, &base, &key, &id).await?);
+        return Ok(());
+    }
     let hello = hello_world(seconds).await?;
     let (base, key, id) = kassa(dir.path()).await?;
     let get = get_intent(seconds, &base, &key, &id).await?;

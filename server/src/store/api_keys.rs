@@ -91,6 +91,7 @@ impl Store {
     /// Revokes a key of `merchant`; from the next request on it authenticates nothing.
     /// `NotFound` for a key of another merchant, or one already revoked.
     pub async fn revoke_api_key(&self, merchant: Uuid, id: &ApiKeyId) -> StoreResult<()> {
+        let _changing = self.changing_api_key(id.as_ref());
         let done = write!(self, |pool| {
             sqlx::query("UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND merchant_id = $2 AND revoked_at IS NULL")
                 .bind(id.as_ref())
@@ -105,17 +106,25 @@ impl Store {
 
     /// Looks a presented key up by its hash; `None` when unknown or revoked.
     pub async fn authenticate_api_key(&self, secret: &ApiKeySecret) -> StoreResult<Option<AuthenticatedKey>> {
+        let hash = secret.hash();
+        let cached = self.cache.as_ref().map(|c| (c.keys.get(&hash), c.keys.epoch()));
+        if let Some((Some(key), _)) = &cached
+            && key.last_used_at.is_some_and(|at| super::now() - at < LAST_USED_RESOLUTION)
+        {
+            return Ok(Some((**key).clone()));
+        }
         let key: Option<AuthenticatedKey> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, merchant_id, last_used_at FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL",
             )
-            .bind(secret.hash())
+            .bind(&hash)
             .fetch_optional(pool)
             .await?
         });
         if let Some(key) = &key {
             let now = super::now();
             if key.last_used_at.is_none_or(|at| now - at >= LAST_USED_RESOLUTION) {
+                let _changing = self.changing_api_key(&key.id);
                 write!(self, |pool| {
                     sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
                         .bind(&key.id)
@@ -124,6 +133,9 @@ impl Store {
                         .await?
                         .rows_affected()
                 });
+            } else if let (Some(cache), Some((_, epoch))) = (&self.cache, cached) {
+                // Cached until `last_used_at` is due for a refresh (the guard above then clears it).
+                cache.keys.fill(hash, key.clone(), epoch);
             }
         }
         Ok(key)

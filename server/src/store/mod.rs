@@ -6,6 +6,7 @@
 //! UUIDs or timestamps portably; NOTES.md). Invariant: nothing here builds an HTTP status.
 
 mod api_keys;
+mod cache;
 mod events;
 mod idempotency;
 mod members;
@@ -81,6 +82,8 @@ pub struct Page<C> {
 #[derive(Clone)]
 pub struct Store {
     db: Db,
+    /// Embedded (SQLite) mode only: see `cache.rs`.
+    cache: Option<std::sync::Arc<cache::Caches>>,
 }
 
 #[derive(Clone)]
@@ -179,13 +182,40 @@ impl Store {
             let read = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
             Db::Sqlite { read, write }
         };
-        Ok(Self { db })
+        let cache = matches!(db, Db::Sqlite { .. }).then(cache::Caches::new);
+        Ok(Self { db, cache })
     }
 
     /// `/readyz`: the database answers a trivial query.
     pub async fn ping(&self) -> StoreResult<()> {
         read!(self, |pool| sqlx::query("SELECT 1").execute(pool).await?.rows_affected());
         Ok(())
+    }
+
+    /// Forgets every cached row: for tests that change the database behind the store's back.
+    pub fn forget_cached_rows(&self) {
+        if let Some(cache) = &self.cache {
+            cache.intents.invalidate(|_, _| true);
+            cache.keys.invalidate(|_, _| true);
+        }
+    }
+
+    /// Invalidates the cached payment intent `id` now and when the guard drops.
+    fn changing_intent<'a>(&'a self, id: &'a str) -> cache::Changing<'a> {
+        cache::Changing::new(move || {
+            if let Some(cache) = &self.cache {
+                cache.intents.invalidate(|k, _| k == id);
+            }
+        })
+    }
+
+    /// Invalidates the cached authentication of API key `id` now and when the guard drops.
+    fn changing_api_key<'a>(&'a self, id: &'a str) -> cache::Changing<'a> {
+        cache::Changing::new(move || {
+            if let Some(cache) = &self.cache {
+                cache.keys.invalidate(|_, key| key.id == id);
+            }
+        })
     }
 
     pub fn backend(&self) -> &'static str {

@@ -146,13 +146,23 @@ impl Store {
         merchant: Option<Uuid>,
         id: &PaymentIntentId,
     ) -> StoreResult<PaymentIntentRow> {
-        let row: PaymentIntentRow = read!(self, |pool| {
-            sqlx::query_as(concat!("SELECT ", intent_columns!(), " FROM payment_intents WHERE id = $1"))
-                .bind(id.as_ref())
-                .fetch_optional(pool)
-                .await?
-                .ok_or(StoreError::NotFound)?
-        });
+        let cached = self.cache.as_ref().map(|c| (c.intents.get(&id.to_string()), c.intents.epoch()));
+        let row: PaymentIntentRow = match cached {
+            Some((Some(row), _)) => (*row).clone(),
+            _ => {
+                let row: PaymentIntentRow = read!(self, |pool| {
+                    sqlx::query_as(concat!("SELECT ", intent_columns!(), " FROM payment_intents WHERE id = $1"))
+                        .bind(id.as_ref())
+                        .fetch_optional(pool)
+                        .await?
+                        .ok_or(StoreError::NotFound)?
+                });
+                if let (Some(cache), Some((_, epoch))) = (&self.cache, cached) {
+                    cache.intents.fill(row.id.clone(), row.clone(), epoch);
+                }
+                row
+            }
+        };
         if merchant.is_some_and(|m| m != row.merchant_id) {
             return Err(StoreError::NotFound);
         }
@@ -209,6 +219,7 @@ impl Store {
         card: &CardSnapshot<'_>,
         render: Render<'_, PaymentIntentRow>,
     ) -> StoreResult<PaymentIntentRow> {
+        let _changing = self.changing_intent(id.as_ref());
         let row = transaction!(self, |tx| {
             // The clock is read once the transaction holds the write lock, so a deadline is
             // judged when the change is made, not when the request arrived.
@@ -252,6 +263,7 @@ impl Store {
         error: &str,
         render: Render<'_, PaymentIntentRow>,
     ) -> StoreResult<PaymentIntentRow> {
+        let _changing = self.changing_intent(id.as_ref());
         let row = transaction!(self, |tx| {
             let now = super::now();
             let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
@@ -283,6 +295,7 @@ impl Store {
         amount: Option<i64>,
         render: Render<'_, PaymentIntentRow>,
     ) -> StoreResult<PaymentIntentRow> {
+        let _changing = self.changing_intent(id.as_ref());
         let row = transaction!(self, |tx| {
             let now = super::now();
             let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
@@ -313,6 +326,7 @@ impl Store {
         id: &PaymentIntentId,
         render: Render<'_, PaymentIntentRow>,
     ) -> StoreResult<PaymentIntentRow> {
+        let _changing = self.changing_intent(id.as_ref());
         let row = transaction!(self, |tx| {
             let now = super::now();
             let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
@@ -345,6 +359,7 @@ impl Store {
         reason: Option<&str>,
         render_refund: Render<'_, RefundRow>,
     ) -> StoreResult<(RefundRow, PaymentIntentRow)> {
+        let _changing = self.changing_intent(id.as_ref());
         let result = transaction!(self, |tx| 'refund: {
             let now = super::now();
             let remaining: Option<i64> = sqlx::query_scalar(
@@ -434,6 +449,7 @@ impl Store {
         id: &str,
         render: Render<'_, PaymentIntentRow>,
     ) -> StoreResult<Option<PaymentIntentRow>> {
+        let _changing = self.changing_intent(id);
         transaction!(self, |tx| {
             let now = super::now();
             let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(

@@ -219,6 +219,8 @@ impl TestApp {
             let mut conn = sqlx::SqliteConnection::connect(&self.database_url).await.expect("a connection");
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(at).bind(id).execute(&mut conn).await.expect("an update");
         }
+        // A change behind the store's back: its caches must not hide it.
+        self.state.store.forget_cached_rows();
     }
 
     /// The merchant's event types, oldest first.

@@ -1,0 +1,115 @@
+//! Read caches for the hot reads of the embedded (SQLite) mode: API key authentication and
+//! payment intents by id.
+//!
+//! Why: on SQLite every query is a round trip to a connection's worker thread, and on the
+//! GET path those thread wake-ups cost several times the rest of the request. Why it is
+//! sound: in embedded mode this process is the database's only writer (its group commit holds
+//! the write connection), so every change passes through the store, which invalidates the
+//! entry before and after it. Reads that began before a write may not fill the cache with what
+//! they read (the epoch check), so a stale row is never put back. PostgreSQL, where replicas
+//! share the database, runs without these caches.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+use std::sync::{Arc, RwLock};
+
+pub struct Cache<K, V> {
+    map: RwLock<HashMap<K, Arc<V>>>,
+    /// Bumped by every invalidation; a read fills the cache only if it saw none since it began.
+    epoch: AtomicU64,
+    capacity: usize,
+}
+
+impl<K: Eq + Hash + Clone, V> Cache<K, V> {
+    pub fn new(capacity: usize) -> Self {
+        Self { map: RwLock::new(HashMap::new()), epoch: AtomicU64::new(0), capacity }
+    }
+
+    pub fn get(&self, key: &K) -> Option<Arc<V>> {
+        self.map.read().ok()?.get(key).cloned()
+    }
+
+    /// Read before going to the database; pass it to [`Cache::fill`].
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(SeqCst)
+    }
+
+    /// Keeps what a database read that began at `epoch` found, unless something changed since.
+    pub fn fill(&self, key: K, value: V, epoch: u64) {
+        let Ok(mut map) = self.map.write() else { return };
+        if self.epoch.load(SeqCst) != epoch {
+            return;
+        }
+        if map.len() >= self.capacity {
+            // Crude, but never wrong: the next reads refill what is hot.
+            map.clear();
+        }
+        map.entry(key).or_insert_with(|| Arc::new(value));
+    }
+
+    /// Forgets every entry `matches` selects, and refuses fills from reads already under way.
+    pub fn invalidate(&self, matches: impl Fn(&K, &V) -> bool) {
+        self.epoch.fetch_add(1, SeqCst);
+        if let Ok(mut map) = self.map.write() {
+            map.retain(|k, v| !matches(k, v));
+        }
+    }
+}
+
+/// The caches of one store, and the guard a change holds.
+pub struct Caches {
+    pub intents: Cache<String, super::PaymentIntentRow>,
+    pub keys: Cache<String, super::AuthenticatedKey>,
+}
+
+impl Caches {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self { intents: Cache::new(100_000), keys: Cache::new(10_000) })
+    }
+}
+
+/// Invalidates an entry when a change begins and again when it ends (committed or not),
+/// whichever way the function making it returns.
+pub struct Changing<'a> {
+    invalidate: Box<dyn Fn() + Send + Sync + 'a>,
+}
+
+impl<'a> Changing<'a> {
+    pub fn new(invalidate: impl Fn() + Send + Sync + 'a) -> Self {
+        invalidate();
+        Self { invalidate: Box::new(invalidate) }
+    }
+}
+
+impl Drop for Changing<'_> {
+    fn drop(&mut self) {
+        (self.invalidate)();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_that_overlapped_a_change_does_not_fill() {
+        let cache: Cache<&str, u32> = Cache::new(10);
+        let before = cache.epoch();
+        cache.invalidate(|k, _| *k == "pi");
+        cache.fill("pi", 1, before);
+        assert!(cache.get(&"pi").is_none());
+        let now = cache.epoch();
+        cache.fill("pi", 2, now);
+        assert_eq!(cache.get(&"pi").as_deref(), Some(&2));
+    }
+
+    #[test]
+    fn a_full_cache_starts_over() {
+        let cache: Cache<u32, u32> = Cache::new(2);
+        for i in 0..3 {
+            cache.fill(i, i, cache.epoch());
+        }
+        assert!(cache.get(&0).is_none() && cache.get(&2).is_some());
+    }
+}

@@ -23,6 +23,21 @@ fn assert_all_pass(report: &Report) {
 async fn the_reference_server_passes_on_sqlite() {
     let server = Server::start(None).await;
     assert_all_pass(&conformance(&server.base_url).await);
+    // After every test card has been through it, the database holds no card number.
+    let stored = String::from_utf8_lossy(&server.database_bytes()).into_owned();
+    assert!(stored.contains("\"last4\":\"4242\""), "the scan found no stored card at all, so it would prove nothing");
+    for number in [
+        "4242424242424242",
+        "5555555555554444",
+        "4000000000000002",
+        "4000000000009995",
+        "4000000000000069",
+        "4000000000000127",
+        "4111111111111111",
+    ] {
+        assert!(!stored.contains(number), "the database holds card number {number}");
+        assert!(!server.log_text().contains(number), "the log holds card number {number}");
+    }
 }
 
 #[tokio::test]

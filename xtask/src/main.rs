@@ -127,6 +127,12 @@ fn test() -> Result<()> {
     if !postgres {
         skipped_banner();
     }
+    // `cargo test` builds examples under hashed names only; the end-to-end tests run the SDK's
+    // examples as a user would, from `target/debug/examples/<name>`. Same flags, same features,
+    // so this shares every artifact with the test run.
+    let mut build = cargo();
+    build.args(["build", "--workspace", "--all-targets"]);
+    run(build)?;
     let mut totals = Totals::default();
     let all = run_tests(command, &mut totals);
     // Doc tests are not part of --all-targets.

@@ -69,22 +69,37 @@ impl Caches {
     }
 }
 
-/// Invalidates an entry when a change begins and again when it ends (committed or not),
-/// whichever way the function making it returns.
-pub struct Changing<'a> {
-    invalidate: Box<dyn Fn() + Send + Sync + 'a>,
+/// Invalidates an entry when a change begins, when the function making it returns (committed
+/// or not), and once more when the SQLite batch holding the change ends — the guard may drop
+/// before that if its request is cancelled while the batch is still open.
+pub struct Changing {
+    invalidate: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
+    after_commit: Option<super::sqlite::GroupCommit>,
 }
 
-impl<'a> Changing<'a> {
-    pub fn new(invalidate: impl Fn() + Send + Sync + 'a) -> Self {
+impl Changing {
+    pub fn new(
+        invalidate: std::sync::Arc<dyn Fn() + Send + Sync>,
+        after_commit: Option<super::sqlite::GroupCommit>,
+    ) -> Self {
         invalidate();
-        Self { invalidate: Box::new(invalidate) }
+        Self { invalidate: Some(invalidate), after_commit }
+    }
+
+    /// No cache to keep fresh.
+    pub fn none() -> Self {
+        Self { invalidate: None, after_commit: None }
     }
 }
 
-impl Drop for Changing<'_> {
+impl Drop for Changing {
     fn drop(&mut self) {
-        (self.invalidate)();
+        if let Some(invalidate) = self.invalidate.take() {
+            invalidate();
+            if let Some(group) = &self.after_commit {
+                group.after_commit(Box::new(move || invalidate()));
+            }
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod sqlite;
 mod users;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
@@ -41,6 +42,9 @@ pub enum StoreError {
     /// A unique constraint refused the write; the caller knows which one it can be.
     #[error("duplicate row")]
     Duplicate,
+    /// A group commit failed: the change is not durable (and was rolled back).
+    #[error("the commit failed")]
+    CommitFailed,
     /// A domain rule refused the change, checked inside its transaction.
     #[error(transparent)]
     Refused(#[from] crate::domain::DomainError),
@@ -83,7 +87,7 @@ pub struct Page<C> {
 pub struct Store {
     db: Db,
     /// Embedded (SQLite) mode only: see `cache.rs`.
-    cache: Option<std::sync::Arc<cache::Caches>>,
+    cache: Option<Arc<cache::Caches>>,
 }
 
 #[derive(Clone)]
@@ -117,7 +121,7 @@ macro_rules! write {
             $crate::store::Db::Sqlite { write, .. } => {
                 let mut batch = write.enter().await?;
                 let out = async {
-                    let $pool = batch.conn();
+                    let $pool = batch.conn()?;
                     Ok::<_, $crate::store::StoreError>($body)
                 }
                 .await;
@@ -139,7 +143,7 @@ macro_rules! transaction {
             $crate::store::Db::Sqlite { write, .. } => {
                 let mut batch = write.enter().await?;
                 let out: StoreResult<_> = async {
-                    let $tx = batch.conn();
+                    let $tx = batch.conn()?;
                     $body
                 }
                 .await;
@@ -200,22 +204,26 @@ impl Store {
         }
     }
 
-    /// Invalidates the cached payment intent `id` now and when the guard drops.
-    fn changing_intent<'a>(&'a self, id: &'a str) -> cache::Changing<'a> {
-        cache::Changing::new(move || {
-            if let Some(cache) = &self.cache {
-                cache.intents.invalidate(|k, _| k == id);
-            }
-        })
+    /// Invalidates the cached payment intent `id` now, when the guard drops, and when the
+    /// batch holding the change ends (the guard may drop first if its request is cancelled).
+    fn changing_intent(&self, id: &str) -> cache::Changing {
+        let id = id.to_owned();
+        self.changing(move |caches| caches.intents.invalidate(|k, _| *k == id))
     }
 
-    /// Invalidates the cached authentication of API key `id` now and when the guard drops.
-    fn changing_api_key<'a>(&'a self, id: &'a str) -> cache::Changing<'a> {
-        cache::Changing::new(move || {
-            if let Some(cache) = &self.cache {
-                cache.keys.invalidate(|_, key| key.id == id);
-            }
-        })
+    /// Invalidates the cached authentication of API key `id`, like `changing_intent`.
+    fn changing_api_key(&self, id: &str) -> cache::Changing {
+        let id = id.to_owned();
+        self.changing(move |caches| caches.keys.invalidate(|_, key| key.id == id))
+    }
+
+    fn changing(&self, invalidate: impl Fn(&cache::Caches) + Send + Sync + 'static) -> cache::Changing {
+        let Some(caches) = self.cache.clone() else { return cache::Changing::none() };
+        let after_commit = match &self.db {
+            Db::Sqlite { write, .. } => Some(write.clone()),
+            Db::Postgres(_) => None,
+        };
+        cache::Changing::new(Arc::new(move || invalidate(&caches)), after_commit)
     }
 
     pub fn backend(&self) -> &'static str {

@@ -2,153 +2,210 @@
 //! so one fsync.
 //!
 //! With `synchronous=FULL` every commit waits for the disk, so one transaction per request caps
-//! durable writes at one fsync each (NOTES.md: ~77 µs an fdatasync, a few thousand commits a
-//! second). Here the single writer connection keeps a transaction open while writers queue: each
-//! runs its statements inside a `SAVEPOINT` (released on success, rolled back on failure, so one
-//! writer's failure never leaks into another's), and the first writer of a batch (its leader),
-//! after letting the queued writers take their turn, commits them all at once. Nobody answers
-//! before the commit that holds its writes succeeded, so durability is what it was: an
-//! acknowledged write is on disk. Writers still run one at a time, so conditional updates stay
-//! exact: each sees every earlier writer's changes.
+//! durable writes at one fsync each (NOTES.md: a few thousand commits a second). Here the one
+//! writer connection keeps a transaction open while writers take turns: each runs its statements
+//! inside its own `SAVEPOINT` (released on success, rolled back on failure, so one writer's
+//! failure never leaks into another's), and a committer task commits them all at once. Nobody
+//! is answered before the commit that holds their writes succeeded, so an acknowledged write is
+//! on disk. Writers still run one at a time, so conditional updates stay exact.
+//!
+//! Cancellation (a client hanging up, a timeout) must never wedge it: each batch's committer is
+//! its own task, started when the batch opens, so no request can keep a batch from committing;
+//! a writer abandoned mid-turn leaves its savepoint to be rolled back before the next turn; and
+//! any step of the protocol that fails aborts the whole batch (every writer in it gets an
+//! error), never commits half of a writer's work.
 
 use std::sync::Arc;
 
-use sqlx::SqliteConnection;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::Sqlite;
-use tokio::sync::{Mutex, MutexGuard, watch};
+use sqlx::{AssertSqlSafe, SqliteConnection};
+use tokio::sync::{Mutex, MutexGuard, oneshot, watch};
 
 use super::{StoreError, StoreResult};
+
+/// Runs after a batch ends (committed or not): cache invalidations of the rows it changed.
+pub type AfterCommit = Box<dyn Fn() + Send + Sync>;
 
 #[derive(Clone)]
 pub struct GroupCommit(Arc<Shared>);
 
 struct Shared {
     writer: Mutex<Writer>,
-    committed: watch::Sender<Committed>,
+    after_commit: std::sync::Mutex<Vec<AfterCommit>>,
 }
 
 struct Writer {
     conn: PoolConnection<Sqlite>,
-    /// A transaction is open, collecting the batch `epoch`.
-    open: bool,
-    epoch: u64,
-    /// A batch abandoned mid-way (its future dropped) left its savepoint to roll back.
-    rollback_pending: bool,
+    /// The open batch: where its outcome (committed or not) will be told.
+    batch: Option<watch::Sender<Option<bool>>>,
+    /// The open batch's `BEGIN` succeeded. (If its first writer was cancelled during `BEGIN`,
+    /// the batch is aborted: a `SAVEPOINT` outside a transaction would start, and its release
+    /// would commit, a transaction of its own.)
+    began: bool,
+    next_savepoint: u64,
+    /// The savepoint of a writer abandoned mid-turn, to roll back before the next turn.
+    rollback_pending: Option<String>,
 }
 
-#[derive(Clone, Default)]
-struct Committed {
-    /// The last batch whose commit was attempted.
-    epoch: u64,
-    /// Recent batches whose commit failed.
-    failed: Arc<Vec<u64>>,
-}
-
-/// One writer's turn: the writer connection, inside the batch's transaction and the writer's
-/// own savepoint. Finish it with [`Batch::finish`].
+/// One writer's turn on the connection, inside the open batch and its own savepoint.
 pub struct Batch<'a> {
-    group: &'a GroupCommit,
     guard: Option<MutexGuard<'a, Writer>>,
-    epoch: u64,
-    leader: bool,
+    group: &'a GroupCommit,
+    /// Set while this writer's savepoint may exist.
+    savepoint: Option<String>,
+    outcome: Option<watch::Receiver<Option<bool>>>,
+    /// Dropped when the batch's first writer is done: its committer then takes its turn.
+    first_done: Option<oneshot::Sender<()>>,
 }
 
 impl GroupCommit {
     pub fn new(conn: PoolConnection<Sqlite>) -> Self {
-        let writer = Writer { conn, open: false, epoch: 0, rollback_pending: false };
-        Self(Arc::new(Shared { writer: Mutex::new(writer), committed: watch::Sender::new(Committed::default()) }))
+        let writer = Writer { conn, batch: None, began: false, next_savepoint: 0, rollback_pending: None };
+        Self(Arc::new(Shared { writer: Mutex::new(writer), after_commit: std::sync::Mutex::new(Vec::new()) }))
+    }
+
+    /// Queues `f` to run when the open batch ends (at once if it already has).
+    pub fn after_commit(&self, f: AfterCommit) {
+        if let Ok(mut hooks) = self.0.after_commit.lock() {
+            hooks.push(f);
+        }
     }
 
     /// Waits for the writer connection (tokio's mutex is fair: writers take turns in order).
     pub async fn enter(&self) -> StoreResult<Batch<'_>> {
-        let mut writer = self.0.writer.lock().await;
-        if std::mem::take(&mut writer.rollback_pending) {
-            sqlx::query("ROLLBACK TO SAVEPOINT writer").execute(&mut *writer.conn).await?;
-            sqlx::query("RELEASE SAVEPOINT writer").execute(&mut *writer.conn).await?;
+        let guard = self.0.writer.lock().await;
+        let mut batch = Batch { guard: Some(guard), group: self, savepoint: None, outcome: None, first_done: None };
+        let Some(writer) = batch.guard.as_mut() else { unreachable!("just set") };
+        if let Some(savepoint) = writer.rollback_pending.clone() {
+            if settle(&mut writer.conn, &savepoint, false).await.is_err() {
+                self.abort(writer).await;
+            }
+            writer.rollback_pending = None;
         }
-        let leader = !writer.open;
-        if leader {
-            sqlx::query("BEGIN IMMEDIATE").execute(&mut *writer.conn).await?;
-            writer.open = true;
-            writer.epoch += 1;
+        if writer.batch.is_some() && !writer.began {
+            self.abort(writer).await;
         }
-        sqlx::query("SAVEPOINT writer").execute(&mut *writer.conn).await?;
-        let epoch = writer.epoch;
-        Ok(Batch { group: self, guard: Some(writer), epoch, leader })
+        if writer.batch.is_none() {
+            writer.batch = Some(watch::Sender::new(None));
+            writer.began = false;
+            // The committer is started before anything can be cancelled, so the batch ends.
+            let (first_done, done) = oneshot::channel::<()>();
+            batch.first_done = Some(first_done);
+            let group = self.clone();
+            tokio::spawn(async move {
+                let _ = done.await;
+                // Let the writers already queued take their turn in this batch.
+                tokio::task::yield_now().await;
+                group.commit().await;
+            });
+            if let Err(err) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *writer.conn).await {
+                self.abort(writer).await;
+                return Err(err.into());
+            }
+            writer.began = true;
+        }
+        let name = format!("w{}", writer.next_savepoint);
+        writer.next_savepoint += 1;
+        batch.outcome = writer.batch.as_ref().map(watch::Sender::subscribe);
+        batch.savepoint = Some(name.clone());
+        if let Err(err) = sqlx::query(AssertSqlSafe(format!("SAVEPOINT {name}"))).execute(&mut *writer.conn).await {
+            batch.savepoint = None;
+            self.abort(writer).await;
+            return Err(err.into());
+        }
+        Ok(batch)
     }
 
-    /// Commits batch `epoch` if it is still open, and tells its writers how it went.
-    async fn commit(&self, epoch: u64) {
+    /// Commits the open batch, if any, and tells its writers how it went.
+    async fn commit(&self) {
         let mut writer = self.0.writer.lock().await;
-        if !(writer.open && writer.epoch == epoch) {
+        if let Some(savepoint) = writer.rollback_pending.take()
+            && settle(&mut writer.conn, &savepoint, false).await.is_err()
+        {
+            self.abort(&mut writer).await;
             return;
         }
-        if std::mem::take(&mut writer.rollback_pending) {
-            let _ = sqlx::query("ROLLBACK TO SAVEPOINT writer").execute(&mut *writer.conn).await;
-            let _ = sqlx::query("RELEASE SAVEPOINT writer").execute(&mut *writer.conn).await;
-        }
-        let result = sqlx::query("COMMIT").execute(&mut *writer.conn).await;
-        if let Err(err) = &result {
-            tracing::error!(error = %err, epoch, "group commit failed; its writers get an error");
-            let _ = sqlx::query("ROLLBACK").execute(&mut *writer.conn).await;
-        }
-        writer.open = false;
-        drop(writer);
-        self.0.committed.send_modify(|committed| {
-            committed.epoch = epoch;
-            if result.is_err() {
-                let failed = Arc::make_mut(&mut committed.failed);
-                failed.push(epoch);
-                if failed.len() > 64 {
-                    failed.remove(0);
+        let Some(outcome) = writer.batch.take() else { return };
+        let committed = match sqlx::query("COMMIT").execute(&mut *writer.conn).await {
+            Ok(_) => true,
+            Err(err) => {
+                tracing::error!(error = %err, "group commit failed; its writers get an error");
+                if let Err(err) = sqlx::query("ROLLBACK").execute(&mut *writer.conn).await {
+                    tracing::error!(error = %err, "rolling back a failed group commit failed");
                 }
+                false
             }
-        });
+        };
+        self.ended(outcome, committed);
+    }
+
+    /// Gives up the open batch: rolls it all back and fails every writer in it.
+    async fn abort(&self, writer: &mut Writer) {
+        if let Err(err) = sqlx::query("ROLLBACK").execute(&mut *writer.conn).await {
+            tracing::warn!(error = %err, "rolling back an aborted group commit");
+        }
+        writer.rollback_pending = None;
+        if let Some(outcome) = writer.batch.take() {
+            self.ended(outcome, false);
+        }
+    }
+
+    /// Runs the batch's after-commit hooks, then tells its writers (the writer lock is still
+    /// held, so no later batch can report first).
+    fn ended(&self, outcome: watch::Sender<Option<bool>>, committed: bool) {
+        let hooks = self.0.after_commit.lock().map(|mut hooks| std::mem::take(&mut *hooks)).unwrap_or_default();
+        for hook in hooks {
+            hook();
+        }
+        outcome.send_replace(Some(committed));
     }
 }
 
+/// Releases a savepoint, or rolls it back first (`keep == false`).
+async fn settle(conn: &mut SqliteConnection, savepoint: &str, keep: bool) -> Result<(), sqlx::Error> {
+    if !keep {
+        sqlx::query(AssertSqlSafe(format!("ROLLBACK TO SAVEPOINT {savepoint}"))).execute(&mut *conn).await?;
+    }
+    sqlx::query(AssertSqlSafe(format!("RELEASE SAVEPOINT {savepoint}"))).execute(&mut *conn).await?;
+    Ok(())
+}
+
 impl Batch<'_> {
-    pub fn conn(&mut self) -> &mut SqliteConnection {
-        // The guard is only taken by `finish`, which consumes the batch.
-        &mut self.guard.as_mut().expect("a batch holds the writer until it finishes").conn
+    pub fn conn(&mut self) -> Result<&mut SqliteConnection, StoreError> {
+        match self.guard.as_mut() {
+            Some(writer) => Ok(&mut writer.conn),
+            None => Err(StoreError::Corrupt("a finished batch was used".into())),
+        }
     }
 
-    /// Keeps (`ok`) or undoes this writer's statements, then waits for the batch's commit.
+    /// Keeps (`ok`) or undoes this writer's statements, then waits for the batch to commit:
+    /// `Ok` only once they are durable.
     pub async fn finish(mut self, ok: bool) -> StoreResult<()> {
-        let mut writer = self.guard.take().expect("a batch holds the writer until it finishes");
-        if !ok {
-            sqlx::query("ROLLBACK TO SAVEPOINT writer").execute(&mut *writer.conn).await?;
+        let (Some(writer), Some(savepoint)) = (self.guard.as_mut(), self.savepoint.clone()) else {
+            return Err(StoreError::Corrupt("a batch finished twice".into()));
+        };
+        if settle(&mut writer.conn, &savepoint, ok).await.is_err() {
+            self.group.abort(writer).await;
         }
-        sqlx::query("RELEASE SAVEPOINT writer").execute(&mut *writer.conn).await?;
-        let mut committed = self.group.0.committed.subscribe();
-        drop(writer);
-        if self.leader {
-            // Let the writers already queued take their turn in this batch, then commit it.
-            tokio::task::yield_now().await;
-            self.group.commit(self.epoch).await;
+        self.savepoint = None;
+        let outcome = self.outcome.take();
+        self.guard = None;
+        self.first_done = None;
+        let Some(mut outcome) = outcome else { return Err(StoreError::Corrupt("a batch without an outcome".into())) };
+        match outcome.wait_for(Option::is_some).await.map(|o| *o) {
+            Ok(Some(true)) => Ok(()),
+            _ => Err(StoreError::CommitFailed),
         }
-        let epoch = self.epoch;
-        let outcome =
-            committed.wait_for(|c| c.epoch >= epoch).await.map_err(|_| StoreError::Corrupt("writer gone".into()))?;
-        if outcome.failed.contains(&epoch) {
-            return Err(StoreError::Corrupt(format!("the commit of batch {epoch} failed")));
-        }
-        Ok(())
     }
 }
 
 impl Drop for Batch<'_> {
     fn drop(&mut self) {
-        // Dropped before `finish` (its request was abandoned): undo its statements before the
-        // next writer's turn, and make sure the batch is still committed for the others.
-        if let Some(mut writer) = self.guard.take() {
-            writer.rollback_pending = true;
-            drop(writer);
-            if self.leader {
-                let (group, epoch) = (self.group.clone(), self.epoch);
-                tokio::spawn(async move { group.commit(epoch).await });
-            }
+        // Abandoned mid-turn (its request was cancelled): its statements are undone before the
+        // next turn. The committer still runs once `first_done` drops with the batch.
+        if let (Some(writer), Some(savepoint)) = (self.guard.as_mut(), self.savepoint.take()) {
+            writer.rollback_pending = Some(savepoint);
         }
     }
 }

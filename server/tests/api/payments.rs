@@ -18,6 +18,7 @@ crate::on_both_backends!(
     a_client_secret_issued_by_one_replica_works_on_another,
     a_revoked_key_gets_no_replay_and_secrets_are_never_replayed,
     card_numbers_are_not_echoed_in_errors,
+    requests_cancelled_mid_write_never_wedge_writes_or_half_commit,
 );
 
 async fn fifty_concurrent_confirms_of_one_intent_make_exactly_one_payment(app: TestApp) {
@@ -225,4 +226,53 @@ async fn card_numbers_are_not_echoed_in_errors(app: TestApp) {
     assert_error(&reply, StatusCode::BAD_REQUEST, "parameter_invalid");
     assert_eq!(reply.body["error"]["param"], "card.number");
     assert!(!reply.body.to_string().contains("4242424242424242"), "{}", reply.body);
+}
+
+async fn requests_cancelled_mid_write_never_wedge_writes_or_half_commit(app: TestApp) {
+    let key = app.shop().await;
+    // Clients that hang up after a few milliseconds: their handlers are dropped wherever they
+    // are, mid-transaction included.
+    let impatient = reqwest::Client::builder().timeout(std::time::Duration::from_millis(3)).build().unwrap();
+    let body = json!({"amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    let attempts =
+        (0..200).map(|_| impatient.post(app.url("/v1/payment-intents")).bearer_auth(&key).json(&body).send());
+    futures::future::join_all(attempts).await;
+    // Writes still go through, promptly…
+    let done = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        let intent = app.intent(&key, 1000, false).await;
+        assert_eq!(app.pay(&intent, "4242424242424242").await.status, StatusCode::OK);
+    })
+    .await;
+    assert!(done.is_ok(), "writes hung after cancelled requests");
+    // …and every intent that exists has its creation event, and no event lacks its intent.
+    let mut intents = 0;
+    let mut after: Option<String> = None;
+    loop {
+        let page = match &after {
+            Some(id) => app.get(&format!("/v1/payment-intents?limit=100&starting_after={id}"), Some(&key)).await,
+            None => app.get("/v1/payment-intents?limit=100", Some(&key)).await,
+        };
+        let data = page.body["data"].as_array().unwrap().clone();
+        intents += data.len();
+        after = data.last().map(|i| i["id"].as_str().unwrap().to_owned());
+        if page.body["has_more"] != true {
+            break;
+        }
+    }
+    let mut created = 0;
+    let mut after: Option<String> = None;
+    loop {
+        let path = match &after {
+            Some(id) => format!("/v1/events?type=payment_intent.created&limit=100&starting_after={id}"),
+            None => "/v1/events?type=payment_intent.created&limit=100".to_owned(),
+        };
+        let page = app.get(&path, Some(&key)).await;
+        let data = page.body["data"].as_array().unwrap().clone();
+        created += data.len();
+        after = data.last().map(|e| e["id"].as_str().unwrap().to_owned());
+        if page.body["has_more"] != true {
+            break;
+        }
+    }
+    assert_eq!(intents, created, "an intent without its event, or an event without its intent");
 }

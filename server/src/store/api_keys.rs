@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
-use super::{Page, Store, StoreError, StoreResult, read, write};
+use super::{Page, Store, StoreError, StoreResult, cursor, read, write};
 use crate::domain::{ApiKeyId, ApiKeySecret, Name};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -56,21 +56,14 @@ impl Store {
 
     /// The merchant's keys that are not revoked, newest first.
     pub async fn list_api_keys(&self, merchant: Uuid, page: Page<ApiKeyId>) -> StoreResult<(Vec<ApiKeyRow>, bool)> {
-        let cursor: Option<(DateTime<Utc>, String)> = match &page.starting_after {
-            None => None,
-            Some(after) => Some(read!(self, |pool| {
-                sqlx::query_as(
-                    // A key revoked since the previous page still marks the place.
-                    "SELECT created_at, id FROM api_keys WHERE merchant_id = $1 AND id = $2",
-                )
-                .bind(merchant)
-                .bind(after.as_ref())
-                .fetch_optional(pool)
-                .await?
-                .ok_or(StoreError::UnknownCursor)?
-            })),
-        };
-        let (after_at, after_id) = cursor.unzip();
+        // A key revoked since the previous page still marks the place.
+        let (after_at, after_id) = cursor!(
+            self,
+            "SELECT created_at, id FROM api_keys WHERE merchant_id = $1 AND id = $2",
+            merchant,
+            page.starting_after.as_ref().map(AsRef::<str>::as_ref),
+            String
+        );
         let rows: Vec<ApiKeyRow> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, name, prefix, created_at, last_used_at FROM api_keys

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Page, Store, StoreError, StoreResult, read};
+use super::{Page, Store, StoreError, StoreResult, cursor, read};
 use crate::domain::EventId;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -24,18 +24,13 @@ impl Store {
         kind: Option<&str>,
         page: Page<EventId>,
     ) -> StoreResult<(Vec<EventRow>, bool)> {
-        let cursor: Option<(DateTime<Utc>, String)> = match &page.starting_after {
-            None => None,
-            Some(after) => Some(read!(self, |pool| {
-                sqlx::query_as("SELECT created_at, id FROM events WHERE merchant_id = $1 AND id = $2")
-                    .bind(merchant)
-                    .bind(after.as_ref())
-                    .fetch_optional(pool)
-                    .await?
-                    .ok_or(StoreError::UnknownCursor)?
-            })),
-        };
-        let (after_at, after_id) = cursor.unzip();
+        let (after_at, after_id) = cursor!(
+            self,
+            "SELECT created_at, id FROM events WHERE merchant_id = $1 AND id = $2",
+            merchant,
+            page.starting_after.as_ref().map(AsRef::<str>::as_ref),
+            String
+        );
         let rows: Vec<EventRow> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, type, data, created_at FROM events

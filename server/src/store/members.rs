@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Page, Store, StoreError, StoreResult, read, transaction};
+use super::{Page, Store, StoreError, StoreResult, cursor, read, transaction};
 use crate::domain::{Email, Role};
 
 #[derive(Debug, Clone)]
@@ -56,18 +56,13 @@ impl Store {
 
     /// Members of `merchant`, newest first; the cursor is a member's user id.
     pub async fn list_members(&self, merchant: Uuid, page: Page<Uuid>) -> StoreResult<(Vec<MemberRow>, bool)> {
-        let cursor: Option<(DateTime<Utc>, Uuid)> = match page.starting_after {
-            None => None,
-            Some(after) => Some(read!(self, |pool| {
-                sqlx::query_as("SELECT created_at, user_id FROM members WHERE merchant_id = $1 AND user_id = $2")
-                    .bind(merchant)
-                    .bind(after)
-                    .fetch_optional(pool)
-                    .await?
-                    .ok_or(StoreError::UnknownCursor)?
-            })),
-        };
-        let (after_at, after_id) = cursor.unzip();
+        let (after_at, after_id) = cursor!(
+            self,
+            "SELECT created_at, user_id FROM members WHERE merchant_id = $1 AND user_id = $2",
+            merchant,
+            page.starting_after,
+            Uuid
+        );
         let rows: Vec<RawMember> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT mem.user_id, u.email, u.name, mem.role, mem.created_at

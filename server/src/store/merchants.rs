@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Page, Store, StoreError, StoreResult, read, transaction, write};
+use super::{Page, Store, StoreError, StoreResult, cursor, read, transaction, write};
 use crate::domain::{HttpUrl, Name, Role, WebhookSecret};
 
 #[derive(Clone, sqlx::FromRow)]
@@ -65,21 +65,13 @@ impl Store {
 
     /// The merchants `user` is a member of, newest first.
     pub async fn list_merchants_for_user(&self, user: Uuid, page: Page<Uuid>) -> StoreResult<(Vec<MerchantRow>, bool)> {
-        let cursor: Option<(DateTime<Utc>, Uuid)> = match page.starting_after {
-            None => None,
-            Some(after) => Some(read!(self, |pool| {
-                sqlx::query_as(
-                    "SELECT m.created_at, m.id FROM merchants m
-                     JOIN members mem ON mem.merchant_id = m.id AND mem.user_id = $1 WHERE m.id = $2",
-                )
-                .bind(user)
-                .bind(after)
-                .fetch_optional(pool)
-                .await?
-                .ok_or(StoreError::UnknownCursor)?
-            })),
-        };
-        let (after_at, after_id) = cursor.unzip();
+        let (after_at, after_id) = cursor!(
+            self,
+            "SELECT m.created_at, m.id FROM merchants m JOIN members mem ON mem.merchant_id = m.id AND mem.user_id = $1 WHERE m.id = $2",
+            user,
+            page.starting_after,
+            Uuid
+        );
         let rows: Vec<MerchantRow> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT m.id, m.name, m.webhook_url, m.webhook_secret, m.created_at FROM merchants m

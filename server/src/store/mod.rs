@@ -161,7 +161,26 @@ macro_rules! transaction {
         }
     };
 }
-pub(crate) use {read, transaction, write};
+/// Resolves a list's `starting_after` to the `(created_at, id)` sort key it resumes after,
+/// with `$sql` selecting `created_at, id` of the cursor row by `$1 = $scope`, `$2 = id`;
+/// `UnknownCursor` when the caller cannot see such a row. Yields `(after_at, after_id)`.
+macro_rules! cursor {
+    ($store:expr, $sql:literal, $scope:expr, $after:expr, $id:ty) => {{
+        let cursor: Option<(chrono::DateTime<chrono::Utc>, $id)> = match $after {
+            None => None,
+            Some(after) => Some(read!($store, |pool| {
+                sqlx::query_as($sql)
+                    .bind($scope)
+                    .bind(after)
+                    .fetch_optional(pool)
+                    .await?
+                    .ok_or($crate::store::StoreError::UnknownCursor)?
+            })),
+        };
+        cursor.unzip()
+    }};
+}
+pub(crate) use {cursor, read, transaction, write};
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and runs the migrations of its backend.

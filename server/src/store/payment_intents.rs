@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Page, Store, StoreError, StoreResult, read, transaction};
+use super::{Page, Store, StoreError, StoreResult, cursor, read, transaction};
 use crate::domain::payment_intent::{AUTHORIZATION_VALIDITY, MAX_ATTEMPTS};
 use crate::domain::{EventId, PaymentIntentId, RefundId, Status};
 
@@ -175,18 +175,13 @@ impl Store {
         status: Option<Status>,
         page: Page<PaymentIntentId>,
     ) -> StoreResult<(Vec<PaymentIntentRow>, bool)> {
-        let cursor: Option<(DateTime<Utc>, String)> = match &page.starting_after {
-            None => None,
-            Some(after) => Some(read!(self, |pool| {
-                sqlx::query_as("SELECT created_at, id FROM payment_intents WHERE merchant_id = $1 AND id = $2")
-                    .bind(merchant)
-                    .bind(after.as_ref())
-                    .fetch_optional(pool)
-                    .await?
-                    .ok_or(StoreError::UnknownCursor)?
-            })),
-        };
-        let (after_at, after_id) = cursor.unzip();
+        let (after_at, after_id) = cursor!(
+            self,
+            "SELECT created_at, id FROM payment_intents WHERE merchant_id = $1 AND id = $2",
+            merchant,
+            page.starting_after.as_ref().map(AsRef::<str>::as_ref),
+            String
+        );
         let rows: Vec<PaymentIntentRow> = read!(self, |pool| {
             sqlx::query_as(concat!(
                 "SELECT ",
@@ -415,18 +410,13 @@ impl Store {
         page: Page<RefundId>,
     ) -> StoreResult<(Vec<RefundRow>, bool)> {
         self.get_payment_intent(Some(merchant), id).await?;
-        let cursor: Option<(DateTime<Utc>, String)> = match &page.starting_after {
-            None => None,
-            Some(after) => Some(read!(self, |pool| {
-                sqlx::query_as("SELECT created_at, id FROM refunds WHERE payment_intent_id = $1 AND id = $2")
-                    .bind(id.as_ref())
-                    .bind(after.as_ref())
-                    .fetch_optional(pool)
-                    .await?
-                    .ok_or(StoreError::UnknownCursor)?
-            })),
-        };
-        let (after_at, after_id) = cursor.unzip();
+        let (after_at, after_id) = cursor!(
+            self,
+            "SELECT created_at, id FROM refunds WHERE payment_intent_id = $1 AND id = $2",
+            id.as_ref(),
+            page.starting_after.as_ref().map(AsRef::<str>::as_ref),
+            String
+        );
         let rows: Vec<RefundRow> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, payment_intent_id, amount, reason, status, created_at FROM refunds \

@@ -4,6 +4,7 @@
 mod harness;
 
 mod conformance;
+mod docs_browser;
 mod quickstart;
 mod sdk_flow;
 mod serve;

@@ -498,8 +498,10 @@ pub fn finish(mut response: Response, request_id: &str) -> Response {
         return response;
     }
     if response.extensions().get::<ErrorBody>().is_none() {
-        let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes() == b"application/json");
-        if is_json {
+        // A JSON error already rendered (a replay), or an HTML page for people (the checkout's
+        // 403 page), is final as it is.
+        let content_type = response.headers().get(header::CONTENT_TYPE).map(HeaderValue::as_bytes).unwrap_or_default();
+        if content_type == b"application/json" || content_type.starts_with(b"text/html") {
             return response;
         }
         response = ApiError::for_status(status).into_response();

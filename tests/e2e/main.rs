@@ -1,8 +1,10 @@
 //! End-to-end tests: the built `kassa` binary, started as a user would start it, driven from
 //! outside through the SDK and the conformance suite. One binary, a module per concern.
 
+mod browser;
 mod harness;
 
+mod checkout_page;
 mod conformance;
 mod docs_browser;
 mod quickstart;

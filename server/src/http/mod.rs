@@ -4,6 +4,7 @@
 
 mod api_keys;
 mod checkout;
+pub mod checkout_page;
 pub mod error_body;
 mod events;
 mod members;

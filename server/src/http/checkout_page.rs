@@ -1,0 +1,150 @@
+//! The hosted checkout page (API.md "Hosted checkout"): `GET /checkout/{id}?client_secret=…`,
+//! the HTML a customer pays on. Self-contained (inline CSS and script, no external asset, works
+//! offline); it pays through the public checkout API with the intent's client secret, shows
+//! declines and lets the customer retry, sends the browser to `success_url` when approved and to
+//! `cancel_url` when the intent has expired. A wrong secret gets a 403 page. Outside the JSON
+//! contract: a page for people, not an endpoint for programs.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+use super::payment_intents::expire;
+use crate::app::AppState;
+use crate::domain::{Currency, PaymentIntentId, Status, random_base62};
+
+const PAGE: &str = include_str!("pages/checkout.html");
+const NOTICE: &str = include_str!("pages/notice.html");
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/checkout/{payment_intent_id}", get(checkout_page))
+}
+
+/// Escapes text for HTML element content and double-quoted attributes: merchant names and
+/// URLs are other people's input.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Braces too, so nobody's text can look like a `{{placeholder}}` of the template.
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `1000` usd is `10.00 USD`; `1000` jpy is `1000 JPY`.
+fn format_amount(amount: i64, currency: &str) -> String {
+    let exponent = Currency::parse(currency).map_or(2, Currency::exponent);
+    let code = currency.to_ascii_uppercase();
+    if exponent == 0 {
+        return format!("{amount} {code}");
+    }
+    let unit = 10_i64.pow(exponent);
+    format!("{}.{:0width$} {code}", amount / unit, amount % unit, width = exponent as usize)
+}
+
+/// A page with headers fit for a page that carries a secret: never cached, never sent as a
+/// referrer, scripts and styles only its own (by nonce), framed by nobody.
+fn page(status: StatusCode, template: &str, values: &[(&str, String)], nonce: &str) -> Response {
+    let mut html = template.replace("{{nonce}}", nonce);
+    for (name, value) in values {
+        html = html.replace(&format!("{{{{{name}}}}}"), &escape(value));
+    }
+    let mut response = (status, Html(html)).into_response();
+    let headers = response.headers_mut();
+    let csp = format!(
+        "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; \
+         form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    if let Ok(csp) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+fn notice(status: StatusCode, title: &str, detail: &str) -> Response {
+    page(status, NOTICE, &[("title", title.into()), ("detail", detail.into())], &random_base62(22))
+}
+
+async fn checkout_page(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let invalid =
+        || notice(StatusCode::FORBIDDEN, "This payment link is not valid", "Ask the merchant for a new link.");
+    let Ok(id) = PaymentIntentId::parse(&id) else { return invalid() };
+    let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
+    if !app.client_secrets.verify(&id, secret) {
+        return invalid();
+    }
+    let (row, merchant) = match app.store.get_payment_intent(None, &id).await {
+        Ok(row) => match app.store.get_merchant(row.merchant_id).await {
+            Ok(merchant) => (row, merchant),
+            Err(err) => return unavailable(err.into()),
+        },
+        Err(err) => return unavailable(err.into()),
+    };
+    match row.status_at(crate::store::now()) {
+        Status::RequiresPaymentMethod => {
+            let values = [
+                ("merchant", merchant.name),
+                ("amount", format_amount(row.amount, &row.currency)),
+                ("intent", row.id.clone()),
+                ("secret", secret.to_owned()),
+                ("cancel", row.cancel_url.clone()),
+            ];
+            page(StatusCode::OK, PAGE, &values, &random_base62(22))
+        }
+        Status::Expired => {
+            if row.status != Status::Expired.as_str() {
+                expire(&app, &row).await;
+            }
+            Redirect::to(&row.cancel_url).into_response()
+        }
+        Status::Succeeded | Status::Authorized => {
+            notice(StatusCode::OK, "This payment is complete", "Nothing more to pay. You can close this page.")
+        }
+        Status::Canceled | Status::Failed => notice(
+            StatusCode::OK,
+            "This payment can no longer be completed",
+            "Ask the merchant to start a new payment.",
+        ),
+    }
+}
+
+fn unavailable(err: anyhow::Error) -> Response {
+    tracing::error!(error = format!("{err:#}"), "checkout page");
+    notice(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_shown_in_major_units() {
+        assert_eq!(format_amount(1000, "usd"), "10.00 USD");
+        assert_eq!(format_amount(5, "eur"), "0.05 EUR");
+        assert_eq!(format_amount(1000, "jpy"), "1000 JPY");
+    }
+
+    #[test]
+    fn other_peoples_text_is_escaped() {
+        assert_eq!(escape("<script>\"x\"&'y'"), "&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;");
+    }
+}

@@ -1,0 +1,96 @@
+//! The hosted checkout page in a real browser (API.md "Hosted checkout"): a customer sees the
+//! merchant and amount, is declined and retries, pays, and lands on `success_url`; an expired
+//! intent sends them to `cancel_url`; a wrong secret gets a 403 page.
+
+use kassa_sdk::types::{CreateMerchantRequest, CreatePaymentIntentRequest, PaymentIntentStatus};
+
+use crate::browser::{Browser, available};
+use crate::harness::Server;
+
+async fn merchant_key(server: &Server) -> kassa_sdk::Client {
+    use kassa_sdk::types::{CreateApiKeyRequest, LoginRequest, RegisterRequest};
+    let kassa = kassa_sdk::Client::new(&server.base_url);
+    let (email, password) = ("page@example.com".to_owned(), "correct-horse-42".to_owned());
+    kassa
+        .register(None, &RegisterRequest { email: email.clone(), password: password.clone(), name: "P".into() })
+        .await
+        .unwrap();
+    let token = kassa.login(None, &LoginRequest { email, password }).await.unwrap().into_inner().access_token;
+    let dashboard = kassa_sdk::authenticated(&server.base_url, &token).unwrap();
+    let merchant = dashboard
+        .create_merchant(None, &CreateMerchantRequest { name: "Acme <Books> & Co".into(), webhook_url: None })
+        .await
+        .unwrap();
+    let key = dashboard.create_api_key(&merchant.id, None, &CreateApiKeyRequest { name: "k".into() }).await.unwrap();
+    kassa_sdk::authenticated(&server.base_url, &key.into_inner().key).unwrap()
+}
+
+fn intent(server: &Server, expires_in: Option<i64>) -> CreatePaymentIntentRequest {
+    CreatePaymentIntentRequest {
+        amount: 1999,
+        currency: "eur".into(),
+        // Pages of this same server, so the browser can land somewhere on loopback.
+        success_url: format!("{}/healthz?order=7", server.base_url),
+        cancel_url: format!("{}/healthz?cancelled=7", server.base_url),
+        description: None,
+        capture_method: None,
+        customer_email: None,
+        metadata: None,
+        expires_in,
+    }
+}
+
+#[tokio::test]
+async fn a_customer_is_declined_retries_and_lands_on_the_success_url() {
+    if !available(true) {
+        return;
+    }
+    let server = Server::start(None).await;
+    let shop = merchant_key(&server).await;
+    let pi = shop.create_payment_intent(None, &intent(&server, None)).await.unwrap().into_inner();
+    let browser = Browser::start().await;
+    browser.goto(&pi.checkout_url).await;
+    assert_eq!(browser.text("h1").await, "Acme <Books> & Co", "the merchant's name, as text");
+    assert_eq!(browser.text("#amount").await, "19.99 EUR");
+
+    browser.fill("#number", "4000 0000 0000 9995").await;
+    browser.fill("#name", "Ada Lovelace").await;
+    browser.fill("#expiry", "12/34").await;
+    browser.fill("#cvc", "123").await;
+    browser.click("#submit").await;
+    browser
+        .wait_for("the decline message", || async { browser.text("#message").await.contains("insufficient funds") })
+        .await;
+
+    browser.fill("#number", "4242 4242 4242 4242").await;
+    browser.click("#submit").await;
+    let expected = format!("{}/healthz?order=7&payment_intent={}", server.base_url, pi.id);
+    browser.wait_for("the redirect to success_url", || async { browser.url().await == expected }).await;
+
+    let paid = shop.get_payment_intent(&pi.id).await.unwrap().into_inner();
+    assert!(matches!(paid.status, PaymentIntentStatus::Succeeded), "{paid:?}");
+    assert_eq!(paid.attempts, 2);
+    assert!(!server.log_text().contains("4242424242424242") && !server.log_text().contains("4242 4242"));
+}
+
+#[tokio::test]
+async fn an_expired_intent_sends_the_customer_to_the_cancel_url_and_a_wrong_secret_gets_403() {
+    if !available(true) {
+        return;
+    }
+    let server = Server::start(None).await;
+    let shop = merchant_key(&server).await;
+    let pi = shop.create_payment_intent(None, &intent(&server, Some(1))).await.unwrap().into_inner();
+    let browser = Browser::start().await;
+
+    let forged = pi.checkout_url.replace("_secret_", "_secret_00");
+    browser.goto(&forged).await;
+    assert_eq!(browser.text("#title").await, "This payment link is not valid");
+    let status = reqwest::get(&forged).await.unwrap().status();
+    assert_eq!(status, 403);
+
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    browser.goto(&pi.checkout_url).await;
+    let expected = format!("{}/healthz?cancelled=7", server.base_url);
+    browser.wait_for("the redirect to cancel_url", || async { browser.url().await == expected }).await;
+}

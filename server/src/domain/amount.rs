@@ -20,10 +20,6 @@ impl Amount {
         }
     }
 
-    pub fn from_stored(n: i64) -> Self {
-        Self(n)
-    }
-
     pub fn get(self) -> i64 {
         self.0
     }

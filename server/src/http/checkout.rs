@@ -90,22 +90,11 @@ fn attempts_remaining(row: &PaymentIntentRow) -> i64 {
     if row.status == Status::Failed.as_str() { 0 } else { (MAX_ATTEMPTS - row.attempts).max(0) }
 }
 
-/// The intent the client secret opens. The secret is an HMAC of the id, so a wrong one is
-/// refused before any lookup: 403, whether or not the intent exists.
-async fn authorized_intent(
-    app: &AppState,
-    id: &str,
-    client_secret: &str,
-) -> Result<(PaymentIntentId, PaymentIntentRow), ApiError> {
+/// The intent the client secret opens. The secret is an HMAC of the id, so it is checked
+/// without any lookup: a wrong one is 403, whether or not the intent exists.
+pub(super) fn verified_id(id: &str, client_secret: &str, app: &AppState) -> Result<PaymentIntentId, ApiError> {
     let id = intent_id(id)?;
-    if !app.client_secrets.verify(&id, client_secret) {
-        return Err(ApiError::InvalidClientSecret);
-    }
-    let row = app.store.get_payment_intent(None, &id).await.map_err(|err| match err {
-        StoreError::NotFound => ApiError::NotFound("payment intent"),
-        other => other.into(),
-    })?;
-    Ok((id, row))
+    if app.client_secrets.verify(&id, client_secret) { Ok(id) } else { Err(ApiError::InvalidClientSecret) }
 }
 
 /// Get a checkout
@@ -126,7 +115,11 @@ pub async fn get_checkout(
     AppPath(id): AppPath<String>,
     AppQuery(query): AppQuery<ClientSecretQuery>,
 ) -> Result<Json<CheckoutView>, ApiError> {
-    let (_, row) = authorized_intent(&app, &id, &query.client_secret).await?;
+    let id = verified_id(&id, &query.client_secret, &app)?;
+    let row = app.store.get_payment_intent(None, &id).await.map_err(|err| match err {
+        StoreError::NotFound => ApiError::NotFound("payment intent"),
+        other => other.into(),
+    })?;
     let merchant = app.store.get_merchant(row.merchant_id).await?;
     let now = crate::store::now();
     let intent = PaymentIntent::render(&app, &row, now);
@@ -168,7 +161,7 @@ pub async fn confirm_checkout(
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<ConfirmCheckoutRequest>,
 ) -> Result<Json<ConfirmCheckoutResponse>, ApiError> {
-    let (id, _) = authorized_intent(&app, &id, &req.client_secret).await?;
+    let id = verified_id(&id, &req.client_secret, &app)?;
     let number = CardNumber::parse(&req.card.number)?;
     let today = Utc::now();
     let expiry = Expiry::parse(req.card.exp_month, req.card.exp_year, (today.year(), today.month()))?;

@@ -15,7 +15,7 @@ use axum::routing::get;
 
 use super::payment_intents::expire;
 use crate::app::AppState;
-use crate::domain::{Currency, PaymentIntentId, Status, random_base62};
+use crate::domain::{Currency, Status, random_base62};
 
 const PAGE: &str = include_str!("pages/checkout.html");
 const NOTICE: &str = include_str!("pages/notice.html");
@@ -87,11 +87,8 @@ async fn checkout_page(
 ) -> Response {
     let invalid =
         || notice(StatusCode::FORBIDDEN, "This payment link is not valid", "Ask the merchant for a new link.");
-    let Ok(id) = PaymentIntentId::parse(&id) else { return invalid() };
     let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
-    if !app.client_secrets.verify(&id, secret) {
-        return invalid();
-    }
+    let Ok(id) = super::checkout::verified_id(&id, secret, &app) else { return invalid() };
     let (row, merchant) = match app.store.get_payment_intent(None, &id).await {
         Ok(row) => match app.store.get_merchant(row.merchant_id).await {
             Ok(merchant) => (row, merchant),

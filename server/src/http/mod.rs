@@ -3,7 +3,7 @@
 //! nowhere else, and store rows convert into them with `From`.
 
 mod api_keys;
-mod checkout;
+pub(crate) mod checkout;
 pub mod checkout_page;
 pub mod error_body;
 mod events;

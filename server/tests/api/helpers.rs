@@ -209,15 +209,22 @@ impl TestApp {
         self.post(&path, None, json!({"client_secret": intent["client_secret"], "card": card})).await
     }
 
-    /// Sets a timestamp column of one row, to move it through time.
-    pub async fn set_time(&self, table: &str, column: &str, id: &str, at: chrono::DateTime<chrono::Utc>) {
-        let sql = format!("UPDATE {table} SET {column} = $1 WHERE id = $2");
+    /// Sets a timestamp column of the rows whose `key_column` is `key`, to move them through time.
+    pub async fn set_time(
+        &self,
+        table: &str,
+        column: &str,
+        key_column: &str,
+        key: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) {
+        let sql = format!("UPDATE {table} SET {column} = $1 WHERE {key_column} = $2");
         if self.database_url.starts_with("postgres") {
             let mut conn = sqlx::PgConnection::connect(&self.database_url).await.expect("a connection");
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(at).bind(id).execute(&mut conn).await.expect("an update");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(at).bind(key).execute(&mut conn).await.expect("an update");
         } else {
             let mut conn = sqlx::SqliteConnection::connect(&self.database_url).await.expect("a connection");
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(at).bind(id).execute(&mut conn).await.expect("an update");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(at).bind(key).execute(&mut conn).await.expect("an update");
         }
         // A change behind the store's back: its caches must not hide it.
         self.state.store.forget_cached_rows();

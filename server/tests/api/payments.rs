@@ -93,7 +93,7 @@ async fn the_sweeper_writes_down_expiry_once_with_its_event(app: TestApp) {
     let key = app.shop().await;
     let intent = app.intent(&key, 1000, false).await;
     let id = intent["id"].as_str().unwrap();
-    app.set_time("payment_intents", "expires_at", id, Utc::now() - TimeDelta::seconds(1)).await;
+    app.set_time("payment_intents", "expires_at", "id", id, Utc::now() - TimeDelta::seconds(1)).await;
     // Before any sweep, every read already says expired, and paying is refused.
     let listed = app.get("/v1/payment-intents", Some(&key)).await;
     assert_eq!(listed.body["data"][0]["status"], "expired");
@@ -123,7 +123,7 @@ async fn an_uncaptured_authorization_expires_after_seven_days(app: TestApp) {
     let deadline: chrono::DateTime<Utc> = authorized.body["expires_at"].as_str().unwrap().parse().unwrap();
     let seven_days = Utc::now() + TimeDelta::days(7);
     assert!((deadline - seven_days).num_seconds().abs() < 60, "capture deadline {deadline}");
-    app.set_time("payment_intents", "expires_at", id, Utc::now() - TimeDelta::seconds(1)).await;
+    app.set_time("payment_intents", "expires_at", "id", id, Utc::now() - TimeDelta::seconds(1)).await;
     let capture = app.post(&format!("/v1/payment-intents/{id}/capture"), Some(&key), json!({})).await;
     assert_error(&capture, StatusCode::UNPROCESSABLE_ENTITY, "invalid_state");
     let after = app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await;
@@ -145,17 +145,7 @@ async fn idempotent_replays_hold_across_replicas_and_keys_age_out_after_a_day(ap
     assert_eq!(again.headers()["idempotent-replayed"], "true");
     assert_eq!(again.text().await.unwrap(), first, "replayed byte for byte by another replica");
     // A day later the key is free again.
-    let sql = "UPDATE idempotency_keys SET created_at = $1 WHERE key = $2";
-    let day_ago = Utc::now() - TimeDelta::hours(25);
-    if app.database_url.starts_with("postgres") {
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
-        sqlx::query(sql).bind(day_ago).bind("order-1").execute(&mut conn).await.unwrap();
-    } else {
-        use sqlx::Connection;
-        let mut conn = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
-        sqlx::query(sql).bind(day_ago).bind("order-1").execute(&mut conn).await.unwrap();
-    }
+    app.set_time("idempotency_keys", "created_at", "key", "order-1", Utc::now() - TimeDelta::hours(25)).await;
     let mut other = body.clone();
     other["amount"] = json!(2000);
     let fresh = app.http.execute(post(&app, other).build().unwrap()).await.unwrap();

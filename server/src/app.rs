@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::MatchedPath;
-use axum::http::{HeaderName, Request, Response, StatusCode};
+use axum::http::{Request, Response, StatusCode};
 use axum::middleware;
 use axum::response::IntoResponse;
 use tower::ServiceBuilder;
@@ -16,28 +16,30 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
+use tokio_util::task::TaskTracker;
+
 use crate::auth::JwtKeys;
 use crate::config::Config;
-use crate::domain::{self, ClientSecretKey, random_base62};
-use crate::error::{ApiError, render_errors};
+use crate::domain::{self, ClientSecretKey, Clock, Refusal, Transition, random_base62};
+use crate::error::ApiError;
+use crate::idempotency::FingerprintKey;
 use crate::metrics::Metrics;
-use crate::store::Store;
-
-/// Every response carries the id of its request in this header (API.md "Conventions").
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
-
-/// How long one request may take before it is answered with a 500 and abandoned.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::respond::{REQUEST_ID, render_errors};
+use crate::store::{Store, StoreError};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
+    /// The store, and through it the app's one [`Clock`].
     pub store: Store,
     pub metrics: Metrics,
     pub jwt: JwtKeys,
     pub client_secrets: ClientSecretKey,
+    pub fingerprints: FingerprintKey,
+    /// Work that outlives the request that started it; `serve` waits for it on shutdown.
+    pub tasks: TaskTracker,
     pub config: Config,
 }
 
@@ -49,9 +51,15 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    /// Connects to the database (running its migrations) and loads the token signing secret.
+    /// Connects to the database (running its migrations) and loads the server's keys, on the
+    /// real clock.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let store = Store::connect(&config.database_url)
+        Self::build_with_clock(config, Clock::real()).await
+    }
+
+    /// Like `build`, with `clock` as the source of "now" (tests move it forward).
+    pub async fn build_with_clock(config: Config, clock: Clock) -> anyhow::Result<Self> {
+        let store = Store::connect(&config.database_url, clock)
             .await
             .with_context(|| format!("opening the {} database", backend_name(&config.database_url)))?;
         let secret = match &config.jwt_secret {
@@ -64,7 +72,21 @@ impl AppState {
             .await
             .context("loading the client secret key")?;
         let client_secrets = ClientSecretKey::new(client_secret_key.as_bytes());
-        Ok(Self(Arc::new(Inner { store, metrics: Metrics::default(), jwt, client_secrets, config })))
+        let fingerprint_key = store
+            .setting_or_init("idempotency_fingerprint_key", &random_base62(64))
+            .await
+            .context("loading the idempotency fingerprint key")?;
+        let fingerprints = FingerprintKey::new(fingerprint_key.as_bytes());
+        let tasks = TaskTracker::new();
+        Ok(Self(Arc::new(Inner {
+            store,
+            metrics: Metrics::default(),
+            jwt,
+            client_secrets,
+            fingerprints,
+            tasks,
+            config,
+        })))
     }
 }
 
@@ -118,7 +140,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_panic| {
             ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT));
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout));
     Router::new()
         .merge(api)
         .merge(crate::http::ops::router())
@@ -137,19 +159,33 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(address = %listener.local_addr()?, backend = state.store.backend(), "kassa is serving");
     let store = state.store.clone();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let sweeper = tokio::spawn(sweep(state.clone(), stopped));
+    let tasks = state.tasks.clone();
+    tasks.spawn(sweep(state.clone(), stopped));
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
     let _ = stop.send(true);
-    let _ = sweeper.await;
+    // The sweeper's pass, and requests whose clients hung up, finish before the store closes.
+    tasks.close();
+    tasks.wait().await;
     store.close().await;
     tracing::info!("kassa stopped");
     Ok(())
 }
 
-/// One pass of the expiry sweeper: writes down every payment intent past its deadline as
-/// expired, each with its `payment_intent.expired` event; returns how many.
-pub async fn sweep_once(app: &AppState) -> Result<usize, crate::store::StoreError> {
-    crate::http::payment_intents::sweep_expired(app).await
+/// One pass of the expiry sweeper, the only writer of `expired`: writes down every payment
+/// intent past its deadline, each with its `payment_intent.expired` event; returns how many.
+/// Reads already show such intents as expired; this makes it durable and emits the event.
+pub async fn sweep_once(app: &AppState) -> Result<usize, StoreError> {
+    let mut expired = 0;
+    for id in app.store.due_payment_intents(500).await? {
+        match app.store.transition(None, &id, &Transition::Expire, None).await {
+            Ok(_) => expired += 1,
+            // Another replica, or a transition that just won, got there first.
+            Err(StoreError::Refused(Refusal::NotDue)) => {}
+            // One failure does not hold up the rest; the next sweep retries it.
+            Err(err) => tracing::warn!(error = %err, intent = %id, "could not expire a payment intent"),
+        }
+    }
+    Ok(expired)
 }
 
 /// How often the sweeper looks for due payment intents.

@@ -14,7 +14,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::{header, request::Parts};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -45,22 +45,27 @@ impl JwtKeys {
     pub fn new(secret: &[u8]) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "sub"]);
+        // `exp` is checked in `verify` against the app's clock, the one source of "now".
+        validation.validate_exp = false;
         // Replicas share one clock source in practice; a small leeway absorbs drift only.
         validation.leeway = 5;
         Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 
-    /// A token for `user`, and its lifetime in seconds.
-    pub fn issue(&self, user: Uuid) -> Result<(String, i64), ApiError> {
-        let now = Utc::now();
+    /// A token for `user` issued at `now`, and its lifetime in seconds.
+    pub fn issue(&self, user: Uuid, now: DateTime<Utc>) -> Result<(String, i64), ApiError> {
         let claims = Claims { sub: user, iat: now.timestamp(), exp: (now + ACCESS_TOKEN_TTL).timestamp() };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .context("signing an access token")?;
         Ok((token, ACCESS_TOKEN_TTL.num_seconds()))
     }
 
-    pub fn verify(&self, token: &str) -> Result<Uuid, ApiError> {
+    /// The user a token speaks for, checked as of `now`.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Uuid, ApiError> {
         match jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation) {
+            Ok(data) if data.claims.exp + self.validation.leeway as i64 <= now.timestamp() => {
+                Err(ApiError::TokenExpired)
+            }
             Ok(data) => Ok(data.claims.sub),
             Err(err) if matches!(err.kind(), ErrorKind::ExpiredSignature) => Err(ApiError::TokenExpired),
             Err(_) => Err(ApiError::InvalidToken),
@@ -68,15 +73,52 @@ impl JwtKeys {
     }
 }
 
-/// The bearer token of the request, or 401 `missing_credentials`.
-fn bearer(parts: &Parts) -> Result<&str, ApiError> {
-    let value = parts.headers.get(header::AUTHORIZATION).ok_or(ApiError::MissingCredentials)?;
+/// The credential a request presents in `Authorization`, resolved: whose it is.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// A valid secret API key.
+    ApiKey(MerchantKey),
+    /// A valid user access token of a user who exists.
+    User(Uuid),
+}
+
+/// The resolved credential, kept in the request's extensions so it is resolved once.
+#[derive(Debug, Clone)]
+struct Resolved(Option<Credential>);
+
+/// Reads and checks the request's `Authorization`, once per request: `None` when there is none,
+/// else whose it is, or the 401 it earns. The scheme is case-insensitive (RFC 9110). This is the
+/// only parser of the header: the idempotency middleware scopes keys by what it returns, and
+/// the extractors below authenticate with it, so the two can never disagree.
+pub async fn credential(parts: &mut Parts, app: &AppState) -> Result<Option<Credential>, ApiError> {
+    if let Some(Resolved(resolved)) = parts.extensions.get::<Resolved>() {
+        return Ok(resolved.clone());
+    }
+    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        parts.extensions.insert(Resolved(None));
+        return Ok(None);
+    };
     let value = value.to_str().map_err(|_| ApiError::InvalidToken)?;
     let (scheme, token) = value.split_once(' ').ok_or(ApiError::InvalidToken)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
         return Err(ApiError::InvalidToken);
     }
-    Ok(token.trim())
+    let resolved = if token.starts_with(ApiKeySecret::PREFIX) {
+        let secret = ApiKeySecret::parse(token).ok_or(ApiError::InvalidApiKey)?;
+        let key = app.store.authenticate_api_key(&secret).await?.ok_or(ApiError::InvalidApiKey)?;
+        Credential::ApiKey(MerchantKey { key_id: key.id, merchant_id: key.merchant_id })
+    } else {
+        let user_id = app.jwt.verify(token, app.store.clock().now())?;
+        // A well-signed token can outlive its user (a reset database, a configured secret):
+        // such a token is invalid, not a reason for a foreign-key error later.
+        if !app.store.user_exists(user_id).await? {
+            return Err(ApiError::InvalidToken);
+        }
+        Credential::User(user_id)
+    };
+    parts.extensions.insert(Resolved(Some(resolved.clone())));
+    Ok(Some(resolved))
 }
 
 /// A logged-in user, from a user access token.
@@ -89,14 +131,12 @@ impl FromRequestParts<AppState> for UserAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts)?;
-        let user_id = app.jwt.verify(token)?;
-        // A well-signed token can outlive its user (a reset database, a configured secret):
-        // such a token is invalid, not a reason for a foreign-key error later.
-        if !app.store.user_exists(user_id).await? {
-            return Err(ApiError::InvalidToken);
+        match credential(parts, app).await {
+            Ok(Some(Credential::User(user_id))) => Ok(Self { user_id }),
+            Ok(Some(Credential::ApiKey(_))) | Err(ApiError::InvalidApiKey) => Err(ApiError::InvalidToken),
+            Ok(None) => Err(ApiError::MissingCredentials),
+            Err(err) => Err(err),
         }
-        Ok(Self { user_id })
     }
 }
 
@@ -112,13 +152,13 @@ impl FromRequestParts<AppState> for MerchantKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).map_err(|err| match err {
-            ApiError::InvalidToken => ApiError::InvalidApiKey,
-            other => other,
-        })?;
-        let secret = ApiKeySecret::parse(token).ok_or(ApiError::InvalidApiKey)?;
-        let key = app.store.authenticate_api_key(&secret).await?.ok_or(ApiError::InvalidApiKey)?;
-        Ok(Self { key_id: key.id, merchant_id: key.merchant_id })
+        match credential(parts, app).await {
+            Ok(Some(Credential::ApiKey(key))) => Ok(key),
+            Ok(Some(Credential::User(_))) => Err(ApiError::InvalidApiKey),
+            Err(ApiError::InvalidToken | ApiError::TokenExpired) => Err(ApiError::InvalidApiKey),
+            Ok(None) => Err(ApiError::MissingCredentials),
+            Err(err) => Err(err),
+        }
     }
 }
 

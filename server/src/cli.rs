@@ -37,4 +37,9 @@ pub struct ServeArgs {
     /// Delays between webhook delivery attempts, e.g. `10s,1m,5m,30m,2h,5h,10h`.
     #[arg(long, env = "KASSA_WEBHOOK_RETRY_SCHEDULE", default_value = "10s,1m,5m,30m,2h,5h,10h,12h,12h,12h")]
     pub webhook_retry_schedule: String,
+    /// How long a request may run before it is answered with an error, e.g. `30s`. It is also
+    /// how long a request holds its Idempotency-Key before a retry may take an unanswered key
+    /// over.
+    #[arg(long, env = "KASSA_REQUEST_TIMEOUT", default_value = "30s")]
+    pub request_timeout: String,
 }

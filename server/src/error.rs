@@ -2,17 +2,16 @@
 //! error shape (API.md "Errors"). Each documented `code` string appears once, below.
 //!
 //! A 500 never leaks internals: `Internal` carries the cause for the log and answers with a fixed
-//! message. The request id is filled in by [`render_errors`], the middleware that also turns any
-//! error response not built here (a panic, a timeout, a framework default) into this shape.
+//! message. The store's and the domain's errors become one of these here and nowhere else, by
+//! exhaustive matches: a new variant does not compile until it has its answer. The request id
+//! is filled in by `crate::respond`, the middleware that also gives the documented shape to
+//! error responses not built here (a panic, a timeout, a framework default).
 
-use crate::domain::{Decline, DomainError, Role};
+use crate::domain::{Decline, DomainError, Refusal, Role, TransitionKind};
 pub use crate::http::error_body::{ErrorBody, ErrorDetail, ErrorType};
-use crate::store::StoreError;
+use crate::store::{Resource, StoreError, Unique};
 use axum::Json;
-use axum::body::Body;
-use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 #[derive(Debug, thiserror::Error)]
@@ -109,11 +108,54 @@ pub enum ApiError {
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::NotFound => Self::NotFound("object"),
+            StoreError::NotFound(Resource::UserWithEmail) => Self::UnknownUser,
+            StoreError::NotFound(resource) => Self::NotFound(match resource {
+                Resource::User | Resource::UserWithEmail => "user",
+                Resource::Merchant => "merchant",
+                Resource::Member => "member",
+                Resource::ApiKey => "API key",
+                Resource::PaymentIntent => "payment intent",
+                Resource::Event => "event",
+            }),
             StoreError::UnknownCursor => Self::InvalidStartingAfter,
+            StoreError::Duplicate(Unique::Email) => Self::EmailTaken,
+            StoreError::Duplicate(Unique::Member) => Self::AlreadyMember,
+            StoreError::Invalid(err) => err.into(),
+            StoreError::Refused(refusal) => refusal.into(),
             StoreError::LastOwner => Self::LastOwner,
-            StoreError::Refused(err) => err.into(),
-            other => Self::Internal(other.into()),
+            // This request outlived its claim on the key and a retry took it over; its change
+            // was rolled back, and the retry's answer is the key's.
+            StoreError::KeyTakenOver => Self::IdempotencyKeyInUse,
+            err @ (StoreError::CommitFailed
+            | StoreError::Locked(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Io(_)
+            | StoreError::Db(_)
+            | StoreError::Migrate(_)) => Self::Internal(err.into()),
+        }
+    }
+}
+
+/// API.md: paying an intent that cannot be paid is `payment_intent_unexpected_state` or
+/// `payment_intent_expired` (the checkout's words); the merchant's calls on an intent in the
+/// wrong state are `invalid_state`.
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        use TransitionKind::*;
+        match refusal {
+            Refusal::Status { transition: Confirm | Decline, status } => Self::UnexpectedState(status.as_str()),
+            Refusal::Status { transition: Capture | Void | Refund | Expire, status } => {
+                Self::InvalidState(status.as_str())
+            }
+            Refusal::Expired { transition: Confirm | Decline } => Self::PaymentIntentExpired,
+            Refusal::Expired { transition: Capture | Void | Refund | Expire } => {
+                Self::InvalidState(crate::domain::Status::Expired.as_str())
+            }
+            Refusal::ExceedsCapturable { .. } => {
+                Self::InvalidAmount("amount", "must not exceed the intent's amount_capturable.")
+            }
+            Refusal::ExceedsRefundable { .. } => Self::RefundExceedsCaptured,
+            Refusal::NotDue => Self::Internal(anyhow::anyhow!("the sweeper's refusal reached a request")),
         }
     }
 }
@@ -401,7 +443,7 @@ impl ApiError {
 
     /// For an error response Kassa did not build itself (a panic, a timeout, a framework
     /// default): the closest documented error for its status.
-    fn for_status(status: StatusCode) -> Self {
+    pub fn for_status(status: StatusCode) -> Self {
         match status {
             StatusCode::NOT_FOUND => Self::RouteNotFound,
             StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed,
@@ -448,12 +490,10 @@ impl From<DomainError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        if let Self::Internal(cause) | Self::Unavailable(cause) = &self {
-            // Logged once, inside the request's span, so the line carries the request id.
-            tracing::error!(error = format!("{cause:#}"), "internal error");
-        }
+impl ApiError {
+    /// The documented body of this error, with `request_id` (empty until `crate::respond`
+    /// fills it in).
+    pub fn body(&self, request_id: &str) -> (StatusCode, ErrorBody) {
         let parts = self.parts();
         let mut body = ErrorBody {
             error: ErrorDetail {
@@ -464,57 +504,31 @@ impl IntoResponse for ApiError {
                 decline_code: None,
                 network_decline_code: None,
                 attempts_remaining: None,
-                request_id: String::new(),
+                request_id: request_id.to_owned(),
             },
         };
-        if let Self::CardDeclined { decline, attempts_remaining } = &self {
+        if let Self::CardDeclined { decline, attempts_remaining } = self {
             body.error.decline_code = Some(decline.code.as_str().to_owned());
             body.error.network_decline_code = Some(decline.network_code.to_owned());
             body.error.attempts_remaining = Some(*attempts_remaining);
         }
-        let mut response = (parts.status, Json(body.clone())).into_response();
+        (parts.status, body)
+    }
+
+    pub fn log_if_internal(&self) {
+        if let Self::Internal(cause) | Self::Unavailable(cause) = self {
+            // Logged once, inside the request's span, so the line carries the request id.
+            tracing::error!(error = format!("{cause:#}"), "internal error");
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.log_if_internal();
+        let (status, body) = self.body("");
+        let mut response = (status, Json(body.clone())).into_response();
         response.extensions_mut().insert(body);
         response
     }
-}
-
-/// Middleware: gives every error body its request id, and gives every error response that was
-/// not built by `ApiError` the documented shape (never a framework's plain text).
-pub async fn render_errors(request: Request, next: Next) -> Response {
-    let request_id = request_id_of(&request);
-    let response = next.run(request).await;
-    finish(response, &request_id)
-}
-
-pub fn request_id_of(request: &Request) -> String {
-    request.headers().get(crate::app::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
-}
-
-/// Renders an error response in its final form, with `request_id`. Success responses, and
-/// error responses already rendered (a replayed one, say), pass unchanged.
-pub fn finish(mut response: Response, request_id: &str) -> Response {
-    let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
-        return response;
-    }
-    if response.extensions().get::<ErrorBody>().is_none() {
-        // A JSON error already rendered (a replay), or an HTML page for people (the checkout's
-        // 403 page), is final as it is.
-        let content_type = response.headers().get(header::CONTENT_TYPE).map(HeaderValue::as_bytes).unwrap_or_default();
-        if content_type == b"application/json" || content_type.starts_with(b"text/html") {
-            return response;
-        }
-        response = ApiError::for_status(status).into_response();
-    }
-    let Some(mut body) = response.extensions_mut().remove::<ErrorBody>() else {
-        return response;
-    };
-    body.error.request_id = request_id.to_owned();
-    let Ok(json) = serde_json::to_vec(&body) else {
-        return response;
-    };
-    let (mut parts, _) = response.into_parts();
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(json))
 }

@@ -1,33 +1,40 @@
-//! Idempotency keys (API.md "Idempotency"), for every POST: the first response for a
-//! (credential, key) pair is stored in the database and replayed byte for byte, with
+//! Idempotency keys (API.md "Idempotency"), for every POST, the way Stripe promises them: the
+//! first answer for a (credential, key) pair is kept and replayed byte for byte, with
 //! `Idempotent-Replayed: true`, for 24 hours, across restarts and replicas. The same key with
 //! another request is `400 idempotency_key_reused`; while the first is still running,
 //! `409 idempotency_key_in_use`.
 //!
-//! A retried request never runs twice. The key is claimed before the handler runs, and the
-//! handler runs in its own task, so a client that hangs up does not abandon the request half
-//! way: its response is still stored. Every answer is kept, 5xx included (as Stripe does): a
-//! 500 may come after a commit, and running the retry could charge twice. Only if the process
-//! itself dies mid-request is a key left without an answer; it then stays in use until it ages
-//! out rather than risk a second charge.
-//!
-//! What is not kept: an answer that holds a secret shown once (a new API key, an access token,
-//! a webhook secret) is marked [`NoStore`]; its key is released instead, so a retry simply runs
-//! again. Card numbers never reach the store: they are masked before the request is
-//! fingerprinted, and error messages never echo input values.
+//! - **Scope.** A key belongs to the credential `crate::auth::credential` resolves (the very
+//!   code that authenticates): the merchant of an API key, or a user. A checkout confirm is
+//!   scoped by its client secret. A request with neither has no scope: its key is ignored and
+//!   it simply runs, so no client is ever replayed another client's answer.
+//! - **Fingerprint.** An HMAC, under a key the server keeps, of the method, the path and the
+//!   canonical JSON body: one digit of a card number changed is another request.
+//! - **Answers commit with the change.** The claim holds the key with a lease and a fence
+//!   token (`store/idempotency.rs`). A handler that changes a payment saves its answer in the
+//!   change's own transaction (`SaveAnswer`), so after a crash at any point a retry finds
+//!   either the committed answer or nothing committed and a key it may take over once the
+//!   lease ends. A request that changed nothing has its answer saved after it, under the fence.
+//! - **What is not kept:** a 5xx (a timeout included), since nothing committed with it; and an
+//!   answer that holds a secret shown once (a new API key, an access token, a webhook secret),
+//!   marked [`NoStore`]. Both release the key, so a retry runs afresh. A client secret in a
+//!   kept answer is stored as a placeholder and derived again on replay.
 
-use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
-use crate::domain::ApiKeySecret;
-use crate::error::{ApiError, finish, request_id_of};
-use crate::store::Claim;
+use crate::auth::{Credential, credential};
+use crate::domain::PaymentIntentId;
+use crate::error::ApiError;
+use crate::respond::{finish, request_id_of};
+use crate::store::{Answer, Claim, KeyHold, SaveAnswer};
 
 pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED: &str = "idempotent-replayed";
@@ -38,41 +45,130 @@ const BODY_LIMIT: usize = 2 * 1024 * 1024;
 #[derive(Debug, Clone, Copy)]
 pub struct NoStore;
 
+/// The server's key for fingerprints, kept in the database so replicas agree.
+#[derive(Clone)]
+pub struct FingerprintKey(Vec<u8>);
+
+impl FingerprintKey {
+    pub fn new(key: &[u8]) -> Self {
+        Self(key.to_vec())
+    }
+
+    /// What makes two requests "the same": method, path and query, and the body (as canonical
+    /// JSON when it is JSON, so key order and spacing do not matter).
+    fn fingerprint(&self, method: &str, path: &str, body: &[u8]) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
+        mac.update(method.as_bytes());
+        mac.update(b" ");
+        mac.update(path.as_bytes());
+        mac.update(b"\n");
+        match serde_json::from_slice::<Value>(body) {
+            Ok(json) => mac.update(canonical(&json).as_bytes()),
+            Err(_) => mac.update(body),
+        }
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+/// JSON with object keys sorted, recursively.
+fn canonical(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let fields: Vec<String> = keys
+                .into_iter()
+                .map(|k| format!("{}:{}", Value::String(k.clone()), canonical(&map[k.as_str()])))
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        }
+        Value::Array(items) => format!("[{}]", items.iter().map(canonical).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
+}
+
+/// The key a request holds, for handlers that save their answer with their change.
+#[derive(Debug, Clone, Default)]
+pub struct Held(pub Option<KeyHold>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Held {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<KeyHold>().cloned()))
+    }
+}
+
+impl Held {
+    /// The saving half of a store call: `render` makes the answer from what the change returns.
+    pub fn saving<'a, T>(&'a self, render: &'a (dyn Fn(&T) -> Answer + Sync)) -> Option<SaveAnswer<'a, T>> {
+        self.0.as_ref().map(|hold| SaveAnswer { hold, render })
+    }
+}
+
+/// `200`/`201` with `body` as JSON; `secret` names the intent whose client secret it carries.
+pub fn json_answer<T: serde::Serialize>(
+    status: StatusCode,
+    body: &T,
+    secret: Option<(&str, &PaymentIntentId)>,
+) -> Answer {
+    Answer {
+        status: status.as_u16(),
+        // Serializing plain data into a Vec cannot fail.
+        body: serde_json::to_vec(body).unwrap_or_default(),
+        client_secret: secret.map(|(secret, id)| (secret.to_owned(), id.to_string())),
+    }
+}
+
+/// An error's documented body, with its request id, as an answer.
+pub fn error_answer(err: &ApiError, request_id: &str) -> Answer {
+    let (status, body) = err.body(request_id);
+    json_answer(status, &body, None)
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], self.body).into_response()
+    }
+}
+
 pub async fn idempotency(State(app): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST || !request.headers().contains_key(HEADER) {
         return next.run(request).await;
     }
     let request_id = request_id_of(&request);
-    // Keys belong to a credential: without a valid one there is nothing to scope the key to,
-    // and the handler refuses the request anyway (a revoked key must never get a replay).
-    let authorization = request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or_default().to_owned());
-    let Some(scope) = scope(&app, authorization, request.uri().path()).await else {
-        return next.run(request).await;
+    let (mut parts, body) = request.into_parts();
+    // Resolved here once; the handler's extractor reuses it from the extensions.
+    let resolved = credential(&mut parts, &app).await;
+    let bytes = match to_bytes(body, BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(_) => return finish(ApiError::BodyTooLarge.into_response(), &request_id),
     };
-    match run(&app, request, next, &request_id, &scope).await {
+    let scope = match resolved {
+        Ok(Some(Credential::ApiKey(key))) => Some(format!("merchant {}", key.merchant_id)),
+        Ok(Some(Credential::User(user))) => Some(format!("user {user}")),
+        // Without a valid credential only a checkout confirm has one of its own, its client
+        // secret; anything else runs unkeyed (the handler refuses a bad credential anyway).
+        Ok(None) | Err(_) => client_secret_in(&bytes).map(|secret| format!("client_secret {secret}")),
+    };
+    let request = Request::from_parts(parts, Body::from(bytes.clone()));
+    let Some(scope) = scope else { return next.run(request).await };
+    match run(&app, request, bytes, next, &request_id, &scope).await {
         Ok(response) => response,
         Err(err) => finish(err.into_response(), &request_id),
     }
 }
 
-/// Whose key this is: the merchant of a valid API key, the user of a valid token, or, for
-/// the requests that carry no credential (register, login, a checkout confirm), the path.
-async fn scope(app: &AppState, authorization: Option<String>, path: &str) -> Option<String> {
-    let Some(value) = authorization else {
-        return Some(format!("path {path}"));
-    };
-    let token = value.strip_prefix("Bearer ")?.trim();
-    if let Some(secret) = ApiKeySecret::parse(token) {
-        let key = app.store.authenticate_api_key(&secret).await.ok()??;
-        return Some(format!("merchant {}", key.merchant_id));
-    }
-    let user = app.jwt.verify(token).ok()?;
-    Some(format!("user {user}"))
+fn client_secret_in(body: &[u8]) -> Option<String> {
+    let json: Value = serde_json::from_slice(body).ok()?;
+    json.get("client_secret")?.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 async fn run(
     app: &AppState,
-    request: Request,
+    mut request: Request,
+    bytes: Bytes,
     next: Next,
     request_id: &str,
     scope: &str,
@@ -84,101 +180,95 @@ async fn run(
             message: "must be 1 to 255 printable ASCII characters".into(),
         });
     }
+    // Only a digest of the scope is kept: a client secret scopes a checkout confirm.
     let credential = hex::encode(Sha256::digest(scope.as_bytes()));
-    let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| ApiError::BodyTooLarge)?;
-    let fingerprint = fingerprint(parts.method.as_str(), parts.uri.path_and_query().map_or("", |p| p.as_str()), &bytes);
+    let path = request.uri().path_and_query().map_or("", |p| p.as_str()).to_owned();
+    let fingerprint = app.fingerprints.fingerprint(request.method().as_str(), &path, &bytes);
+    let lease = chrono::TimeDelta::from_std(app.config.request_timeout).unwrap_or(chrono::TimeDelta::seconds(30));
 
-    match app.store.claim_idempotency_key(&credential, &key, &fingerprint).await? {
+    match app.store.claim_idempotency_key(&credential, &key, &fingerprint, lease).await? {
         Claim::Reused => Err(ApiError::IdempotencyKeyReused),
         Claim::InUse => Err(ApiError::IdempotencyKeyInUse),
-        Claim::Replay { status, content_type, body } => {
-            let mut response = Response::new(Body::from(body));
-            *response.status_mut() = axum::http::StatusCode::from_u16(status)
-                .map_err(|_| ApiError::Internal(anyhow::anyhow!("stored status {status}")))?;
-            if let Some(content_type) = content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
-                response.headers_mut().insert(header::CONTENT_TYPE, content_type);
+        Claim::Replay { status, body, secret_of } => {
+            let mut body = String::from_utf8(body).map_err(|err| ApiError::Internal(err.into()))?;
+            if let Some(intent) = secret_of {
+                let intent = PaymentIntentId::parse(&intent).map_err(|err| ApiError::Internal(err.into()))?;
+                let secret = app.client_secrets.issue(&intent);
+                body = body.replace(crate::store::SECRET_PLACEHOLDER, &secret);
             }
+            let status = StatusCode::from_u16(status)
+                .map_err(|_| ApiError::Internal(anyhow::anyhow!("stored status {status}")))?;
+            let mut response = (status, body).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             response.headers_mut().insert(REPLAYED, HeaderValue::from_static("true"));
             Ok(response)
         }
-        Claim::Proceed => {
-            // Its own task: the request completes, and its answer is stored, even if the
-            // client hangs up and this future is dropped.
-            let (app, request_id) = (app.clone(), request_id.to_owned());
-            let request = Request::from_parts(parts, Body::from(bytes));
-            let task = tokio::spawn(async move {
+        Claim::Proceed(hold) => {
+            request.extensions_mut().insert(hold.clone());
+            // Its own task, tracked so that shutdown waits for it: the request completes, and
+            // its answer is kept, even if the client hangs up and this future is dropped.
+            let (task_app, request_id) = (app.clone(), request_id.to_owned());
+            let task = app.tasks.spawn(async move {
                 let response = finish(next.run(request).await, &request_id);
-                complete(&app, &credential, &key, response).await
+                complete(&task_app, &hold, response).await
             });
             task.await.map_err(|err| ApiError::Internal(anyhow::anyhow!("idempotent request task: {err}")))
         }
     }
 }
 
-/// Stores (or, for a [`NoStore`] answer, releases) the key's answer, and returns the answer.
-async fn complete(app: &AppState, credential: &str, key: &str, response: Response) -> Response {
+/// Keeps the answer of a request that saved none with its change, or releases the key (a 5xx,
+/// a [`NoStore`] answer), and returns the answer.
+async fn complete(app: &AppState, hold: &KeyHold, response: Response) -> Response {
     let (parts, body) = response.into_parts();
     let body = match to_bytes(body, usize::MAX).await {
         Ok(body) => body,
         Err(err) => {
-            tracing::error!(error = %err, "reading a response to store it");
+            tracing::error!(error = %err, "reading a response to keep it");
+            let _ = app.store.release_idempotency_key(hold).await;
             return ApiError::Internal(anyhow::anyhow!("unreadable response")).into_response();
         }
     };
-    let stored = if parts.extensions.get::<NoStore>().is_some() {
-        app.store.release_idempotency_key(credential, key).await
+    let kept = if parts.status.is_server_error() || parts.extensions.get::<NoStore>().is_some() {
+        app.store.release_idempotency_key(hold).await
     } else {
-        let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-        app.store.save_idempotent_response(credential, key, parts.status.as_u16(), content_type, &body).await
+        let answer = Answer { status: parts.status.as_u16(), body: body.to_vec(), client_secret: None };
+        app.store.save_idempotent_answer(hold, &answer).await
     };
-    if let Err(err) = stored {
-        // The request's effect is committed: its answer goes out regardless.
-        tracing::error!(error = %err, "storing an idempotent response failed; the key stays in use until it expires");
+    if let Err(err) = kept {
+        // Nothing this request committed is lost: its answer went with its change, or it
+        // changed nothing and a retry may run again once the lease ends.
+        tracing::error!(error = %err, "keeping an idempotent answer failed");
     }
     Response::from_parts(parts, Body::from(body))
 }
 
-/// What makes two requests "the same": method, path and query, and body — with any card
-/// number masked to its last four digits, so no card number is hashed into the store.
-fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(method);
-    hasher.update(b" ");
-    hasher.update(path);
-    hasher.update(b"\n");
-    match serde_json::from_slice::<Value>(body) {
-        Ok(mut json) => {
-            if let Some(number) = json.pointer_mut("/card/number").filter(|n| n.is_string()) {
-                let digits: String = number.as_str().unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
-                let last4 = &digits[digits.len().saturating_sub(4)..];
-                *number = Value::String(format!("{}…{last4}", digits.len()));
-            }
-            hasher.update(json.to_string());
-        }
-        Err(_) => hasher.update(body),
-    }
-    hex::encode(hasher.finalize())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::fingerprint;
+    use super::*;
 
     #[test]
     fn fingerprints_tell_bodies_and_paths_apart() {
-        let a = fingerprint("POST", "/v1/payment-intents", br#"{"amount": 1000}"#);
-        assert_eq!(a, fingerprint("POST", "/v1/payment-intents", br#"{"amount": 1000}"#));
-        assert_ne!(a, fingerprint("POST", "/v1/payment-intents", br#"{"amount": 1001}"#));
-        assert_ne!(a, fingerprint("POST", "/v1/payment-intents/x/void", br#"{"amount": 1000}"#));
+        let key = FingerprintKey::new(b"server key");
+        let a = key.fingerprint("POST", "/v1/payment-intents", br#"{"amount": 1000, "currency": "usd"}"#);
+        assert_eq!(a, key.fingerprint("POST", "/v1/payment-intents", br#"{"currency":"usd","amount":1000}"#));
+        assert_ne!(a, key.fingerprint("POST", "/v1/payment-intents", br#"{"amount": 1001, "currency": "usd"}"#));
+        assert_ne!(a, key.fingerprint("POST", "/v1/payment-intents/x/void", br#"{"amount": 1000, "currency": "usd"}"#));
+        assert_ne!(
+            a,
+            FingerprintKey::new(b"other key").fingerprint(
+                "POST",
+                "/v1/payment-intents",
+                br#"{"amount": 1000, "currency": "usd"}"#
+            )
+        );
     }
 
     #[test]
-    fn card_numbers_are_masked_before_hashing() {
+    fn one_digit_of_a_card_number_makes_another_request() {
+        let key = FingerprintKey::new(b"server key");
         let visa = br#"{"card": {"number": "4242 4242 4242 4242"}}"#;
         let same_last4 = br#"{"card": {"number": "4000 0000 0000 4242"}}"#;
-        let other = br#"{"card": {"number": "4000 0000 0000 0002"}}"#;
-        assert_eq!(fingerprint("POST", "/c", visa), fingerprint("POST", "/c", same_last4));
-        assert_ne!(fingerprint("POST", "/c", visa), fingerprint("POST", "/c", other));
+        assert_ne!(key.fingerprint("POST", "/c", visa), key.fingerprint("POST", "/c", same_last4));
     }
 }

@@ -22,5 +22,7 @@ pub mod idempotency;
 pub mod metrics;
 /// The OpenAPI document: its root, shared rules and rendering.
 pub mod openapi;
+/// `Request-Id` and the middleware that finishes every error response.
+pub mod respond;
 /// All SQL, for SQLite and PostgreSQL alike.
 pub mod store;

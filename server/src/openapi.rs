@@ -78,10 +78,13 @@ impl Modify for SharedRules {
             .required(Required::False)
             .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
             .description(Some(
-                "At most 255 characters. Makes a retry safe: the first response for this key and credential is replayed, \
-                 byte for byte with `Idempotent-Replayed: true`, for 24 hours. The same key with another \
-                 request is `400 idempotency_key_reused`; while the first request runs, \
-                 `409 idempotency_key_in_use`.",
+                "1 to 255 printable ASCII characters. Makes a retry safe: the first response for this key and \
+                 credential is replayed, byte for byte with `Idempotent-Replayed: true`, for 24 hours. The same \
+                 key with another request (method, path or body; one changed digit is another request) is \
+                 `400 idempotency_key_reused`; while the first request runs, `409 idempotency_key_in_use`. \
+                 Keys belong to the credential: the merchant of an API key, the user of an access token, or, \
+                 for a checkout confirm, its client secret; a request without one runs as if it had no key. \
+                 A 5xx is not kept (nothing committed with it), so its retry runs again.",
             ))
             .build();
         for item in openapi.paths.paths.values_mut() {

@@ -38,6 +38,11 @@ async fn the_reference_server_passes_on_sqlite() {
         assert!(!stored.contains(number), "the database holds card number {number}");
         assert!(!server.log_text().contains(number), "the log holds card number {number}");
     }
+    // …nor any client secret or API key the suite was given: the database keeps hashes of
+    // keys, and client secrets are derived again whenever they are shown.
+    assert!(stored.contains("\"object\":\"payment_intent\""), "the scan found no stored event at all");
+    assert_eq!(kassa_testkit::secrets_in(stored.as_bytes()), Vec::<String>::new(), "the database holds secrets");
+    assert_eq!(kassa_testkit::secrets_in(server.log_text().as_bytes()), Vec::<String>::new(), "the log holds secrets");
 }
 
 #[tokio::test]

@@ -48,6 +48,11 @@ impl Server {
 
     /// Like `start`, in `dir` (where a SQLite `kassa.db` may already be).
     pub async fn start_in(dir: tempfile::TempDir, database_url: Option<&str>) -> Self {
+        Self::start_with(dir, database_url, &[]).await
+    }
+
+    /// Like `start_in`, with more `kassa serve` flags.
+    pub async fn start_with(dir: tempfile::TempDir, database_url: Option<&str>, flags: &[&str]) -> Self {
         let port = free_port();
         let database_url = database_url
             .map(str::to_owned)
@@ -55,6 +60,7 @@ impl Server {
         let mut command = Command::new(kassa_bin());
         command
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", &database_url])
+            .args(flags)
             .current_dir(dir.path());
         Self::spawn(command, dir, &format!("http://127.0.0.1:{port}")).await
     }
@@ -84,6 +90,11 @@ impl Server {
         panic!("kassa did not become healthy at {}; log:\n{}", self.base_url, self.log_text());
     }
 
+    /// The SQLite database file of a server started with `start(None)`.
+    pub fn database_path(&self) -> PathBuf {
+        self._dir.path().join("kassa.db")
+    }
+
     /// The SQLite database file of a server started with `start(None)`, and its WAL.
     pub fn database_bytes(&self) -> Vec<u8> {
         let db = self._dir.path().join("kassa.db");
@@ -97,6 +108,17 @@ impl Server {
 
     pub fn pid(&self) -> u32 {
         self.child.as_ref().map(Child::id).expect("a running child")
+    }
+
+    /// Kills the server with SIGKILL, as a crash would, and hands back its directory, database
+    /// included.
+    pub fn kill_keeping_data(mut self) -> tempfile::TempDir {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill").args(["-KILL", &child.id().to_string()]).status();
+            let _ = child.wait();
+        }
+        let placeholder = tempfile::tempdir().expect("a temp dir");
+        std::mem::replace(&mut self._dir, placeholder)
     }
 
     /// Stops the server (SIGTERM) and hands back its directory, database included.
@@ -131,24 +153,4 @@ impl Drop for Server {
     }
 }
 
-/// A fresh database on the PostgreSQL server of `KASSA_TEST_POSTGRES_URL`, or `None` (after
-/// saying so loudly) when there is none; `KASSA_REQUIRE_POSTGRES=1` makes that a failure.
-pub async fn postgres_database() -> Option<String> {
-    use sqlx::Connection;
-    let Ok(base) = std::env::var("KASSA_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("KASSA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-            "KASSA_REQUIRE_POSTGRES=1 without KASSA_TEST_POSTGRES_URL"
-        );
-        eprintln!("SKIPPED: PostgreSQL leg (set KASSA_TEST_POSTGRES_URL, or run `cargo xtask test`)");
-        return None;
-    };
-    let name = format!("e2e_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(&base).await.expect("connecting to KASSA_TEST_POSTGRES_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .expect("CREATE DATABASE");
-    let (server, _) = base.rsplit_once('/').expect("a URL ending in /<database>");
-    Some(format!("{server}/{name}"))
-}
+pub use kassa_testkit::postgres_database;

@@ -6,6 +6,7 @@ mod harness;
 
 mod checkout_page;
 mod conformance;
+mod crash;
 mod docs_browser;
 mod quickstart;
 mod sdk_flow;

@@ -36,6 +36,25 @@ async fn sigterm_finishes_cleanly_and_says_so() {
     assert!(log.contains("shutting down") && log.contains("kassa stopped"), "{log}");
 }
 
+/// A SQLite database belongs to one process: a second `kassa serve` on the file fails at once,
+/// in one line that names the file and points to PostgreSQL, and the first keeps serving.
+#[tokio::test]
+async fn a_second_serve_on_a_sqlite_file_in_use_fails_at_once_in_one_line() {
+    let server = Server::start(None).await;
+    let db = server.database_path();
+    let output = Command::new(kassa_bin())
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", crate::harness::free_port())])
+        .args(["--database-url", &format!("sqlite://{}", db.display())])
+        .output()
+        .expect("kassa runs");
+    assert!(!output.status.success(), "a second kassa serve on {} started", db.display());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].contains(&db.display().to_string()) && lines[0].contains("postgres://"), "{stderr}");
+    assert_eq!(reqwest::get(format!("{}/readyz", server.base_url)).await.unwrap().status(), 200);
+}
+
 /// Two `kassa serve` processes on one PostgreSQL database act as one service: a user made on
 /// one logs in on the other, whose token the first accepts (the JWT secret lives in the DB).
 #[tokio::test]

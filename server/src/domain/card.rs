@@ -16,6 +16,12 @@ pub enum Brand {
 }
 
 impl Brand {
+    pub const ALL: [Brand; 5] = [Self::Visa, Self::Mastercard, Self::Amex, Self::Discover, Self::Unknown];
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.as_str() == raw)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Visa => "visa",
@@ -52,15 +58,15 @@ impl CardNumber {
 
     /// What the sandbox's card network answers for this number.
     pub fn test_outcome(&self) -> CardOutcome {
-        let decline = |code, network| CardOutcome::Declined(Decline { code, network_code: network });
+        let decline = |code| CardOutcome::Declined(Decline::of(code));
         match self.0.as_str() {
             "4242424242424242" | "5555555555554444" => CardOutcome::Approved,
-            "4000000000000002" => decline(DeclineCode::GenericDecline, "05"),
-            "4000000000009995" => decline(DeclineCode::InsufficientFunds, "51"),
-            "4000000000000069" => decline(DeclineCode::ExpiredCard, "54"),
-            "4000000000000127" => decline(DeclineCode::IncorrectCvc, "N7"),
+            "4000000000000002" => decline(DeclineCode::GenericDecline),
+            "4000000000009995" => decline(DeclineCode::InsufficientFunds),
+            "4000000000000069" => decline(DeclineCode::ExpiredCard),
+            "4000000000000127" => decline(DeclineCode::IncorrectCvc),
             // A real card in a test sandbox: refused, as live cards are in test mode.
-            _ => decline(DeclineCode::TestModeLiveCard, "05"),
+            _ => decline(DeclineCode::TestModeLiveCard),
         }
     }
 }
@@ -97,6 +103,19 @@ pub struct Decline {
     pub network_code: &'static str,
 }
 
+impl Decline {
+    /// The sandbox's issuer always answers a decline reason with the same network code.
+    pub fn of(code: DeclineCode) -> Self {
+        let network_code = match code {
+            DeclineCode::GenericDecline | DeclineCode::TestModeLiveCard => "05",
+            DeclineCode::InsufficientFunds => "51",
+            DeclineCode::ExpiredCard => "54",
+            DeclineCode::IncorrectCvc => "N7",
+        };
+        Self { code, network_code }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeclineCode {
     GenericDecline,
@@ -107,6 +126,13 @@ pub enum DeclineCode {
 }
 
 impl DeclineCode {
+    pub const ALL: [DeclineCode; 5] =
+        [Self::GenericDecline, Self::InsufficientFunds, Self::ExpiredCard, Self::IncorrectCvc, Self::TestModeLiveCard];
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::GenericDecline => "generic_decline",

@@ -5,24 +5,33 @@
 
 mod amount;
 mod card;
+mod clock;
 mod currency;
 mod email;
+mod event;
 mod ids;
 mod name;
 mod password;
 pub mod payment_intent;
+mod refund;
 mod role;
 mod secret;
 mod url;
 
 pub use amount::Amount;
 pub use card::{Brand, CardNumber, CardOutcome, Cvc, Decline, DeclineCode, Expiry};
+pub use clock::Clock;
 pub use currency::Currency;
 pub use email::Email;
+pub use event::EventKind;
 pub use ids::{ApiKeyId, EventId, PaymentIntentId, RefundId, RequestId, random_base62};
 pub use name::Name;
 pub use password::Password;
-pub use payment_intent::{CaptureMethod, ExpiresIn, Metadata, Status};
+pub use payment_intent::{
+    Applied, CaptureMethod, CardDetails, ExpiresIn, Metadata, PaymentIntent, Refusal, Status, Transition,
+    TransitionKind,
+};
+pub use refund::{Refund, RefundReason, RefundStatus};
 pub use role::Role;
 pub use secret::{ApiKeySecret, ClientSecretKey, WebhookSecret};
 pub use url::HttpUrl;

@@ -1,13 +1,15 @@
-//! The payment intent's rules (API.md "Payment intents"): its statuses, which transition is
-//! allowed from where, and the values a create request carries. Pure: the store applies these
-//! as conditional updates, so the rules live here once.
+//! The payment intent's rules (API.md "Payment intents"): its statuses, which transition may
+//! start from which status, what each transition changes, and why one is refused. Pure: the
+//! store reads the intent, asks [`PaymentIntent::apply`] what the transition makes of it, and
+//! writes that back with a conditional UPDATE, so the rules live here once.
 
 use std::collections::BTreeMap;
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
+use uuid::Uuid;
 
-use super::DomainError;
+use super::{Brand, Currency, Decline, DomainError, EventKind, PaymentIntentId, RefundReason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -40,7 +42,7 @@ impl Status {
 
     /// Statuses with a deadline: past `expires_at` they are `expired`.
     pub fn can_expire(self) -> bool {
-        matches!(self, Self::RequiresPaymentMethod | Self::Authorized)
+        TransitionKind::Expire.allowed_from().contains(&self)
     }
 }
 
@@ -74,6 +76,224 @@ pub const MAX_ATTEMPTS: i64 = 5;
 
 /// An authorization not captured within this expires (API.md), as card networks release holds.
 pub const AUTHORIZATION_VALIDITY: TimeDelta = TimeDelta::days(7);
+
+/// What is kept of the card an intent was paid with: never its number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardDetails {
+    pub brand: Brand,
+    pub last4: String,
+    pub exp_month: u32,
+    pub exp_year: i32,
+}
+
+/// A payment intent as stored, every field typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentIntent {
+    pub id: PaymentIntentId,
+    pub merchant_id: Uuid,
+    pub amount: i64,
+    pub currency: Currency,
+    /// As written down; [`PaymentIntent::status_at`] is what it reads as.
+    pub status: Status,
+    pub capture_method: CaptureMethod,
+    pub amount_capturable: i64,
+    pub amount_received: i64,
+    pub amount_refunded: i64,
+    pub success_url: String,
+    pub cancel_url: String,
+    pub description: Option<String>,
+    pub customer_email: Option<String>,
+    pub metadata: Metadata,
+    pub attempts: i64,
+    pub last_payment_error: Option<Decline>,
+    pub payment_method: Option<CardDetails>,
+    pub created_at: DateTime<Utc>,
+    /// The deadline: payment for a waiting intent, capture for an authorized one.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A change of a payment intent that a request or the sweeper asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transition {
+    /// An approved card.
+    Confirm(CardDetails),
+    /// A declined card: one more attempt.
+    Decline(Decline),
+    /// Capture this much of an authorization (all of it when `None`).
+    Capture(Option<i64>),
+    Void,
+    /// Refund this much (what remains when `None`).
+    Refund {
+        amount: Option<i64>,
+        reason: Option<RefundReason>,
+    },
+    /// Write down that the deadline passed.
+    Expire,
+}
+
+/// A transition without its arguments: what a refusal names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransitionKind {
+    Confirm,
+    Decline,
+    Capture,
+    Void,
+    Refund,
+    Expire,
+}
+
+impl TransitionKind {
+    /// The statuses (as of now, see [`PaymentIntent::status_at`]) this transition may start from.
+    pub fn allowed_from(self) -> &'static [Status] {
+        use Status::*;
+        match self {
+            Self::Confirm | Self::Decline => &[RequiresPaymentMethod],
+            Self::Capture => &[Authorized],
+            Self::Void | Self::Expire => &[RequiresPaymentMethod, Authorized],
+            Self::Refund => &[Succeeded],
+        }
+    }
+}
+
+impl Transition {
+    pub fn kind(&self) -> TransitionKind {
+        match self {
+            Self::Confirm(_) => TransitionKind::Confirm,
+            Self::Decline(_) => TransitionKind::Decline,
+            Self::Capture(_) => TransitionKind::Capture,
+            Self::Void => TransitionKind::Void,
+            Self::Refund { .. } => TransitionKind::Refund,
+            Self::Expire => TransitionKind::Expire,
+        }
+    }
+}
+
+/// Why a transition was refused, as the intent stood when it was judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The intent's status does not allow the transition.
+    Status { transition: TransitionKind, status: Status },
+    /// The intent's deadline has passed: it is expired, written down or not.
+    Expired { transition: TransitionKind },
+    /// A capture of more than `amount_capturable`.
+    ExceedsCapturable { capturable: i64 },
+    /// A refund of more than what remains of `amount_received` (or of nothing at all).
+    ExceedsRefundable { remaining: i64 },
+    /// The sweeper came for an intent whose deadline has not passed (or that is settled).
+    NotDue,
+}
+
+/// What a transition made of an intent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub after: PaymentIntent,
+    pub event: EventKind,
+    /// For a refund: how much.
+    pub refunded: Option<i64>,
+}
+
+impl PaymentIntent {
+    /// The status as of `now`: past its deadline, a waiting or authorized intent is expired,
+    /// whether or not the sweeper has written that down yet.
+    pub fn status_at(&self, now: DateTime<Utc>) -> Status {
+        if self.status.can_expire() && self.expires_at <= now { Status::Expired } else { self.status }
+    }
+
+    /// The intent as it reads at `now`: past its deadline, as the expiry will write it down
+    /// (status `expired`, the hold released), before the sweeper gets to it.
+    pub fn as_of(&self, now: DateTime<Utc>) -> PaymentIntent {
+        match self.apply(&Transition::Expire, now) {
+            Ok(expired) => expired.after,
+            Err(_) => self.clone(),
+        }
+    }
+
+    /// Declines left before the intent fails.
+    pub fn attempts_remaining(&self) -> i64 {
+        if self.status == Status::Failed { 0 } else { (MAX_ATTEMPTS - self.attempts).max(0) }
+    }
+
+    /// What `transition` makes of this intent at `now`, or why it may not happen.
+    pub fn apply(&self, transition: &Transition, now: DateTime<Utc>) -> Result<Applied, Refusal> {
+        let kind = transition.kind();
+        let status = self.status_at(now);
+        if kind == TransitionKind::Expire {
+            // Only a due intent, not yet written down, is the sweeper's to expire.
+            if !(self.status.can_expire() && status == Status::Expired) {
+                return Err(Refusal::NotDue);
+            }
+        } else if status == Status::Expired {
+            // Written down by the sweeper or not: the refusal is the same.
+            return Err(Refusal::Expired { transition: kind });
+        } else if !kind.allowed_from().contains(&status) {
+            return Err(Refusal::Status { transition: kind, status });
+        }
+        let mut after = self.clone();
+        let mut refunded = None;
+        let event = match transition {
+            Transition::Confirm(card) => {
+                after.attempts += 1;
+                after.last_payment_error = None;
+                after.payment_method = Some(card.clone());
+                match self.capture_method {
+                    CaptureMethod::Automatic => {
+                        after.status = Status::Succeeded;
+                        after.amount_received = self.amount;
+                        after.amount_capturable = 0;
+                        EventKind::PaymentIntentSucceeded
+                    }
+                    CaptureMethod::Manual => {
+                        after.status = Status::Authorized;
+                        after.amount_capturable = self.amount;
+                        after.expires_at = now + AUTHORIZATION_VALIDITY;
+                        EventKind::PaymentIntentAuthorized
+                    }
+                }
+            }
+            Transition::Decline(decline) => {
+                after.attempts += 1;
+                after.last_payment_error = Some(*decline);
+                if after.attempts >= MAX_ATTEMPTS {
+                    after.status = Status::Failed;
+                }
+                EventKind::PaymentIntentPaymentFailed
+            }
+            Transition::Capture(amount) => {
+                let capturable = self.amount_capturable;
+                let amount = amount.unwrap_or(capturable);
+                if amount > capturable {
+                    return Err(Refusal::ExceedsCapturable { capturable });
+                }
+                // The rest of the authorization is released.
+                after.status = Status::Succeeded;
+                after.amount_received = amount;
+                after.amount_capturable = 0;
+                EventKind::PaymentIntentSucceeded
+            }
+            Transition::Void => {
+                after.status = Status::Canceled;
+                after.amount_capturable = 0;
+                EventKind::PaymentIntentCanceled
+            }
+            Transition::Refund { amount, .. } => {
+                let remaining = self.amount_received - self.amount_refunded;
+                let amount = amount.unwrap_or(remaining);
+                if amount <= 0 || amount > remaining {
+                    return Err(Refusal::ExceedsRefundable { remaining });
+                }
+                after.amount_refunded += amount;
+                refunded = Some(amount);
+                EventKind::RefundCreated
+            }
+            Transition::Expire => {
+                after.status = Status::Expired;
+                after.amount_capturable = 0;
+                EventKind::PaymentIntentExpired
+            }
+        };
+        Ok(Applied { after, event, refunded })
+    }
+}
 
 /// How long a new intent waits for payment: 1 to 86,400 seconds, 3,600 by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +400,173 @@ mod tests {
         for bad in [json!({"n": 1}), json!([1]), Value::Object(many), json!({"": "x"}), json!({"k": "x".repeat(501)})] {
             assert!(Metadata::parse(Some(&bad)).is_err(), "{bad}");
         }
+    }
+
+    fn intent(capture_method: CaptureMethod) -> PaymentIntent {
+        let created_at = DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z").unwrap().to_utc();
+        PaymentIntent {
+            id: PaymentIntentId::generate(),
+            merchant_id: Uuid::nil(),
+            amount: 1000,
+            currency: Currency::Usd,
+            status: Status::RequiresPaymentMethod,
+            capture_method,
+            amount_capturable: 0,
+            amount_received: 0,
+            amount_refunded: 0,
+            success_url: "https://shop.example/ok".into(),
+            cancel_url: "https://shop.example/no".into(),
+            description: None,
+            customer_email: None,
+            metadata: Metadata::default(),
+            attempts: 0,
+            last_payment_error: None,
+            payment_method: None,
+            created_at,
+            expires_at: created_at + TimeDelta::hours(1),
+        }
+    }
+
+    fn card() -> CardDetails {
+        CardDetails { brand: Brand::Visa, last4: "4242".into(), exp_month: 12, exp_year: 2030 }
+    }
+
+    fn minutes(intent: &PaymentIntent, n: i64) -> DateTime<Utc> {
+        intent.created_at + TimeDelta::minutes(n)
+    }
+
+    #[test]
+    fn an_approved_card_succeeds_at_once_under_automatic_capture() {
+        let pi = intent(CaptureMethod::Automatic);
+        let done = pi.apply(&Transition::Confirm(card()), minutes(&pi, 1)).unwrap();
+        assert_eq!(done.event, EventKind::PaymentIntentSucceeded);
+        assert_eq!((done.after.status, done.after.amount_received, done.after.attempts), (Status::Succeeded, 1000, 1));
+        assert_eq!(done.after.expires_at, pi.expires_at);
+    }
+
+    #[test]
+    fn an_approved_card_authorizes_for_seven_days_under_manual_capture() {
+        let pi = intent(CaptureMethod::Manual);
+        let now = minutes(&pi, 1);
+        let done = pi.apply(&Transition::Confirm(card()), now).unwrap();
+        assert_eq!(done.event, EventKind::PaymentIntentAuthorized);
+        assert_eq!((done.after.status, done.after.amount_capturable), (Status::Authorized, 1000));
+        assert_eq!(done.after.expires_at, now + AUTHORIZATION_VALIDITY);
+    }
+
+    #[test]
+    fn the_fifth_decline_fails_the_intent() {
+        let mut pi = intent(CaptureMethod::Automatic);
+        let decline = Transition::Decline(Decline::of(crate::domain::DeclineCode::InsufficientFunds));
+        for n in 1..=5 {
+            let done = pi.apply(&decline, minutes(&pi, n)).unwrap();
+            assert_eq!(done.event, EventKind::PaymentIntentPaymentFailed);
+            pi = done.after;
+            assert_eq!(pi.attempts, n);
+            assert_eq!(pi.status == Status::Failed, n == 5, "after {n} declines");
+        }
+        assert_eq!(pi.attempts_remaining(), 0);
+        assert_eq!(
+            pi.apply(&Transition::Confirm(card()), minutes(&pi, 6)),
+            Err(Refusal::Status { transition: TransitionKind::Confirm, status: Status::Failed })
+        );
+    }
+
+    #[test]
+    fn partial_capture_releases_the_rest_and_never_exceeds_the_authorization() {
+        let pi = intent(CaptureMethod::Manual);
+        let authorized = pi.apply(&Transition::Confirm(card()), minutes(&pi, 1)).unwrap().after;
+        let now = minutes(&pi, 2);
+        assert_eq!(
+            authorized.apply(&Transition::Capture(Some(1001)), now),
+            Err(Refusal::ExceedsCapturable { capturable: 1000 })
+        );
+        let captured = authorized.apply(&Transition::Capture(Some(600)), now).unwrap().after;
+        assert_eq!(
+            (captured.status, captured.amount_received, captured.amount_capturable),
+            (Status::Succeeded, 600, 0)
+        );
+        assert_eq!(authorized.apply(&Transition::Capture(None), now).unwrap().after.amount_received, 1000);
+        assert_eq!(
+            captured.apply(&Transition::Capture(None), now),
+            Err(Refusal::Status { transition: TransitionKind::Capture, status: Status::Succeeded })
+        );
+    }
+
+    #[test]
+    fn refunds_add_up_to_at_most_what_was_received() {
+        let pi = intent(CaptureMethod::Automatic);
+        let paid = pi.apply(&Transition::Confirm(card()), minutes(&pi, 1)).unwrap().after;
+        let now = minutes(&pi, 2);
+        let once = paid.apply(&Transition::Refund { amount: Some(400), reason: None }, now).unwrap();
+        assert_eq!((once.event, once.refunded, once.after.amount_refunded), (EventKind::RefundCreated, Some(400), 400));
+        let rest = once.after.apply(&Transition::Refund { amount: None, reason: None }, now).unwrap();
+        assert_eq!(rest.refunded, Some(600));
+        assert_eq!(
+            rest.after.apply(&Transition::Refund { amount: None, reason: None }, now),
+            Err(Refusal::ExceedsRefundable { remaining: 0 })
+        );
+        assert_eq!(
+            once.after.apply(&Transition::Refund { amount: Some(601), reason: None }, now),
+            Err(Refusal::ExceedsRefundable { remaining: 600 })
+        );
+        assert_eq!(rest.after.status, Status::Succeeded, "refunds do not change the status");
+        assert_eq!(
+            pi.apply(&Transition::Refund { amount: None, reason: None }, now),
+            Err(Refusal::Status { transition: TransitionKind::Refund, status: Status::RequiresPaymentMethod })
+        );
+    }
+
+    #[test]
+    fn void_cancels_a_waiting_or_authorized_intent_only() {
+        let pi = intent(CaptureMethod::Manual);
+        let now = minutes(&pi, 1);
+        assert_eq!(pi.apply(&Transition::Void, now).unwrap().after.status, Status::Canceled);
+        let authorized = pi.apply(&Transition::Confirm(card()), now).unwrap().after;
+        let voided = authorized.apply(&Transition::Void, now).unwrap();
+        assert_eq!((voided.after.status, voided.after.amount_capturable), (Status::Canceled, 0));
+        assert_eq!(voided.event, EventKind::PaymentIntentCanceled);
+        assert_eq!(
+            voided.after.apply(&Transition::Void, now),
+            Err(Refusal::Status { transition: TransitionKind::Void, status: Status::Canceled })
+        );
+    }
+
+    #[test]
+    fn past_its_deadline_an_intent_reads_as_expired_and_only_the_sweeper_writes_it() {
+        let pi = intent(CaptureMethod::Automatic);
+        let late = pi.expires_at;
+        assert_eq!(pi.status_at(late - TimeDelta::microseconds(1)), Status::RequiresPaymentMethod);
+        assert_eq!(pi.status_at(late), Status::Expired);
+        assert_eq!(
+            pi.apply(&Transition::Confirm(card()), late),
+            Err(Refusal::Expired { transition: TransitionKind::Confirm })
+        );
+        assert_eq!(pi.apply(&Transition::Expire, late - TimeDelta::seconds(1)), Err(Refusal::NotDue));
+        let read = pi.as_of(late);
+        assert_eq!((read.status, read.amount_capturable), (Status::Expired, 0));
+        assert_eq!(pi.as_of(late - TimeDelta::seconds(1)), pi);
+        let expired = pi.apply(&Transition::Expire, late).unwrap();
+        assert_eq!((expired.after.status, expired.event), (Status::Expired, EventKind::PaymentIntentExpired));
+        assert_eq!(expired.after.apply(&Transition::Expire, late), Err(Refusal::NotDue), "expired once");
+        assert_eq!(
+            expired.after.apply(&Transition::Confirm(card()), late),
+            Err(Refusal::Expired { transition: TransitionKind::Confirm }),
+            "the same refusal once the sweeper has written it down"
+        );
+    }
+
+    #[test]
+    fn an_authorization_not_captured_in_seven_days_expires() {
+        let pi = intent(CaptureMethod::Manual);
+        let authorized = pi.apply(&Transition::Confirm(card()), minutes(&pi, 1)).unwrap().after;
+        let deadline = authorized.expires_at;
+        assert!(authorized.apply(&Transition::Capture(None), deadline - TimeDelta::seconds(1)).is_ok());
+        assert_eq!(
+            authorized.apply(&Transition::Capture(None), deadline),
+            Err(Refusal::Expired { transition: TransitionKind::Capture })
+        );
+        assert!(authorized.apply(&Transition::Expire, deadline).is_ok());
     }
 
     #[test]

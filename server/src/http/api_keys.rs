@@ -169,9 +169,6 @@ pub async fn revoke_api_key(
         param: "key_id".into(),
         message: "must be an API key id, key_…".into(),
     })?;
-    app.store.revoke_api_key(member.merchant_id, &key_id).await.map_err(|err| match err {
-        crate::store::StoreError::NotFound => ApiError::NotFound("API key"),
-        other => other.into(),
-    })?;
+    app.store.revoke_api_key(member.merchant_id, &key_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

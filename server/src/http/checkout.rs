@@ -9,13 +9,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::payment_intents::{PaymentError, PaymentIntent, PaymentIntentStatus, expire, intent_id};
+use super::payment_intents::{PaymentError, PaymentIntentStatus, intent_id};
 use super::{AppJson, AppPath, AppQuery};
 use crate::app::AppState;
-use crate::domain::payment_intent::{MAX_ATTEMPTS, redirect_url};
-use crate::domain::{CardNumber, CardOutcome, Cvc, Expiry, PaymentIntentId, Status};
+use crate::domain::payment_intent::redirect_url;
+use crate::domain::{CardDetails, CardNumber, CardOutcome, Cvc, Expiry, PaymentIntentId, Transition};
 use crate::error::{ApiError, ErrorBody};
-use crate::store::{CardSnapshot, PaymentIntentRow, StoreError};
+use crate::idempotency::{Held, error_answer, json_answer};
+use crate::respond::RequestId;
+use crate::store::{Answer, Transitioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_checkout)).routes(routes!(confirm_checkout))
@@ -86,10 +88,6 @@ pub struct ConfirmCheckoutResponse {
     pub redirect_url: String,
 }
 
-fn attempts_remaining(row: &PaymentIntentRow) -> i64 {
-    if row.status == Status::Failed.as_str() { 0 } else { (MAX_ATTEMPTS - row.attempts).max(0) }
-}
-
 /// The intent the client secret opens. The secret is an HMAC of the id, so it is checked
 /// without any lookup: a wrong one is 403, whether or not the intent exists.
 pub(super) fn verified_id(id: &str, client_secret: &str, app: &AppState) -> Result<PaymentIntentId, ApiError> {
@@ -116,22 +114,17 @@ pub async fn get_checkout(
     AppQuery(query): AppQuery<ClientSecretQuery>,
 ) -> Result<Json<CheckoutView>, ApiError> {
     let id = verified_id(&id, &query.client_secret, &app)?;
-    let row = app.store.get_payment_intent(None, &id).await.map_err(|err| match err {
-        StoreError::NotFound => ApiError::NotFound("payment intent"),
-        other => other.into(),
-    })?;
-    let merchant = app.store.get_merchant(row.merchant_id).await?;
-    let now = crate::store::now();
-    let intent = PaymentIntent::render(&app, &row, now);
+    let intent = app.store.get_payment_intent(None, &id).await?;
+    let merchant = app.store.get_merchant(intent.merchant_id).await?;
     Ok(Json(CheckoutView {
-        id: intent.id,
+        id: intent.id.to_string(),
         amount: intent.amount,
-        currency: intent.currency,
-        status: intent.status,
+        currency: intent.currency.code().into(),
+        status: intent.status_at(app.store.clock().now()).into(),
         merchant_name: merchant.name,
-        attempts_remaining: attempts_remaining(&row),
+        attempts_remaining: intent.attempts_remaining(),
         expires_at: intent.expires_at,
-        last_payment_error: intent.last_payment_error,
+        last_payment_error: intent.last_payment_error.as_ref().map(PaymentError::from),
     }))
 }
 
@@ -157,58 +150,43 @@ pub async fn get_checkout(
     )
 )]
 pub async fn confirm_checkout(
+    held: Held,
+    RequestId(request_id): RequestId,
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<ConfirmCheckoutRequest>,
-) -> Result<Json<ConfirmCheckoutResponse>, ApiError> {
+) -> Result<Answer, ApiError> {
     let id = verified_id(&id, &req.client_secret, &app)?;
     let number = CardNumber::parse(&req.card.number)?;
-    let today = Utc::now();
+    let today = app.store.clock().now();
     let expiry = Expiry::parse(req.card.exp_month, req.card.exp_year, (today.year(), today.month()))?;
     Cvc::parse(&req.card.cvc)?;
-    let render = |r: &PaymentIntentRow| PaymentIntent::event_json(&app, r);
-    let result = match number.test_outcome() {
-        CardOutcome::Approved => {
-            let card = CardSnapshot {
-                brand: number.brand().as_str(),
-                last4: number.last4(),
-                exp_month: expiry.month.into(),
-                exp_year: expiry.year.into(),
-            };
-            app.store.confirm_payment_intent(&id, &card, &render).await.map(|row| {
-                let status = row.status_at(crate::store::now()).into();
-                Json(ConfirmCheckoutResponse { status, redirect_url: redirect_url(&row.success_url, &row.id) })
-            })
-        }
-        CardOutcome::Declined(decline) => {
-            let error = PaymentError {
-                code: "card_declined".into(),
-                decline_code: decline.code.as_str().into(),
-                network_decline_code: decline.network_code.into(),
-                message: decline.code.message().into(),
-            };
-            let error = serde_json::to_string(&error).map_err(|err| ApiError::Internal(err.into()))?;
-            match app.store.record_declined_attempt(&id, &error, &render).await {
-                Ok(row) => {
-                    return Err(ApiError::CardDeclined { decline, attempts_remaining: attempts_remaining(&row) });
-                }
-                Err(err) => Err(err),
-            }
-        }
+    // Card numbers stop here: only brand, last4 and expiry go on.
+    let transition = match number.test_outcome() {
+        CardOutcome::Approved => Transition::Confirm(CardDetails {
+            brand: number.brand(),
+            last4: number.last4().to_owned(),
+            exp_month: expiry.month,
+            exp_year: expiry.year,
+        }),
+        CardOutcome::Declined(decline) => Transition::Decline(decline),
     };
-    result.map_err(|err| match err {
-        StoreError::Conflict(row) => {
-            let status = row.status_at(crate::store::now());
-            if status == Status::Expired {
-                let app = app.clone();
-                // Written down in the background; the answer does not wait for it.
-                tokio::spawn(async move { expire(&app, &row).await });
-                ApiError::PaymentIntentExpired
-            } else {
-                ApiError::UnexpectedState(status.as_str())
-            }
-        }
-        StoreError::NotFound => ApiError::NotFound("payment intent"),
-        other => other.into(),
-    })
+    // An approval answers where to send the browser; a decline is committed (it counts as an
+    // attempt) and answered with the card error.
+    let answer = |done: &Transitioned| match (&transition, done.intent.last_payment_error) {
+        (Transition::Decline(_), Some(decline)) => error_answer(
+            &ApiError::CardDeclined { decline, attempts_remaining: done.intent.attempts_remaining() },
+            &request_id,
+        ),
+        _ => json_answer(
+            axum::http::StatusCode::OK,
+            &ConfirmCheckoutResponse {
+                status: done.intent.status.into(),
+                redirect_url: redirect_url(&done.intent.success_url, done.intent.id.as_ref()),
+            },
+            None,
+        ),
+    };
+    let done = app.store.transition(None, &id, &transition, held.saving(&answer)).await?;
+    Ok(answer(&done))
 }

@@ -13,7 +13,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use super::payment_intents::expire;
 use crate::app::AppState;
 use crate::domain::{Currency, Status, random_base62};
 
@@ -45,9 +44,9 @@ fn escape(text: &str) -> String {
 }
 
 /// `1000` usd is `10.00 USD`; `1000` jpy is `1000 JPY`.
-fn format_amount(amount: i64, currency: &str) -> String {
-    let exponent = Currency::parse(currency).map_or(2, Currency::exponent);
-    let code = currency.to_ascii_uppercase();
+fn format_amount(amount: i64, currency: Currency) -> String {
+    let exponent = currency.exponent();
+    let code = currency.code().to_ascii_uppercase();
     if exponent == 0 {
         return format!("{amount} {code}");
     }
@@ -96,23 +95,19 @@ async fn checkout_page(
         },
         Err(err) => return unavailable(err.into()),
     };
-    match row.status_at(crate::store::now()) {
+    // A read: an intent past its deadline is shown as expired; the sweeper writes it down.
+    match row.status_at(app.store.clock().now()) {
         Status::RequiresPaymentMethod => {
             let values = [
                 ("merchant", merchant.name),
-                ("amount", format_amount(row.amount, &row.currency)),
-                ("intent", row.id.clone()),
+                ("amount", format_amount(row.amount, row.currency)),
+                ("intent", row.id.to_string()),
                 ("secret", secret.to_owned()),
                 ("cancel", row.cancel_url.clone()),
             ];
             page(StatusCode::OK, PAGE, &values, &random_base62(22))
         }
-        Status::Expired => {
-            if row.status != Status::Expired.as_str() {
-                expire(&app, &row).await;
-            }
-            Redirect::to(&row.cancel_url).into_response()
-        }
+        Status::Expired => Redirect::to(&row.cancel_url).into_response(),
         Status::Succeeded | Status::Authorized => {
             notice(StatusCode::OK, "This payment is complete", "Nothing more to pay. You can close this page.")
         }
@@ -135,9 +130,9 @@ mod tests {
 
     #[test]
     fn amounts_are_shown_in_major_units() {
-        assert_eq!(format_amount(1000, "usd"), "10.00 USD");
-        assert_eq!(format_amount(5, "eur"), "0.05 EUR");
-        assert_eq!(format_amount(1000, "jpy"), "1000 JPY");
+        assert_eq!(format_amount(1000, Currency::Usd), "10.00 USD");
+        assert_eq!(format_amount(5, Currency::Eur), "0.05 EUR");
+        assert_eq!(format_amount(1000, Currency::Jpy), "1000 JPY");
     }
 
     #[test]

@@ -8,48 +8,47 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::payment_intents::PaymentIntent;
+use super::refunds::Refund;
 use super::{AppPath, AppQuery, ListParams};
 use crate::app::AppState;
 use crate::auth::MerchantKey;
-use crate::domain::EventId;
+use crate::domain::{EventId, EventKind};
 use crate::error::{ApiError, ErrorBody};
-use crate::store::{EventRow, StoreError};
+use crate::store::{EventObject, EventRow};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_events)).routes(routes!(get_event))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub enum EventType {
-    #[serde(rename = "payment_intent.created")]
-    PaymentIntentCreated,
-    #[serde(rename = "payment_intent.authorized")]
-    PaymentIntentAuthorized,
-    #[serde(rename = "payment_intent.succeeded")]
-    PaymentIntentSucceeded,
-    #[serde(rename = "payment_intent.payment_failed")]
-    PaymentIntentPaymentFailed,
-    #[serde(rename = "payment_intent.canceled")]
-    PaymentIntentCanceled,
-    #[serde(rename = "payment_intent.expired")]
-    PaymentIntentExpired,
-    #[serde(rename = "refund.created")]
-    RefundCreated,
-}
+/// An event's type on the wire: the domain's [`EventKind`], spelled by `EventKind::as_str`
+/// alone, so the contract's list of types cannot drift from what the server emits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventType(pub EventKind);
 
-impl EventType {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::PaymentIntentCreated => "payment_intent.created",
-            Self::PaymentIntentAuthorized => "payment_intent.authorized",
-            Self::PaymentIntentSucceeded => "payment_intent.succeeded",
-            Self::PaymentIntentPaymentFailed => "payment_intent.payment_failed",
-            Self::PaymentIntentCanceled => "payment_intent.canceled",
-            Self::PaymentIntentExpired => "payment_intent.expired",
-            Self::RefundCreated => "refund.created",
-        }
+impl Serialize for EventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.as_str())
     }
 }
+
+impl<'de> Deserialize<'de> for EventType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        EventKind::parse(&raw).map(Self).ok_or_else(|| serde::de::Error::custom("not a documented event type"))
+    }
+}
+
+impl utoipa::PartialSchema for EventType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(EventKind::ALL.map(EventKind::as_str)))
+            .into()
+    }
+}
+
+impl ToSchema for EventType {}
 
 /// Something that happened to one of the merchant's objects.
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,13 +68,21 @@ pub struct EventData {
     pub object: serde_json::Value,
 }
 
-impl TryFrom<EventRow> for Event {
-    type Error = ApiError;
-    fn try_from(row: EventRow) -> Result<Self, ApiError> {
-        let corrupt = |what: &str| ApiError::Internal(anyhow::anyhow!("event {} has an invalid {what}", row.id));
-        let kind = serde_json::from_value(serde_json::Value::String(row.kind.clone())).map_err(|_| corrupt("type"))?;
-        let object = serde_json::from_str(&row.data).map_err(|_| corrupt("data"))?;
-        Ok(Self { id: row.id, kind, created_at: row.created_at, data: EventData { object } })
+impl Event {
+    /// Renders a stored event: its object's snapshot through the same wire types as a live
+    /// object, with what is derived (the client secret) derived now.
+    fn render(app: &AppState, row: &EventRow) -> Result<Self, ApiError> {
+        let object = match &row.object {
+            EventObject::PaymentIntent(intent) => serde_json::to_value(PaymentIntent::as_written(app, intent)),
+            EventObject::Refund(refund) => serde_json::to_value(Refund::from(refund)),
+        }
+        .map_err(|err| ApiError::Internal(err.into()))?;
+        Ok(Self {
+            id: row.id.to_string(),
+            kind: EventType(row.kind),
+            created_at: row.created_at,
+            data: EventData { object },
+        })
     }
 }
 
@@ -119,9 +126,8 @@ pub async fn list_events(
     AppQuery(params): AppQuery<EventListParams>,
 ) -> Result<Json<EventList>, ApiError> {
     let page = ListParams { limit: params.limit, starting_after: params.starting_after }.page(EventId::parse)?;
-    let kind = params.kind.map(EventType::as_str);
-    let (rows, has_more) = app.store.list_events(key.merchant_id, kind, page).await?;
-    let data = rows.into_iter().map(Event::try_from).collect::<Result<_, _>>()?;
+    let (rows, has_more) = app.store.list_events(key.merchant_id, params.kind.map(|k| k.0), page).await?;
+    let data = rows.iter().map(|row| Event::render(&app, row)).collect::<Result<_, _>>()?;
     Ok(Json(EventList { data, has_more }))
 }
 
@@ -147,9 +153,6 @@ pub async fn get_event(
         param: "event_id".into(),
         message: "must be an event id, evt_…".into(),
     })?;
-    let row = app.store.get_event(key.merchant_id, &id).await.map_err(|err| match err {
-        StoreError::NotFound => ApiError::NotFound("event"),
-        other => other.into(),
-    })?;
-    Ok(Json(row.try_into()?))
+    let row = app.store.get_event(key.merchant_id, &id).await?;
+    Ok(Json(Event::render(&app, &row)?))
 }

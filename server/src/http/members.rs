@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::auth::{Admin, Member, Viewer};
 use crate::domain::{Email, Role};
 use crate::error::{ApiError, ErrorBody};
-use crate::store::{MemberRow, StoreError};
+use crate::store::MemberRow;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_members, add_member)).routes(routes!(remove_member))
@@ -149,11 +149,7 @@ pub async fn add_member(
     let email = Email::parse(&req.email)?;
     let role = Role::from(req.role);
     member.role.may_manage(role)?;
-    let row = app.store.add_member(member.merchant_id, &email, role).await.map_err(|err| match err {
-        StoreError::NotFound => ApiError::UnknownUser,
-        StoreError::Duplicate => ApiError::AlreadyMember,
-        other => other.into(),
-    })?;
+    let row = app.store.add_member(member.merchant_id, &email, role).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
@@ -181,9 +177,6 @@ pub async fn remove_member(
     State(app): State<AppState>,
     AppPath(path): AppPath<MemberPath>,
 ) -> Result<StatusCode, ApiError> {
-    app.store.remove_member(member.merchant_id, member.user_id, path.user_id).await.map_err(|err| match err {
-        StoreError::NotFound => ApiError::NotFound("member"),
-        other => other.into(),
-    })?;
+    app.store.remove_member(member.merchant_id, member.user_id, path.user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -15,9 +15,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{AppJson, AppPath, AppQuery, ListParams};
 use crate::app::AppState;
 use crate::auth::MerchantKey;
-use crate::domain::{Amount, CaptureMethod, Currency, Email, ExpiresIn, HttpUrl, Metadata, PaymentIntentId, Status};
+use crate::domain::{
+    self, Amount, CaptureMethod, CardDetails, Currency, Decline, Email, ExpiresIn, HttpUrl, Metadata, PaymentIntentId,
+    Status, Transition,
+};
 use crate::error::{ApiError, ErrorBody};
-use crate::store::{NewPaymentIntent, PaymentIntentRow, StoreError};
+use crate::idempotency::{Held, json_answer};
+use crate::store::{Answer, NewPaymentIntent, Transitioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -73,6 +77,24 @@ pub enum PaymentIntentCaptureMethod {
     Manual,
 }
 
+impl From<CaptureMethod> for PaymentIntentCaptureMethod {
+    fn from(method: CaptureMethod) -> Self {
+        match method {
+            CaptureMethod::Automatic => Self::Automatic,
+            CaptureMethod::Manual => Self::Manual,
+        }
+    }
+}
+
+impl From<PaymentIntentCaptureMethod> for CaptureMethod {
+    fn from(method: PaymentIntentCaptureMethod) -> Self {
+        match method {
+            PaymentIntentCaptureMethod::Automatic => Self::Automatic,
+            PaymentIntentCaptureMethod::Manual => Self::Manual,
+        }
+    }
+}
+
 /// The last declined attempt.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PaymentError {
@@ -86,6 +108,17 @@ pub struct PaymentError {
     pub message: String,
 }
 
+impl From<&Decline> for PaymentError {
+    fn from(decline: &Decline) -> Self {
+        Self {
+            code: "card_declined".into(),
+            decline_code: decline.code.as_str().into(),
+            network_decline_code: decline.network_code.into(),
+            message: decline.code.message().into(),
+        }
+    }
+}
+
 /// The card an intent was paid with: never its number.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PaymentMethod {
@@ -97,6 +130,17 @@ pub struct PaymentMethod {
     pub exp_month: i64,
     #[schema(example = 2030)]
     pub exp_year: i64,
+}
+
+impl From<&CardDetails> for PaymentMethod {
+    fn from(card: &CardDetails) -> Self {
+        Self {
+            brand: card.brand.as_str().into(),
+            last4: card.last4.clone(),
+            exp_month: card.exp_month.into(),
+            exp_year: card.exp_year.into(),
+        }
+    }
 }
 
 /// A payment the merchant expects: what to charge, and how far it got.
@@ -143,48 +187,52 @@ pub struct PaymentIntent {
 }
 
 impl PaymentIntent {
-    /// The API's view of a stored intent as of `now` (an intent past its deadline reads as
-    /// `expired` at once, before the sweeper writes it down).
-    pub fn render(app: &AppState, row: &PaymentIntentRow, now: DateTime<Utc>) -> Self {
-        let client_secret = PaymentIntentId::parse(&row.id).map(|id| app.client_secrets.issue(&id)).unwrap_or_default();
-        let payment_method = match (&row.card_brand, &row.card_last4, row.card_exp_month, row.card_exp_year) {
-            (Some(brand), Some(last4), Some(exp_month), Some(exp_year)) => {
-                Some(PaymentMethod { brand: brand.clone(), last4: last4.clone(), exp_month, exp_year })
-            }
-            _ => None,
-        };
-        Self {
-            id: row.id.clone(),
-            object: "payment_intent".into(),
-            amount: row.amount,
-            amount_capturable: row.amount_capturable,
-            amount_received: row.amount_received,
-            amount_refunded: row.amount_refunded,
-            currency: row.currency.clone(),
-            status: row.status_at(now).into(),
-            capture_method: match CaptureMethod::parse(&row.capture_method) {
-                Some(CaptureMethod::Manual) => PaymentIntentCaptureMethod::Manual,
-                _ => PaymentIntentCaptureMethod::Automatic,
-            },
-            checkout_url: format!("{}/checkout/{}?client_secret={client_secret}", app.config.public_url, row.id),
-            client_secret,
-            success_url: row.success_url.clone(),
-            cancel_url: row.cancel_url.clone(),
-            description: row.description.clone(),
-            customer_email: row.customer_email.clone(),
-            metadata: serde_json::from_str(&row.metadata).unwrap_or_default(),
-            attempts: row.attempts,
-            last_payment_error: row.last_payment_error.as_deref().and_then(|e| serde_json::from_str(e).ok()),
-            payment_method,
-            created_at: row.created_at,
-            expires_at: row.expires_at,
-        }
+    /// The API's view of an intent as of `now`: one past its deadline reads as `expired` at
+    /// once, before the sweeper writes it down. The client secret is derived here, never stored.
+    pub fn render(app: &AppState, intent: &domain::PaymentIntent, now: DateTime<Utc>) -> Self {
+        let read = intent.as_of(now);
+        Self::with_status(app, &read, read.status)
     }
 
-    /// The JSON an event freezes: the intent exactly as stored at that moment.
-    pub fn event_json(app: &AppState, row: &PaymentIntentRow) -> String {
-        serde_json::to_string(&Self::render(app, row, row.created_at)).unwrap_or_default()
+    /// The view of an intent just written (created, or changed by a transition), or kept in an
+    /// event: its status is the one written down.
+    pub fn as_written(app: &AppState, intent: &domain::PaymentIntent) -> Self {
+        Self::with_status(app, intent, intent.status)
     }
+
+    fn with_status(app: &AppState, intent: &domain::PaymentIntent, status: Status) -> Self {
+        let client_secret = app.client_secrets.issue(&intent.id);
+        Self {
+            id: intent.id.to_string(),
+            object: "payment_intent".into(),
+            amount: intent.amount,
+            amount_capturable: intent.amount_capturable,
+            amount_received: intent.amount_received,
+            amount_refunded: intent.amount_refunded,
+            currency: intent.currency.code().into(),
+            status: status.into(),
+            capture_method: intent.capture_method.into(),
+            checkout_url: format!("{}/checkout/{}?client_secret={client_secret}", app.config.public_url, intent.id),
+            client_secret,
+            success_url: intent.success_url.clone(),
+            cancel_url: intent.cancel_url.clone(),
+            description: intent.description.clone(),
+            customer_email: intent.customer_email.clone(),
+            metadata: intent.metadata.as_map().clone(),
+            attempts: intent.attempts,
+            last_payment_error: intent.last_payment_error.as_ref().map(PaymentError::from),
+            payment_method: intent.payment_method.as_ref().map(PaymentMethod::from),
+            created_at: intent.created_at,
+            expires_at: intent.expires_at,
+        }
+    }
+}
+
+/// The answer of a call that created or changed an intent: the intent as written. It carries
+/// the client secret, so the kept copy has it taken out.
+pub(super) fn intent_answer(app: &AppState, status: StatusCode, intent: &domain::PaymentIntent) -> Answer {
+    let wire = PaymentIntent::as_written(app, intent);
+    json_answer(status, &wire, Some((&wire.client_secret, &intent.id)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -252,48 +300,6 @@ pub(super) fn intent_id(raw: &str) -> Result<PaymentIntentId, ApiError> {
     })
 }
 
-/// Explains a transition that found the intent in another state: an intent past its deadline
-/// is `invalid_state` (expired) and is written down as expired.
-pub(super) async fn conflict(app: &AppState, err: StoreError) -> ApiError {
-    match err {
-        StoreError::Conflict(row) => {
-            let status = row.status_at(crate::store::now());
-            if status == Status::Expired {
-                expire(app, &row).await;
-            }
-            ApiError::InvalidState(status.as_str())
-        }
-        StoreError::NotFound => ApiError::NotFound("payment intent"),
-        other => other.into(),
-    }
-}
-
-/// Persists the expiry of a due intent (and its event); a no-op if the sweeper got there first.
-pub(super) async fn expire(app: &AppState, row: &PaymentIntentRow) {
-    let render = |r: &PaymentIntentRow| PaymentIntent::event_json(app, r);
-    if let Err(err) = app.store.expire_payment_intent(&row.id, &render).await {
-        tracing::warn!(error = %err, intent = %row.id, "could not mark a due payment intent expired");
-    }
-}
-
-/// Writes down every intent past its deadline as expired, with its event; returns how many.
-/// Reads and transitions already treat them as expired: this makes it durable and emits
-/// `payment_intent.expired`.
-pub async fn sweep_expired(app: &AppState) -> Result<usize, StoreError> {
-    let due = app.store.due_payment_intents(500).await?;
-    let render = |r: &PaymentIntentRow| PaymentIntent::event_json(app, r);
-    let mut expired = 0;
-    for id in &due {
-        // One failure does not hold up the rest; the next sweep retries it.
-        match app.store.expire_payment_intent(id, &render).await {
-            Ok(Some(_)) => expired += 1,
-            Ok(None) => {}
-            Err(err) => tracing::warn!(error = %err, intent = %id, "could not expire a payment intent"),
-        }
-    }
-    Ok(expired)
-}
-
 /// Create a payment intent
 ///
 /// Starts a payment: what to charge, in which currency, and where the customer's browser goes
@@ -311,9 +317,10 @@ pub async fn sweep_expired(app: &AppState) -> Result<usize, StoreError> {
 )]
 pub async fn create_payment_intent(
     key: MerchantKey,
+    held: Held,
     State(app): State<AppState>,
     AppJson(req): AppJson<CreatePaymentIntentRequest>,
-) -> Result<(StatusCode, Json<PaymentIntent>), ApiError> {
+) -> Result<Answer, ApiError> {
     let amount = Amount::parse(&req.amount, "amount")?;
     let currency = Currency::parse(&req.currency)?;
     let success_url = HttpUrl::parse(&req.success_url, "success_url")?;
@@ -325,27 +332,21 @@ pub async fn create_payment_intent(
             message: "at most 1000 characters".into(),
         });
     }
-    let metadata = Metadata::parse(req.metadata.as_ref())?;
-    let expires_in = ExpiresIn::parse(req.expires_in)?;
-    let capture_method = match req.capture_method {
-        Some(PaymentIntentCaptureMethod::Manual) => CaptureMethod::Manual,
-        _ => CaptureMethod::Automatic,
-    };
     let new = NewPaymentIntent {
         merchant: key.merchant_id,
-        amount: amount.get(),
-        currency: currency.code(),
-        capture_method: capture_method.as_str(),
-        success_url: success_url.as_ref(),
-        cancel_url: cancel_url.as_ref(),
-        description: req.description.as_deref(),
-        customer_email: customer_email.as_ref().map(AsRef::as_ref),
-        metadata: serde_json::to_string(metadata.as_map()).map_err(|err| ApiError::Internal(err.into()))?,
-        expires_in: expires_in.duration(),
+        amount,
+        currency,
+        capture_method: req.capture_method.map_or(CaptureMethod::Automatic, CaptureMethod::from),
+        success_url,
+        cancel_url,
+        description: req.description,
+        customer_email,
+        metadata: Metadata::parse(req.metadata.as_ref())?,
+        expires_in: ExpiresIn::parse(req.expires_in)?,
     };
-    let render = |r: &PaymentIntentRow| PaymentIntent::event_json(&app, r);
-    let row = app.store.create_payment_intent(&new, &render).await?;
-    Ok((StatusCode::CREATED, Json(PaymentIntent::render(&app, &row, row.created_at))))
+    let answer = |intent: &domain::PaymentIntent| intent_answer(&app, StatusCode::CREATED, intent);
+    let intent = app.store.create_payment_intent(new, held.saving(&answer)).await?;
+    Ok(answer(&intent))
 }
 
 /// Get a payment intent
@@ -368,15 +369,8 @@ pub async fn get_payment_intent(
     AppPath(id): AppPath<String>,
 ) -> Result<Json<PaymentIntent>, ApiError> {
     let id = intent_id(&id)?;
-    let row = app.store.get_payment_intent(Some(key.merchant_id), &id).await.map_err(|err| match err {
-        StoreError::NotFound => ApiError::NotFound("payment intent"),
-        other => other.into(),
-    })?;
-    let now = crate::store::now();
-    if row.status_at(now) == Status::Expired && row.status != Status::Expired.as_str() {
-        expire(&app, &row).await;
-    }
-    Ok(Json(PaymentIntent::render(&app, &row, now)))
+    let intent = app.store.get_payment_intent(Some(key.merchant_id), &id).await?;
+    Ok(Json(PaymentIntent::render(&app, &intent, app.store.clock().now())))
 }
 
 /// List payment intents
@@ -400,7 +394,7 @@ pub async fn list_payment_intents(
         ListParams { limit: params.limit, starting_after: params.starting_after }.page(PaymentIntentId::parse)?;
     let (rows, has_more) =
         app.store.list_payment_intents(key.merchant_id, params.status.map(Status::from), page).await?;
-    let now = crate::store::now();
+    let now = app.store.clock().now();
     Ok(Json(PaymentIntentList { data: rows.iter().map(|r| PaymentIntent::render(&app, r, now)).collect(), has_more }))
 }
 
@@ -425,23 +419,17 @@ pub async fn list_payment_intents(
 )]
 pub async fn capture_payment_intent(
     key: MerchantKey,
+    held: Held,
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<CapturePaymentIntentRequest>,
-) -> Result<Json<PaymentIntent>, ApiError> {
+) -> Result<Answer, ApiError> {
     let id = intent_id(&id)?;
     let amount = req.amount.as_ref().map(|a| Amount::parse(a, "amount")).transpose()?;
-    let render = |r: &PaymentIntentRow| PaymentIntent::event_json(&app, r);
-    match app.store.capture_payment_intent(key.merchant_id, &id, amount.map(Amount::get), &render).await {
-        Ok(row) => Ok(Json(PaymentIntent::render(&app, &row, crate::store::now()))),
-        Err(StoreError::Conflict(row))
-            if row.status_at(crate::store::now()) == Status::Authorized
-                && amount.is_some_and(|a| a.get() > row.amount_capturable) =>
-        {
-            Err(ApiError::InvalidAmount("amount", "must not exceed the intent's amount_capturable."))
-        }
-        Err(err) => Err(conflict(&app, err).await),
-    }
+    let answer = |done: &Transitioned| intent_answer(&app, StatusCode::OK, &done.intent);
+    let transition = Transition::Capture(amount.map(Amount::get));
+    let done = app.store.transition(Some(key.merchant_id), &id, &transition, held.saving(&answer)).await?;
+    Ok(answer(&done))
 }
 
 /// Void a payment intent
@@ -464,13 +452,12 @@ pub async fn capture_payment_intent(
 )]
 pub async fn void_payment_intent(
     key: MerchantKey,
+    held: Held,
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,
-) -> Result<Json<PaymentIntent>, ApiError> {
+) -> Result<Answer, ApiError> {
     let id = intent_id(&id)?;
-    let render = |r: &PaymentIntentRow| PaymentIntent::event_json(&app, r);
-    match app.store.void_payment_intent(key.merchant_id, &id, &render).await {
-        Ok(row) => Ok(Json(PaymentIntent::render(&app, &row, crate::store::now()))),
-        Err(err) => Err(conflict(&app, err).await),
-    }
+    let answer = |done: &Transitioned| intent_answer(&app, StatusCode::OK, &done.intent);
+    let done = app.store.transition(Some(key.merchant_id), &id, &Transition::Void, held.saving(&answer)).await?;
+    Ok(answer(&done))
 }

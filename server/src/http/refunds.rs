@@ -10,13 +10,15 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::payment_intents::{conflict, intent_id};
+use super::payment_intents::intent_id;
 use super::{AppJson, AppPath, AppQuery, ListParams};
 use crate::app::AppState;
 use crate::auth::MerchantKey;
-use crate::domain::{Amount, RefundId, Status};
+use crate::domain::{self, Amount, RefundId, Transition};
 use crate::error::{ApiError, ErrorBody};
-use crate::store::{RefundRow, StoreError};
+use crate::idempotency::{Held, error_answer, json_answer};
+use crate::respond::RequestId;
+use crate::store::{Answer, Transitioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(create_refund, list_refunds))
@@ -30,17 +32,23 @@ pub enum RefundReason {
     RequestedByCustomer,
 }
 
-impl RefundReason {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Duplicate => "duplicate",
-            Self::Fraudulent => "fraudulent",
-            Self::RequestedByCustomer => "requested_by_customer",
+impl From<domain::RefundReason> for RefundReason {
+    fn from(reason: domain::RefundReason) -> Self {
+        match reason {
+            domain::RefundReason::Duplicate => Self::Duplicate,
+            domain::RefundReason::Fraudulent => Self::Fraudulent,
+            domain::RefundReason::RequestedByCustomer => Self::RequestedByCustomer,
         }
     }
+}
 
-    fn parse(raw: &str) -> Option<Self> {
-        [Self::Duplicate, Self::Fraudulent, Self::RequestedByCustomer].into_iter().find(|r| r.as_str() == raw)
+impl From<RefundReason> for domain::RefundReason {
+    fn from(reason: RefundReason) -> Self {
+        match reason {
+            RefundReason::Duplicate => Self::Duplicate,
+            RefundReason::Fraudulent => Self::Fraudulent,
+            RefundReason::RequestedByCustomer => Self::RequestedByCustomer,
+        }
     }
 }
 
@@ -68,16 +76,18 @@ pub struct Refund {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<&RefundRow> for Refund {
-    fn from(row: &RefundRow) -> Self {
+impl From<&domain::Refund> for Refund {
+    fn from(refund: &domain::Refund) -> Self {
         Self {
-            id: row.id.clone(),
+            id: refund.id.to_string(),
             object: "refund".into(),
-            payment_intent: row.payment_intent_id.clone(),
-            amount: row.amount,
-            reason: row.reason.as_deref().and_then(RefundReason::parse),
-            status: RefundStatus::Succeeded,
-            created_at: row.created_at,
+            payment_intent: refund.payment_intent.to_string(),
+            amount: refund.amount,
+            reason: refund.reason.map(RefundReason::from),
+            status: match refund.status {
+                domain::RefundStatus::Succeeded => RefundStatus::Succeeded,
+            },
+            created_at: refund.created_at,
         }
     }
 }
@@ -120,21 +130,21 @@ pub struct CreateRefundRequest {
 )]
 pub async fn create_refund(
     key: MerchantKey,
+    held: Held,
+    RequestId(request_id): RequestId,
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<CreateRefundRequest>,
-) -> Result<(StatusCode, Json<Refund>), ApiError> {
+) -> Result<Answer, ApiError> {
     let id = intent_id(&id)?;
     let amount = req.amount.as_ref().map(|a| Amount::parse(a, "amount")).transpose()?;
-    let reason = req.reason.map(RefundReason::as_str);
-    let render = |r: &RefundRow| serde_json::to_string(&Refund::from(r)).unwrap_or_default();
-    match app.store.refund_payment_intent(key.merchant_id, &id, amount.map(Amount::get), reason, &render).await {
-        Ok((refund, _)) => Ok((StatusCode::CREATED, Json(Refund::from(&refund)))),
-        Err(StoreError::Conflict(row)) if row.status_at(crate::store::now()) == Status::Succeeded => {
-            Err(ApiError::RefundExceedsCaptured)
-        }
-        Err(err) => Err(conflict(&app, err).await),
-    }
+    let transition = Transition::Refund { amount: amount.map(Amount::get), reason: req.reason.map(Into::into) };
+    let answer = |done: &Transitioned| match &done.refund {
+        Some(refund) => json_answer(StatusCode::CREATED, &Refund::from(refund), None),
+        None => error_answer(&ApiError::Internal(anyhow::anyhow!("a refund transition made no refund")), &request_id),
+    };
+    let done = app.store.transition(Some(key.merchant_id), &id, &transition, held.saving(&answer)).await?;
+    Ok(answer(&done))
 }
 
 /// List refunds
@@ -158,9 +168,6 @@ pub async fn list_refunds(
 ) -> Result<Json<RefundList>, ApiError> {
     let id = intent_id(&id)?;
     let page = params.page(RefundId::parse)?;
-    let (rows, has_more) = app.store.list_refunds(key.merchant_id, &id, page).await.map_err(|err| match err {
-        StoreError::NotFound => ApiError::NotFound("payment intent"),
-        other => other.into(),
-    })?;
+    let (rows, has_more) = app.store.list_refunds(key.merchant_id, &id, page).await?;
     Ok(Json(RefundList { data: rows.iter().map(Refund::from).collect(), has_more }))
 }

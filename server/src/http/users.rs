@@ -15,7 +15,7 @@ use crate::auth::{UserAuth, hash_password, verify_password};
 use crate::domain::{Email, Name, Password};
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::NoStore;
-use crate::store::{StoreError, UserRow};
+use crate::store::UserRow;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(register)).routes(routes!(login)).routes(routes!(get_me))
@@ -93,10 +93,7 @@ pub async fn register(
     let password = Password::parse(req.password)?;
     let name = Name::parse(&req.name, "name")?;
     let hash = hash_password(password).await?;
-    let user = app.store.insert_user(&email, &name, &hash).await.map_err(|err| match err {
-        StoreError::Duplicate => ApiError::EmailTaken,
-        other => other.into(),
-    })?;
+    let user = app.store.insert_user(&email, &name, &hash).await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
@@ -126,7 +123,7 @@ pub async fn login(
     let verified = verify_password(req.password, stored).await?;
     match user {
         Some(user) if verified => {
-            let (access_token, expires_in) = app.jwt.issue(user.id)?;
+            let (access_token, expires_in) = app.jwt.issue(user.id, app.store.clock().now())?;
             Ok((Extension(NoStore), Json(AccessToken { access_token, token_type: "Bearer".into(), expires_in })))
         }
         _ => Err(ApiError::InvalidCredentials),

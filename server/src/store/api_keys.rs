@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
-use super::{Page, Store, StoreError, StoreResult, cursor, read, write};
+use super::{Page, Resource, Store, StoreError, StoreResult, cursor, read, write};
 use crate::domain::{ApiKeyId, ApiKeySecret, Name};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -48,7 +48,7 @@ impl Store {
             .bind(secret.hash())
             .bind(secret.display_prefix())
             .bind(created_by)
-            .bind(super::now())
+            .bind(self.clock.now())
             .fetch_one(pool)
             .await?
         }))
@@ -84,17 +84,26 @@ impl Store {
     /// Revokes a key of `merchant`; from the next request on it authenticates nothing.
     /// `NotFound` for a key of another merchant, or one already revoked.
     pub async fn revoke_api_key(&self, merchant: Uuid, id: &ApiKeyId) -> StoreResult<()> {
-        let _changing = self.changing_api_key(id.as_ref());
+        // The cache knows keys by the hash of their secret: find it, to forget just that one.
+        let hash: Option<String> = read!(self, |pool| {
+            sqlx::query_scalar("SELECT secret_hash FROM api_keys WHERE id = $1 AND merchant_id = $2")
+                .bind(id.as_ref())
+                .bind(merchant)
+                .fetch_optional(pool)
+                .await?
+        });
+        let Some(hash) = hash else { return Err(StoreError::NotFound(Resource::ApiKey)) };
+        let _changing = self.changing_api_key(&hash);
         let done = write!(self, |pool| {
             sqlx::query("UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND merchant_id = $2 AND revoked_at IS NULL")
                 .bind(id.as_ref())
                 .bind(merchant)
-                .bind(super::now())
+                .bind(self.clock.now())
                 .execute(pool)
                 .await?
                 .rows_affected()
         });
-        if done == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+        if done == 1 { Ok(()) } else { Err(StoreError::NotFound(Resource::ApiKey)) }
     }
 
     /// Looks a presented key up by its hash; `None` when unknown or revoked.
@@ -102,7 +111,7 @@ impl Store {
         let hash = secret.hash();
         let cached = self.cache.as_ref().map(|c| (c.keys.get(&hash), c.keys.epoch()));
         if let Some((Some(key), _)) = &cached
-            && key.last_used_at.is_some_and(|at| super::now() - at < LAST_USED_RESOLUTION)
+            && key.last_used_at.is_some_and(|at| self.clock.now() - at < LAST_USED_RESOLUTION)
         {
             return Ok(Some((**key).clone()));
         }
@@ -115,9 +124,9 @@ impl Store {
             .await?
         });
         if let Some(key) = &key {
-            let now = super::now();
+            let now = self.clock.now();
             if key.last_used_at.is_none_or(|at| now - at >= LAST_USED_RESOLUTION) {
-                let _changing = self.changing_api_key(&key.id);
+                let _changing = self.changing_api_key(&hash);
                 write!(self, |pool| {
                     sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
                         .bind(&key.id)

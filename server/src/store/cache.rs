@@ -48,18 +48,28 @@ impl<K: Eq + Hash + Clone, V> Cache<K, V> {
         map.entry(key).or_insert_with(|| Arc::new(value));
     }
 
-    /// Forgets every entry `matches` selects, and refuses fills from reads already under way.
-    pub fn invalidate(&self, matches: impl Fn(&K, &V) -> bool) {
+    /// Forgets `key`, and refuses fills from reads already under way.
+    pub fn invalidate(&self, key: &K) {
         self.epoch.fetch_add(1, SeqCst);
         if let Ok(mut map) = self.map.write() {
-            map.retain(|k, v| !matches(k, v));
+            map.remove(key);
+        }
+    }
+
+    /// Forgets everything.
+    pub fn clear(&self) {
+        self.epoch.fetch_add(1, SeqCst);
+        if let Ok(mut map) = self.map.write() {
+            map.clear();
         }
     }
 }
 
 /// The caches of one store, and the guard a change holds.
 pub struct Caches {
-    pub intents: Cache<String, super::PaymentIntentRow>,
+    /// By payment intent id.
+    pub intents: Cache<String, crate::domain::PaymentIntent>,
+    /// By the hash of the presented secret.
     pub keys: Cache<String, super::AuthenticatedKey>,
 }
 
@@ -111,12 +121,22 @@ mod tests {
     fn a_read_that_overlapped_a_change_does_not_fill() {
         let cache: Cache<&str, u32> = Cache::new(10);
         let before = cache.epoch();
-        cache.invalidate(|k, _| *k == "pi");
+        cache.invalidate(&"pi");
         cache.fill("pi", 1, before);
         assert!(cache.get(&"pi").is_none());
         let now = cache.epoch();
         cache.fill("pi", 2, now);
         assert_eq!(cache.get(&"pi").as_deref(), Some(&2));
+    }
+
+    #[test]
+    fn invalidation_forgets_only_its_key() {
+        let cache: Cache<&str, u32> = Cache::new(10);
+        cache.fill("a", 1, cache.epoch());
+        cache.fill("b", 2, cache.epoch());
+        cache.invalidate(&"a");
+        assert!(cache.get(&"a").is_none());
+        assert_eq!(cache.get(&"b").as_deref(), Some(&2));
     }
 
     #[test]

@@ -1,27 +1,63 @@
-//! Events: the record of every state change of a merchant's objects, newest first. The payment
-//! transitions that append them arrive with payment intents; this is the read side.
+//! Events: the record of every state change of a merchant's objects, newest first. Payment
+//! transitions append them (`payment_intents.rs`), with a snapshot the store owns
+//! (`snapshot.rs`); this is the read side, which hands back typed objects.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Page, Store, StoreError, StoreResult, cursor, read};
-use crate::domain::EventId;
+use super::snapshot::Snapshot;
+use super::{Page, Resource, Store, StoreError, StoreResult, cursor, read};
+use crate::domain::{EventId, EventKind, PaymentIntent, Refund};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// The object an event is about, as it was at that moment.
+#[derive(Debug, Clone)]
+pub enum EventObject {
+    PaymentIntent(Box<PaymentIntent>),
+    Refund(Refund),
+}
+
+#[derive(Debug, Clone)]
 pub struct EventRow {
-    pub id: String,
-    #[sqlx(rename = "type")]
-    pub kind: String,
-    /// The event's `data.object` as JSON text, frozen at the moment of the change.
-    pub data: String,
+    pub id: EventId,
+    pub kind: EventKind,
+    pub object: EventObject,
     pub created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RawEvent {
+    id: String,
+    merchant_id: Uuid,
+    #[sqlx(rename = "type")]
+    kind: String,
+    data: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<RawEvent> for EventRow {
+    type Error = StoreError;
+    fn try_from(raw: RawEvent) -> StoreResult<Self> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("event {}: {what}", raw.id));
+        let object = match Snapshot::from_json(&raw.data)? {
+            Snapshot::PaymentIntent(intent) => {
+                EventObject::PaymentIntent(Box::new((*intent).into_domain(raw.merchant_id)?))
+            }
+            Snapshot::Refund(refund) => EventObject::Refund(refund.into_domain()?),
+        };
+        Ok(Self {
+            id: EventId::parse(&raw.id).map_err(|_| corrupt("id"))?,
+            kind: EventKind::parse(&raw.kind).ok_or_else(|| corrupt("type"))?,
+            object,
+            created_at: raw.created_at,
+        })
+    }
 }
 
 impl Store {
     pub async fn list_events(
         &self,
         merchant: Uuid,
-        kind: Option<&str>,
+        kind: Option<EventKind>,
         page: Page<EventId>,
     ) -> StoreResult<(Vec<EventRow>, bool)> {
         let (after_at, after_id) = cursor!(
@@ -31,32 +67,35 @@ impl Store {
             page.starting_after.as_ref().map(AsRef::<str>::as_ref),
             String
         );
-        let rows: Vec<EventRow> = read!(self, |pool| {
+        let rows: Vec<RawEvent> = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT id, type, data, created_at FROM events
+                "SELECT id, merchant_id, type, data, created_at FROM events
                  WHERE merchant_id = $1 AND ($2 IS NULL OR type = $2)
                    AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4))
                  ORDER BY created_at DESC, id DESC LIMIT $5",
             )
             .bind(merchant)
-            .bind(kind)
+            .bind(kind.map(EventKind::as_str))
             .bind(after_at)
             .bind(after_id)
             .bind(i64::from(page.limit) + 1)
             .fetch_all(pool)
             .await?
         });
-        Ok(super::split_page(rows, page.limit))
+        let events = rows.into_iter().map(EventRow::try_from).collect::<StoreResult<Vec<_>>>()?;
+        Ok(super::split_page(events, page.limit))
     }
 
     pub async fn get_event(&self, merchant: Uuid, id: &EventId) -> StoreResult<EventRow> {
-        read!(self, |pool| {
-            sqlx::query_as("SELECT id, type, data, created_at FROM events WHERE merchant_id = $1 AND id = $2")
-                .bind(merchant)
-                .bind(id.as_ref())
-                .fetch_optional(pool)
-                .await?
-                .ok_or(StoreError::NotFound)
-        })
+        let raw: Option<RawEvent> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, merchant_id, type, data, created_at FROM events WHERE merchant_id = $1 AND id = $2",
+            )
+            .bind(merchant)
+            .bind(id.as_ref())
+            .fetch_optional(pool)
+            .await?
+        });
+        raw.ok_or(StoreError::NotFound(Resource::Event))?.try_into()
     }
 }

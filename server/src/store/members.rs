@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Page, Store, StoreError, StoreResult, cursor, read, transaction};
+use super::{Page, Resource, Store, StoreError, StoreResult, cursor, read, transaction};
 use crate::domain::{Email, Role};
 
 #[derive(Debug, Clone)]
@@ -91,15 +91,16 @@ impl Store {
                     .bind(email.as_ref())
                     .fetch_optional(&mut *tx)
                     .await?;
-            let (user_id, email, name) = user.ok_or(StoreError::NotFound)?;
-            let now = super::now();
+            let (user_id, email, name) = user.ok_or(StoreError::NotFound(Resource::UserWithEmail))?;
+            let now = self.clock.now();
             sqlx::query("INSERT INTO members (merchant_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(merchant)
                 .bind(user_id)
                 .bind(role.as_str())
                 .bind(now)
                 .execute(&mut *tx)
-                .await?;
+                .await
+                .map_err(super::duplicate_as(super::Unique::Member))?;
             Ok::<_, StoreError>(RawMember { user_id, email, name, role: role.as_str().to_owned(), created_at: now })
         })?;
         raw.try_into()
@@ -118,7 +119,7 @@ impl Store {
             // promoted above them.
             sqlx::query("UPDATE merchants SET updated_at = $2 WHERE id = $1")
                 .bind(merchant)
-                .bind(super::now())
+                .bind(self.clock.now())
                 .execute(&mut *tx)
                 .await?;
             let role_of = "SELECT role FROM members WHERE merchant_id = $1 AND user_id = $2";
@@ -127,16 +128,16 @@ impl Store {
             let target_role: Option<String> =
                 sqlx::query_scalar(role_of).bind(merchant).bind(target).fetch_optional(&mut *tx).await?;
             let (Some(actor_role), Some(target_role)) = (actor_role, target_role) else {
-                return Err(StoreError::NotFound);
+                return Err(StoreError::NotFound(Resource::Member));
             };
             let (actor_role, target_role) = (parse_role(&actor_role)?, parse_role(&target_role)?);
             actor_role.require(Role::Admin)?;
             actor_role.may_manage(target_role)?;
-            let owners: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE merchant_id = $1 AND role = 'owner'")
-                    .bind(merchant)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE merchant_id = $1 AND role = $2")
+                .bind(merchant)
+                .bind(Role::Owner.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
             if target_role == Role::Owner && owners <= 1 {
                 return Err(StoreError::LastOwner);
             }

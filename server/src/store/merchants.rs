@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Page, Store, StoreError, StoreResult, cursor, read, transaction, write};
+use super::{Page, Resource, Store, StoreError, StoreResult, cursor, read, transaction, write};
 use crate::domain::{HttpUrl, Name, Role, WebhookSecret};
 
 #[derive(Clone, sqlx::FromRow)]
@@ -37,7 +37,7 @@ impl Store {
         webhook_url: Option<&HttpUrl>,
         secret: &WebhookSecret,
     ) -> StoreResult<MerchantRow> {
-        let now = super::now();
+        let now = self.clock.now();
         let id = Uuid::new_v4();
         transaction!(self, |tx| {
             let row: MerchantRow = sqlx::query_as(
@@ -95,7 +95,7 @@ impl Store {
                 .bind(id)
                 .fetch_optional(pool)
                 .await?
-                .ok_or(StoreError::NotFound)
+                .ok_or(StoreError::NotFound(Resource::Merchant))
         })
     }
 
@@ -112,10 +112,10 @@ impl Store {
             .bind(update.name.as_ref().map(AsRef::as_ref))
             .bind(set_url)
             .bind(url)
-            .bind(super::now())
+            .bind(self.clock.now())
             .fetch_optional(pool)
             .await?
-            .ok_or(StoreError::NotFound)
+            .ok_or(StoreError::NotFound(Resource::Merchant))
         })
     }
 
@@ -125,11 +125,11 @@ impl Store {
             sqlx::query("UPDATE merchants SET webhook_secret = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
                 .bind(secret.expose())
-                .bind(super::now())
+                .bind(self.clock.now())
                 .execute(pool)
                 .await?
                 .rows_affected()
         });
-        if done == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+        if done == 1 { Ok(()) } else { Err(StoreError::NotFound(Resource::Merchant)) }
     }
 }

@@ -13,6 +13,7 @@ mod members;
 mod merchants;
 mod payment_intents;
 mod settings;
+mod snapshot;
 mod sqlite;
 mod users;
 
@@ -20,43 +21,76 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use crate::domain::Clock;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use api_keys::{ApiKeyRow, AuthenticatedKey};
-pub use events::EventRow;
-pub use idempotency::Claim;
+pub use events::{EventObject, EventRow};
+pub use idempotency::{Answer, Claim, KeyHold, SECRET_PLACEHOLDER, SaveAnswer};
 pub use members::MemberRow;
 pub use merchants::{MerchantRow, MerchantUpdate};
-pub use payment_intents::{CardSnapshot, NewPaymentIntent, PaymentIntentRow, RefundRow, Render};
+pub use payment_intents::{NewPaymentIntent, Transitioned};
 pub use users::UserRow;
+
+/// What a lookup did not find. `crate::error` names it in the 404.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    User,
+    /// No registered user has the email given (adding a member).
+    UserWithEmail,
+    Merchant,
+    Member,
+    ApiKey,
+    PaymentIntent,
+    Event,
+}
+
+/// Which unique rule refused a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unique {
+    /// A user with this email exists.
+    Email,
+    /// The user is a member of the merchant already.
+    Member,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("no such row")]
-    NotFound,
+    #[error("no such {0:?}")]
+    NotFound(Resource),
     /// `starting_after` names no row the caller can see.
     #[error("unknown pagination cursor")]
     UnknownCursor,
-    /// A unique constraint refused the write; the caller knows which one it can be.
-    #[error("duplicate row")]
-    Duplicate,
+    #[error("duplicate {0:?}")]
+    Duplicate(Unique),
     /// A group commit failed: the change is not durable (and was rolled back).
     #[error("the commit failed")]
     CommitFailed,
     /// A domain rule refused the change, checked inside its transaction.
     #[error(transparent)]
-    Refused(#[from] crate::domain::DomainError),
-    /// A conditional transition matched no row: the payment intent is in another state, as
-    /// given.
-    #[error("payment intent {} is {}", .0.id, .0.status)]
-    Conflict(Box<PaymentIntentRow>),
+    Invalid(#[from] crate::domain::DomainError),
+    /// The payment intent's rules refused a transition, as the intent stood inside the
+    /// transaction.
+    #[error("transition refused: {0:?}")]
+    Refused(crate::domain::Refusal),
+    /// The idempotency key this request held was taken over by a retry after its lease ran
+    /// out: the change must not commit.
+    #[error("the idempotency key was taken over")]
+    KeyTakenOver,
     /// Removing this member would leave the merchant without an owner.
     #[error("the last owner cannot be removed")]
     LastOwner,
+    /// Another process holds this SQLite database.
+    #[error(
+        "{0} is in use by another `kassa serve`: a SQLite database belongs to one process; \
+         use a postgres:// database to run replicas"
+    )]
+    Locked(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    #[error("{0}")]
+    Io(String),
     #[error(transparent)]
     Db(sqlx::Error),
     #[error("migrations failed: {0}")]
@@ -65,11 +99,16 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
-        match &err {
-            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Duplicate,
-            sqlx::Error::RowNotFound => Self::NotFound,
-            _ => Self::Db(err),
-        }
+        Self::Db(err)
+    }
+}
+
+/// For a statement that knows which unique rule it can break: a unique violation is
+/// `Duplicate(unique)`, anything else a database error.
+fn duplicate_as(unique: Unique) -> impl Fn(sqlx::Error) -> StoreError {
+    move |err| match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(unique),
+        _ => StoreError::Db(err),
     }
 }
 
@@ -88,6 +127,8 @@ pub struct Store {
     db: Db,
     /// Embedded (SQLite) mode only: see `cache.rs`.
     cache: Option<Arc<cache::Caches>>,
+    /// Where every timestamp and deadline check gets "now".
+    clock: Clock,
 }
 
 #[derive(Clone)]
@@ -99,6 +140,8 @@ enum Db {
     Sqlite {
         read: SqlitePool,
         write: sqlite::GroupCommit,
+        /// The exclusive lock on the database file, held for the life of the store.
+        _owner: Arc<std::fs::File>,
     },
     Postgres(PgPool),
 }
@@ -184,7 +227,9 @@ pub(crate) use {cursor, read, transaction, write};
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and runs the migrations of its backend.
-    pub async fn connect(url: &str) -> StoreResult<Self> {
+    /// A SQLite file is locked for this process first: its caches and group commit assume no
+    /// other process writes to it.
+    pub async fn connect(url: &str, clock: Clock) -> StoreResult<Self> {
         let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool =
                 PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
@@ -198,15 +243,26 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            let owner = sqlite::lock_file(options.get_filename())?;
             let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
             sqlx::migrate!("./migrations/sqlite").run(&write).await?;
             // The group commit keeps the one write connection for the life of the store.
             let write = sqlite::GroupCommit::new(write.acquire().await?);
             let read = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
-            Db::Sqlite { read, write }
+            Db::Sqlite { read, write, _owner: Arc::new(owner) }
         };
         let cache = matches!(db, Db::Sqlite { .. }).then(cache::Caches::new);
-        Ok(Self { db, cache })
+        let store = Self { db, cache, clock };
+        if matches!(store.db, Db::Sqlite { .. }) {
+            // This process owns the file: a claim left unanswered was held by a process that
+            // died, and nothing it did committed without its answer (see `idempotency.rs`).
+            store.release_abandoned_idempotency_keys().await?;
+        }
+        Ok(store)
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// `/readyz`: the database answers a trivial query.
@@ -218,8 +274,8 @@ impl Store {
     /// Forgets every cached row: for tests that change the database behind the store's back.
     pub fn forget_cached_rows(&self) {
         if let Some(cache) = &self.cache {
-            cache.intents.invalidate(|_, _| true);
-            cache.keys.invalidate(|_, _| true);
+            cache.intents.clear();
+            cache.keys.clear();
         }
     }
 
@@ -227,13 +283,14 @@ impl Store {
     /// batch holding the change ends (the guard may drop first if its request is cancelled).
     fn changing_intent(&self, id: &str) -> cache::Changing {
         let id = id.to_owned();
-        self.changing(move |caches| caches.intents.invalidate(|k, _| *k == id))
+        self.changing(move |caches| caches.intents.invalidate(&id))
     }
 
-    /// Invalidates the cached authentication of API key `id`, like `changing_intent`.
-    fn changing_api_key(&self, id: &str) -> cache::Changing {
-        let id = id.to_owned();
-        self.changing(move |caches| caches.keys.invalidate(|_, key| key.id == id))
+    /// Invalidates the cached authentication of the API key whose hash is `hash`, like
+    /// `changing_intent`.
+    fn changing_api_key(&self, hash: &str) -> cache::Changing {
+        let hash = hash.to_owned();
+        self.changing(move |caches| caches.keys.invalidate(&hash))
     }
 
     fn changing(&self, invalidate: impl Fn(&cache::Caches) + Send + Sync + 'static) -> cache::Changing {
@@ -265,11 +322,4 @@ fn split_page<T>(mut rows: Vec<T>, limit: u32) -> (Vec<T>, bool) {
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     (rows, has_more)
-}
-
-/// The current time at the precision both backends store (microseconds), so a value written
-/// and read back compares equal on SQLite and PostgreSQL alike.
-pub fn now() -> DateTime<Utc> {
-    let now = Utc::now();
-    now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
 }

@@ -1,15 +1,23 @@
-//! Payment intents and their refunds. Every transition is ONE conditional UPDATE (`… WHERE
-//! status = … AND expires_at > now RETURNING …`) inside a transaction that also appends the
-//! event, so concurrent confirms, captures or refunds can never both win, and no state change
-//! exists without its event. A transition that finds the row in another state returns
-//! `StoreError::Conflict` with the row as it is, for the caller to explain.
+//! Payment intents and their refunds. Every transition is one transaction: read the intent,
+//! let the domain decide what the transition makes of it (`PaymentIntent::apply`), write that
+//! with ONE conditional UPDATE guarded by the values it was judged on, and append the event
+//! (and the refund, and the request's idempotent answer) in the same transaction. Concurrent
+//! transitions can never both win: the loser's guard matches no row, and it is judged again on
+//! the row as it now is. No status or rule is spelled here: the domain supplies them.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Page, Store, StoreError, StoreResult, cursor, read, transaction};
-use crate::domain::payment_intent::{AUTHORIZATION_VALIDITY, MAX_ATTEMPTS};
-use crate::domain::{EventId, PaymentIntentId, RefundId, Status};
+use super::idempotency::save_answer;
+use super::snapshot::{
+    DeclineSnapshot, IntentSnapshot, RefundSnapshot, Snapshot, parse_brand, parse_capture_method, parse_currency,
+    parse_id, parse_reason, parse_refund_status, parse_status,
+};
+use super::{Page, Resource, SaveAnswer, Store, StoreError, StoreResult, cursor, read, transaction};
+use crate::domain::{
+    CaptureMethod, CardDetails, Currency, Email, EventId, EventKind, ExpiresIn, HttpUrl, Metadata, PaymentIntent,
+    PaymentIntentId, Refund, RefundId, RefundReason, RefundStatus, Status, Transition, TransitionKind,
+};
 
 macro_rules! intent_columns {
     () => {
@@ -19,162 +27,273 @@ macro_rules! intent_columns {
     };
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PaymentIntentRow {
-    pub id: String,
-    pub merchant_id: Uuid,
-    pub amount: i64,
-    pub currency: String,
-    pub status: String,
-    pub capture_method: String,
-    pub amount_capturable: i64,
-    pub amount_received: i64,
-    pub amount_refunded: i64,
-    pub success_url: String,
-    pub cancel_url: String,
-    pub description: Option<String>,
-    pub customer_email: Option<String>,
+/// A `payment_intents` row as the database has it; parsed into a [`PaymentIntent`] at once.
+#[derive(sqlx::FromRow)]
+struct IntentRow {
+    id: String,
+    merchant_id: Uuid,
+    amount: i64,
+    currency: String,
+    status: String,
+    capture_method: String,
+    amount_capturable: i64,
+    amount_received: i64,
+    amount_refunded: i64,
+    success_url: String,
+    cancel_url: String,
+    description: Option<String>,
+    customer_email: Option<String>,
     /// JSON object of strings.
-    pub metadata: String,
-    pub attempts: i64,
+    metadata: String,
+    attempts: i64,
     /// JSON of the last decline, or null.
-    pub last_payment_error: Option<String>,
-    pub card_brand: Option<String>,
-    pub card_last4: Option<String>,
-    pub card_exp_month: Option<i64>,
-    pub card_exp_year: Option<i64>,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
+    last_payment_error: Option<String>,
+    card_brand: Option<String>,
+    card_last4: Option<String>,
+    card_exp_month: Option<i64>,
+    card_exp_year: Option<i64>,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
 }
 
-impl PaymentIntentRow {
-    /// The status as of `now`: past its deadline, a waiting or authorized intent is expired,
-    /// whether or not the sweeper has written that down yet.
-    pub fn status_at(&self, now: DateTime<Utc>) -> Status {
-        let stored = Status::parse(&self.status).unwrap_or(Status::Failed);
-        if stored.can_expire() && self.expires_at <= now { Status::Expired } else { stored }
+impl TryFrom<IntentRow> for PaymentIntent {
+    type Error = StoreError;
+    fn try_from(row: IntentRow) -> StoreResult<Self> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("payment intent {}: {what}", row.id));
+        let metadata: serde_json::Value = serde_json::from_str(&row.metadata).map_err(|_| corrupt("metadata"))?;
+        let last_payment_error = match &row.last_payment_error {
+            Some(raw) => Some(
+                serde_json::from_str::<DeclineSnapshot>(raw)
+                    .map_err(|_| corrupt("last_payment_error"))?
+                    .into_domain()?,
+            ),
+            None => None,
+        };
+        let payment_method = match (&row.card_brand, &row.card_last4, row.card_exp_month, row.card_exp_year) {
+            (Some(brand), Some(last4), Some(month), Some(year)) => Some(CardDetails {
+                brand: parse_brand(brand)?,
+                last4: last4.clone(),
+                exp_month: u32::try_from(month).map_err(|_| corrupt("card_exp_month"))?,
+                exp_year: i32::try_from(year).map_err(|_| corrupt("card_exp_year"))?,
+            }),
+            _ => None,
+        };
+        Ok(Self {
+            id: parse_id(&row.id)?,
+            merchant_id: row.merchant_id,
+            amount: row.amount,
+            currency: parse_currency(&row.currency)?,
+            status: parse_status(&row.status)?,
+            capture_method: parse_capture_method(&row.capture_method)?,
+            amount_capturable: row.amount_capturable,
+            amount_received: row.amount_received,
+            amount_refunded: row.amount_refunded,
+            success_url: row.success_url,
+            cancel_url: row.cancel_url,
+            description: row.description,
+            customer_email: row.customer_email,
+            metadata: Metadata::parse(Some(&metadata))?,
+            attempts: row.attempts,
+            last_payment_error,
+            payment_method,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+        })
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct RefundRow {
-    pub id: String,
-    pub payment_intent_id: String,
-    pub amount: i64,
-    pub reason: Option<String>,
-    pub status: String,
-    pub created_at: DateTime<Utc>,
+#[derive(sqlx::FromRow)]
+struct RefundRow {
+    id: String,
+    payment_intent_id: String,
+    amount: i64,
+    reason: Option<String>,
+    status: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<RefundRow> for Refund {
+    type Error = StoreError;
+    fn try_from(row: RefundRow) -> StoreResult<Self> {
+        Ok(Self {
+            id: RefundId::parse(&row.id).map_err(|_| StoreError::Corrupt(format!("a refund id {:?}", row.id)))?,
+            payment_intent: parse_id(&row.payment_intent_id)?,
+            amount: row.amount,
+            reason: row.reason.as_deref().map(parse_reason).transpose()?,
+            status: parse_refund_status(&row.status)?,
+            created_at: row.created_at,
+        })
+    }
 }
 
 /// What a create request carries, parsed.
-pub struct NewPaymentIntent<'a> {
+pub struct NewPaymentIntent {
     pub merchant: Uuid,
-    pub amount: i64,
-    pub currency: &'a str,
-    pub capture_method: &'a str,
-    pub success_url: &'a str,
-    pub cancel_url: &'a str,
-    pub description: Option<&'a str>,
-    pub customer_email: Option<&'a str>,
-    pub metadata: String,
+    pub amount: crate::domain::Amount,
+    pub currency: Currency,
+    pub capture_method: CaptureMethod,
+    pub success_url: HttpUrl,
+    pub cancel_url: HttpUrl,
+    pub description: Option<String>,
+    pub customer_email: Option<Email>,
+    pub metadata: Metadata,
     /// `expires_at` is `created_at` plus this, to the microsecond.
-    pub expires_in: chrono::TimeDelta,
+    pub expires_in: ExpiresIn,
 }
 
-/// What is kept of a card: never its number.
-pub struct CardSnapshot<'a> {
-    pub brand: &'a str,
-    pub last4: &'a str,
-    pub exp_month: i64,
-    pub exp_year: i64,
+/// What a transition leaves: the intent after it, and the refund it made, if any.
+#[derive(Debug, Clone)]
+pub struct Transitioned {
+    pub intent: PaymentIntent,
+    pub refund: Option<Refund>,
 }
 
-/// Renders an object as its event's `data.object`: the API layer's JSON, frozen at the moment
-/// of the change and written in the change's transaction.
-pub type Render<'a, T> = &'a (dyn Fn(&T) -> String + Sync);
-
-/// Appends an event in the caller's transaction.
+/// Appends an event with the snapshot of its object, in the caller's transaction.
 macro_rules! append_event {
-    ($tx:expr, $merchant:expr, $kind:expr, $data:expr, $now:expr) => {
+    ($tx:expr, $merchant:expr, $kind:expr, $snapshot:expr, $now:expr) => {{
+        let kind: EventKind = $kind;
         sqlx::query("INSERT INTO events (id, merchant_id, type, data, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(EventId::generate().as_ref())
             .bind($merchant)
-            .bind($kind)
-            .bind($data)
+            .bind(kind.as_str())
+            .bind($snapshot.to_json()?)
             .bind($now)
             .execute(&mut *$tx)
             .await?
-    };
+    }};
+}
+
+/// Inserts a refund in the caller's transaction; yields the [`Refund`].
+macro_rules! insert_refund {
+    ($tx:expr, $intent:expr, $amount:expr, $reason:expr, $now:expr) => {{
+        let refund = Refund {
+            id: RefundId::generate(),
+            payment_intent: $intent.clone(),
+            amount: $amount,
+            reason: $reason,
+            status: RefundStatus::Succeeded,
+            created_at: $now,
+        };
+        sqlx::query(
+            "INSERT INTO refunds (id, payment_intent_id, amount, reason, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(refund.id.as_ref())
+        .bind(refund.payment_intent.as_ref())
+        .bind(refund.amount)
+        .bind(refund.reason.map(RefundReason::as_str))
+        .bind(refund.status.as_str())
+        .bind(refund.created_at)
+        .execute(&mut *$tx)
+        .await?;
+        refund
+    }};
+}
+
+fn decline_json(intent: &PaymentIntent) -> StoreResult<Option<String>> {
+    intent
+        .last_payment_error
+        .as_ref()
+        .map(|decline| serde_json::to_string(&DeclineSnapshot::from(decline)))
+        .transpose()
+        .map_err(|err| StoreError::Corrupt(err.to_string()))
+}
+
+fn metadata_json(metadata: &Metadata) -> StoreResult<String> {
+    serde_json::to_string(metadata.as_map()).map_err(|err| StoreError::Corrupt(err.to_string()))
 }
 
 impl Store {
     pub async fn create_payment_intent(
         &self,
-        new: &NewPaymentIntent<'_>,
-        render: Render<'_, PaymentIntentRow>,
-    ) -> StoreResult<PaymentIntentRow> {
+        new: NewPaymentIntent,
+        save: Option<SaveAnswer<'_, PaymentIntent>>,
+    ) -> StoreResult<PaymentIntent> {
         transaction!(self, |tx| {
-            let now = super::now();
-            let row: PaymentIntentRow = sqlx::query_as(concat!(
-                "INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, success_url, \
-                 cancel_url, description, customer_email, metadata, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, 'requires_payment_method', $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ",
-                intent_columns!()
-            ))
-            .bind(PaymentIntentId::generate().as_ref())
-            .bind(new.merchant)
-            .bind(new.amount)
-            .bind(new.currency)
-            .bind(new.capture_method)
-            .bind(new.success_url)
-            .bind(new.cancel_url)
-            .bind(new.description)
-            .bind(new.customer_email)
-            .bind(&new.metadata)
-            .bind(now)
-            .bind(now + new.expires_in)
-            .fetch_one(&mut *tx)
+            let now = self.clock.now();
+            let intent = PaymentIntent {
+                id: PaymentIntentId::generate(),
+                merchant_id: new.merchant,
+                amount: new.amount.get(),
+                currency: new.currency,
+                status: Status::RequiresPaymentMethod,
+                capture_method: new.capture_method,
+                amount_capturable: 0,
+                amount_received: 0,
+                amount_refunded: 0,
+                success_url: new.success_url.as_ref().to_owned(),
+                cancel_url: new.cancel_url.as_ref().to_owned(),
+                description: new.description.clone(),
+                customer_email: new.customer_email.as_ref().map(|e| e.as_ref().to_owned()),
+                metadata: new.metadata.clone(),
+                attempts: 0,
+                last_payment_error: None,
+                payment_method: None,
+                created_at: now,
+                expires_at: now + new.expires_in.duration(),
+            };
+            sqlx::query(
+                "INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, \
+                 success_url, cancel_url, description, customer_email, metadata, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(intent.id.as_ref())
+            .bind(intent.merchant_id)
+            .bind(intent.amount)
+            .bind(intent.currency.code())
+            .bind(intent.status.as_str())
+            .bind(intent.capture_method.as_str())
+            .bind(&intent.success_url)
+            .bind(&intent.cancel_url)
+            .bind(&intent.description)
+            .bind(&intent.customer_email)
+            .bind(metadata_json(&intent.metadata)?)
+            .bind(intent.created_at)
+            .bind(intent.expires_at)
+            .execute(&mut *tx)
             .await?;
-            append_event!(tx, row.merchant_id, "payment_intent.created", render(&row), now);
-            Ok(row)
+            let snapshot = Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(&intent)));
+            append_event!(tx, intent.merchant_id, EventKind::PaymentIntentCreated, snapshot, now);
+            if let Some(save) = &save {
+                save_answer!(tx, save.hold, &(save.render)(&intent));
+            }
+            Ok(intent)
         })
     }
 
     /// An intent by id; with `merchant`, only that merchant's (another's is `NotFound`).
-    pub async fn get_payment_intent(
-        &self,
-        merchant: Option<Uuid>,
-        id: &PaymentIntentId,
-    ) -> StoreResult<PaymentIntentRow> {
+    pub async fn get_payment_intent(&self, merchant: Option<Uuid>, id: &PaymentIntentId) -> StoreResult<PaymentIntent> {
         let cached = self.cache.as_ref().map(|c| (c.intents.get(&id.to_string()), c.intents.epoch()));
-        let row: PaymentIntentRow = match cached {
-            Some((Some(row), _)) => (*row).clone(),
+        let intent: PaymentIntent = match cached {
+            Some((Some(intent), _)) => (*intent).clone(),
             _ => {
-                let row: PaymentIntentRow = read!(self, |pool| {
+                let row: Option<IntentRow> = read!(self, |pool| {
                     sqlx::query_as(concat!("SELECT ", intent_columns!(), " FROM payment_intents WHERE id = $1"))
                         .bind(id.as_ref())
                         .fetch_optional(pool)
                         .await?
-                        .ok_or(StoreError::NotFound)?
                 });
+                let intent = PaymentIntent::try_from(row.ok_or(StoreError::NotFound(Resource::PaymentIntent))?)?;
                 if let (Some(cache), Some((_, epoch))) = (&self.cache, cached) {
-                    cache.intents.fill(row.id.clone(), row.clone(), epoch);
+                    cache.intents.fill(intent.id.to_string(), intent.clone(), epoch);
                 }
-                row
+                intent
             }
         };
-        if merchant.is_some_and(|m| m != row.merchant_id) {
-            return Err(StoreError::NotFound);
+        if merchant.is_some_and(|m| m != intent.merchant_id) {
+            return Err(StoreError::NotFound(Resource::PaymentIntent));
         }
-        Ok(row)
+        Ok(intent)
     }
 
+    /// The merchant's intents, newest first; with `status`, those that read as that status
+    /// now (an intent past its deadline is `expired` before the sweeper writes it down).
     pub async fn list_payment_intents(
         &self,
         merchant: Uuid,
         status: Option<Status>,
         page: Page<PaymentIntentId>,
-    ) -> StoreResult<(Vec<PaymentIntentRow>, bool)> {
+    ) -> StoreResult<(Vec<PaymentIntent>, bool)> {
         let (after_at, after_id) = cursor!(
             self,
             "SELECT created_at, id FROM payment_intents WHERE merchant_id = $1 AND id = $2",
@@ -182,15 +301,20 @@ impl Store {
             page.starting_after.as_ref().map(AsRef::<str>::as_ref),
             String
         );
-        let rows: Vec<PaymentIntentRow> = read!(self, |pool| {
+        let &[expirable_a, expirable_b] = TransitionKind::Expire.allowed_from() else {
+            return Err(StoreError::Corrupt("the query below binds exactly two expirable statuses".into()));
+        };
+        // Stored as `status` and, for a status with a deadline, not past it; or, for `expired`,
+        // also any intent whose deadline has passed.
+        let live_only = i64::from(status.is_some_and(Status::can_expire));
+        let also_due = i64::from(status == Some(Status::Expired));
+        let rows: Vec<IntentRow> = read!(self, |pool| {
             sqlx::query_as(concat!(
                 "SELECT ",
                 intent_columns!(),
-                // The filter sees the status as of now, as reads do: an intent past its
-                // deadline is `expired` even before the sweeper writes it down.
-                " FROM payment_intents WHERE merchant_id = $1 AND ($2 IS NULL OR $2 = CASE \
-                   WHEN status IN ('requires_payment_method', 'authorized') AND expires_at <= $6 THEN 'expired' \
-                   ELSE status END) \
+                " FROM payment_intents WHERE merchant_id = $1 \
+                 AND ($2 IS NULL OR (status = $2 AND ($7 = 0 OR expires_at > $6)) \
+                      OR ($8 = 1 AND status IN ($9, $10) AND expires_at <= $6)) \
                  AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4)) \
                  ORDER BY created_at DESC, id DESC LIMIT $5"
             ))
@@ -199,208 +323,97 @@ impl Store {
             .bind(after_at)
             .bind(after_id)
             .bind(i64::from(page.limit) + 1)
-            .bind(super::now())
+            .bind(self.clock.now())
+            .bind(live_only)
+            .bind(also_due)
+            .bind(expirable_a.as_str())
+            .bind(expirable_b.as_str())
             .fetch_all(pool)
             .await?
         });
-        Ok(super::split_page(rows, page.limit))
+        let intents = rows.into_iter().map(PaymentIntent::try_from).collect::<StoreResult<Vec<_>>>()?;
+        Ok(super::split_page(intents, page.limit))
     }
 
-    /// An approved card: `succeeded` (automatic capture) or `authorized` (manual, with 7 days
-    /// to capture), from `requires_payment_method` and before the deadline only.
-    pub async fn confirm_payment_intent(
+    /// Applies `transition` to the intent `id` (of `merchant`, when given): the change, its
+    /// event, its refund and `save`'s answer commit together, or nothing does. A refusal comes
+    /// back as `Refused`, judged on the intent as it stood inside the transaction.
+    pub async fn transition(
         &self,
+        merchant: Option<Uuid>,
         id: &PaymentIntentId,
-        card: &CardSnapshot<'_>,
-        render: Render<'_, PaymentIntentRow>,
-    ) -> StoreResult<PaymentIntentRow> {
+        transition: &Transition,
+        save: Option<SaveAnswer<'_, Transitioned>>,
+    ) -> StoreResult<Transitioned> {
         let _changing = self.changing_intent(id.as_ref());
-        let row = transaction!(self, |tx| {
-            // The clock is read once the transaction holds the write lock, so a deadline is
-            // judged when the change is made, not when the request arrived.
-            let now = super::now();
-            let authorization_deadline = now + AUTHORIZATION_VALIDITY;
-            let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
-                "UPDATE payment_intents SET \
-                   status = CASE capture_method WHEN 'automatic' THEN 'succeeded' ELSE 'authorized' END, \
-                   amount_received = CASE capture_method WHEN 'automatic' THEN amount ELSE 0 END, \
-                   amount_capturable = CASE capture_method WHEN 'automatic' THEN 0 ELSE amount END, \
-                   expires_at = CASE capture_method WHEN 'automatic' THEN expires_at ELSE $3 END, \
-                   attempts = attempts + 1, last_payment_error = NULL, \
-                   card_brand = $4, card_last4 = $5, card_exp_month = $6, card_exp_year = $7 \
-                 WHERE id = $1 AND status = 'requires_payment_method' AND expires_at > $2 RETURNING ",
-                intent_columns!()
-            ))
-            .bind(id.as_ref())
-            .bind(now)
-            .bind(authorization_deadline)
-            .bind(card.brand)
-            .bind(card.last4)
-            .bind(card.exp_month)
-            .bind(card.exp_year)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = &row {
-                let kind =
-                    if row.status == "succeeded" { "payment_intent.succeeded" } else { "payment_intent.authorized" };
-                append_event!(tx, row.merchant_id, kind, render(row), now);
+        transaction!(self, |tx| {
+            loop {
+                // Read once the transaction holds the write lock (SQLite), so a deadline is
+                // judged when the change is made, not when the request arrived.
+                let now = self.clock.now();
+                let row: Option<IntentRow> =
+                    sqlx::query_as(concat!("SELECT ", intent_columns!(), " FROM payment_intents WHERE id = $1"))
+                        .bind(id.as_ref())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let before = PaymentIntent::try_from(row.ok_or(StoreError::NotFound(Resource::PaymentIntent))?)?;
+                if merchant.is_some_and(|m| m != before.merchant_id) {
+                    return Err(StoreError::NotFound(Resource::PaymentIntent));
+                }
+                let applied = before.apply(transition, now).map_err(StoreError::Refused)?;
+                let after = &applied.after;
+                let card = after.payment_method.as_ref();
+                // Guarded by every value a transition changes or is judged on: a concurrent
+                // transition that committed first (PostgreSQL replicas) makes this match nothing.
+                let updated = sqlx::query(
+                    "UPDATE payment_intents SET status = $5, amount_capturable = $6, amount_received = $7, \
+                     amount_refunded = $8, attempts = $9, last_payment_error = $10, card_brand = $11, \
+                     card_last4 = $12, card_exp_month = $13, card_exp_year = $14, expires_at = $15 \
+                     WHERE id = $1 AND status = $2 AND attempts = $3 AND amount_refunded = $4",
+                )
+                .bind(id.as_ref())
+                .bind(before.status.as_str())
+                .bind(before.attempts)
+                .bind(before.amount_refunded)
+                .bind(after.status.as_str())
+                .bind(after.amount_capturable)
+                .bind(after.amount_received)
+                .bind(after.amount_refunded)
+                .bind(after.attempts)
+                .bind(decline_json(after)?)
+                .bind(card.map(|c| c.brand.as_str()))
+                .bind(card.map(|c| c.last4.as_str()))
+                .bind(card.map(|c| i64::from(c.exp_month)))
+                .bind(card.map(|c| i64::from(c.exp_year)))
+                .bind(after.expires_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    continue;
+                }
+                let refund = match applied.refunded {
+                    Some(amount) => {
+                        let reason = match transition {
+                            Transition::Refund { reason, .. } => *reason,
+                            _ => None,
+                        };
+                        Some(insert_refund!(tx, id, amount, reason, now))
+                    }
+                    None => None,
+                };
+                let snapshot = match &refund {
+                    Some(refund) => Snapshot::Refund(RefundSnapshot::from(refund)),
+                    None => Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(after))),
+                };
+                append_event!(tx, after.merchant_id, applied.event, snapshot, now);
+                let done = Transitioned { intent: applied.after, refund };
+                if let Some(save) = &save {
+                    save_answer!(tx, save.hold, &(save.render)(&done));
+                }
+                return Ok(done);
             }
-            Ok(row)
-        })?;
-        self.or_conflict(row, None, id).await
-    }
-
-    /// A declined card: one more attempt, the decline kept as `last_payment_error`; the fifth
-    /// decline fails the intent. Each decline is a `payment_intent.payment_failed` event.
-    pub async fn record_declined_attempt(
-        &self,
-        id: &PaymentIntentId,
-        error: &str,
-        render: Render<'_, PaymentIntentRow>,
-    ) -> StoreResult<PaymentIntentRow> {
-        let _changing = self.changing_intent(id.as_ref());
-        let row = transaction!(self, |tx| {
-            let now = super::now();
-            let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
-                "UPDATE payment_intents SET attempts = attempts + 1, last_payment_error = $3, \
-                   status = CASE WHEN attempts + 1 >= $4 THEN 'failed' ELSE status END \
-                 WHERE id = $1 AND status = 'requires_payment_method' AND expires_at > $2 RETURNING ",
-                intent_columns!()
-            ))
-            .bind(id.as_ref())
-            .bind(now)
-            .bind(error)
-            .bind(MAX_ATTEMPTS)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = &row {
-                append_event!(tx, row.merchant_id, "payment_intent.payment_failed", render(row), now);
-            }
-            Ok(row)
-        })?;
-        self.or_conflict(row, None, id).await
-    }
-
-    /// Captures `amount` (all of it when `None`) of an authorized intent: `succeeded`, the rest
-    /// released.
-    pub async fn capture_payment_intent(
-        &self,
-        merchant: Uuid,
-        id: &PaymentIntentId,
-        amount: Option<i64>,
-        render: Render<'_, PaymentIntentRow>,
-    ) -> StoreResult<PaymentIntentRow> {
-        let _changing = self.changing_intent(id.as_ref());
-        let row = transaction!(self, |tx| {
-            let now = super::now();
-            let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
-                "UPDATE payment_intents SET status = 'succeeded', \
-                   amount_received = COALESCE($4, amount_capturable), amount_capturable = 0 \
-                 WHERE id = $1 AND merchant_id = $2 AND status = 'authorized' AND expires_at > $3 \
-                   AND COALESCE($4, amount_capturable) <= amount_capturable RETURNING ",
-                intent_columns!()
-            ))
-            .bind(id.as_ref())
-            .bind(merchant)
-            .bind(now)
-            .bind(amount)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = &row {
-                append_event!(tx, row.merchant_id, "payment_intent.succeeded", render(row), now);
-            }
-            Ok(row)
-        })?;
-        self.or_conflict(row, Some(merchant), id).await
-    }
-
-    /// Cancels a waiting or authorized intent (releasing an authorization).
-    pub async fn void_payment_intent(
-        &self,
-        merchant: Uuid,
-        id: &PaymentIntentId,
-        render: Render<'_, PaymentIntentRow>,
-    ) -> StoreResult<PaymentIntentRow> {
-        let _changing = self.changing_intent(id.as_ref());
-        let row = transaction!(self, |tx| {
-            let now = super::now();
-            let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
-                "UPDATE payment_intents SET status = 'canceled', amount_capturable = 0 \
-                 WHERE id = $1 AND merchant_id = $2 AND status IN ('requires_payment_method', 'authorized') \
-                   AND expires_at > $3 RETURNING ",
-                intent_columns!()
-            ))
-            .bind(id.as_ref())
-            .bind(merchant)
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = &row {
-                append_event!(tx, row.merchant_id, "payment_intent.canceled", render(row), now);
-            }
-            Ok(row)
-        })?;
-        self.or_conflict(row, Some(merchant), id).await
-    }
-
-    /// Refunds `amount` (what remains when `None`) of a succeeded intent. The guard
-    /// `amount_refunded + n <= amount_received` sits in the UPDATE, so concurrent refunds can
-    /// never add up to more than was received.
-    pub async fn refund_payment_intent(
-        &self,
-        merchant: Uuid,
-        id: &PaymentIntentId,
-        amount: Option<i64>,
-        reason: Option<&str>,
-        render_refund: Render<'_, RefundRow>,
-    ) -> StoreResult<(RefundRow, PaymentIntentRow)> {
-        let _changing = self.changing_intent(id.as_ref());
-        let result = transaction!(self, |tx| 'refund: {
-            let now = super::now();
-            let remaining: Option<i64> = sqlx::query_scalar(
-                "SELECT amount_received - amount_refunded FROM payment_intents \
-                 WHERE id = $1 AND merchant_id = $2 AND status = 'succeeded'",
-            )
-            .bind(id.as_ref())
-            .bind(merchant)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let n = match (amount, remaining) {
-                (Some(n), _) => n,
-                (None, Some(remaining)) if remaining > 0 => remaining,
-                _ => break 'refund Ok(None),
-            };
-            let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
-                "UPDATE payment_intents SET amount_refunded = amount_refunded + $3 \
-                 WHERE id = $1 AND merchant_id = $2 AND status = 'succeeded' \
-                   AND amount_refunded + $3 <= amount_received RETURNING ",
-                intent_columns!()
-            ))
-            .bind(id.as_ref())
-            .bind(merchant)
-            .bind(n)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(row) = row else { break 'refund Ok(None) };
-            let refund: RefundRow = sqlx::query_as(
-                "INSERT INTO refunds (id, payment_intent_id, amount, reason, status, created_at) \
-                 VALUES ($1, $2, $3, $4, 'succeeded', $5) \
-                 RETURNING id, payment_intent_id, amount, reason, status, created_at",
-            )
-            .bind(RefundId::generate().as_ref())
-            .bind(id.as_ref())
-            .bind(n)
-            .bind(reason)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            append_event!(tx, merchant, "refund.created", render_refund(&refund), now);
-            Ok(Some((refund, row)))
-        })?;
-        match result {
-            Some(done) => Ok(done),
-            None => Err(StoreError::Conflict(Box::new(self.get_payment_intent(Some(merchant), id).await?))),
-        }
+        })
     }
 
     pub async fn list_refunds(
@@ -408,7 +421,7 @@ impl Store {
         merchant: Uuid,
         id: &PaymentIntentId,
         page: Page<RefundId>,
-    ) -> StoreResult<(Vec<RefundRow>, bool)> {
+    ) -> StoreResult<(Vec<Refund>, bool)> {
         self.get_payment_intent(Some(merchant), id).await?;
         let (after_at, after_id) = cursor!(
             self,
@@ -430,58 +443,28 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        Ok(super::split_page(rows, page.limit))
+        let refunds = rows.into_iter().map(Refund::try_from).collect::<StoreResult<Vec<_>>>()?;
+        Ok(super::split_page(refunds, page.limit))
     }
 
-    /// Writes down that `id` expired, if it is due; `None` when it was not (or no longer) due.
-    pub async fn expire_payment_intent(
-        &self,
-        id: &str,
-        render: Render<'_, PaymentIntentRow>,
-    ) -> StoreResult<Option<PaymentIntentRow>> {
-        let _changing = self.changing_intent(id);
-        transaction!(self, |tx| {
-            let now = super::now();
-            let row: Option<PaymentIntentRow> = sqlx::query_as(concat!(
-                "UPDATE payment_intents SET status = 'expired', amount_capturable = 0 \
-                 WHERE id = $1 AND status IN ('requires_payment_method', 'authorized') AND expires_at <= $2 RETURNING ",
-                intent_columns!()
-            ))
-            .bind(id)
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = &row {
-                append_event!(tx, row.merchant_id, "payment_intent.expired", render(row), now);
-            }
-            Ok(row)
-        })
-    }
-
-    /// Ids of intents past their deadline that are not yet marked expired, oldest first.
-    pub async fn due_payment_intents(&self, limit: i64) -> StoreResult<Vec<String>> {
-        Ok(read!(self, |pool| {
+    /// Ids of intents past their deadline that are not yet written down as expired, oldest
+    /// first: the sweeper's work.
+    pub async fn due_payment_intents(&self, limit: i64) -> StoreResult<Vec<PaymentIntentId>> {
+        let &[expirable_a, expirable_b] = TransitionKind::Expire.allowed_from() else {
+            return Err(StoreError::Corrupt("the query below binds exactly two expirable statuses".into()));
+        };
+        let ids: Vec<String> = read!(self, |pool| {
             sqlx::query_scalar(
-                "SELECT id FROM payment_intents WHERE status IN ('requires_payment_method', 'authorized') \
-                 AND expires_at <= $1 ORDER BY expires_at LIMIT $2",
+                "SELECT id FROM payment_intents WHERE status IN ($1, $2) AND expires_at <= $3 \
+                 ORDER BY expires_at LIMIT $4",
             )
-            .bind(super::now())
+            .bind(expirable_a.as_str())
+            .bind(expirable_b.as_str())
+            .bind(self.clock.now())
             .bind(limit)
             .fetch_all(pool)
             .await?
-        }))
-    }
-
-    /// After a transition matched no row: `NotFound`, or `Conflict` with the row as it is.
-    async fn or_conflict(
-        &self,
-        row: Option<PaymentIntentRow>,
-        merchant: Option<Uuid>,
-        id: &PaymentIntentId,
-    ) -> StoreResult<PaymentIntentRow> {
-        match row {
-            Some(row) => Ok(row),
-            None => Err(StoreError::Conflict(Box::new(self.get_payment_intent(merchant, id).await?))),
-        }
+        });
+        ids.iter().map(|id| parse_id(id)).collect()
     }
 }

@@ -24,6 +24,25 @@ use tokio::sync::{Mutex, MutexGuard, oneshot, watch};
 
 use super::{StoreError, StoreResult};
 
+/// Takes an exclusive lock on the database file for the life of the returned handle, so a
+/// second process on the same file fails at once instead of writing behind this one's caches.
+/// It is a `flock`: independent of SQLite's own `fcntl` locks, and released by the kernel when
+/// the process dies, `kill -9` included (NOTES.md).
+pub fn lock_file(path: &std::path::Path) -> StoreResult<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|err| StoreError::Io(format!("opening {}: {err}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(path.display().to_string())),
+        Err(std::fs::TryLockError::Error(err)) => Err(StoreError::Io(format!("locking {}: {err}", path.display()))),
+    }
+}
+
 /// Runs after a batch ends (committed or not): cache invalidations of the rows it changed.
 pub type AfterCommit = Box<dyn Fn() + Send + Sync>;
 

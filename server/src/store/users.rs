@@ -22,7 +22,7 @@ impl std::fmt::Debug for UserRow {
 }
 
 impl Store {
-    /// `StoreError::Duplicate` when the email is taken (the unique index decides, so two
+    /// `StoreError::Duplicate(Unique::Email)` when the email is taken (the unique index decides, so two
     /// concurrent registrations of one address cannot both win).
     pub async fn insert_user(&self, email: &Email, name: &Name, password_hash: &str) -> StoreResult<UserRow> {
         let row = write!(self, |pool| {
@@ -34,9 +34,10 @@ impl Store {
             .bind(email.as_ref())
             .bind(name.as_ref())
             .bind(password_hash)
-            .bind(super::now())
+            .bind(self.clock.now())
             .fetch_one(pool)
-            .await?
+            .await
+            .map_err(super::duplicate_as(super::Unique::Email))?
         });
         Ok(row)
     }

@@ -15,7 +15,9 @@ crate::on_both_backends!(
 );
 
 /// Seeds `count` events of `kind` for `merchant`, one second apart from `first_second` seconds
-/// into the last hour, oldest first; returns their ids.
+/// into the last hour, oldest first; returns their ids. Their objects are written as events
+/// were before snapshots (the wire JSON of the day, its client secret taken out by migration
+/// 0003), so these tests also show such events still read.
 async fn seed_events(app: &TestApp, merchant: &str, kind: &str, first_second: i64, count: usize) -> Vec<String> {
     let merchant = uuid::Uuid::parse_str(merchant).unwrap();
     let start = Utc::now() - Duration::hours(1) + Duration::seconds(first_second);
@@ -23,7 +25,7 @@ async fn seed_events(app: &TestApp, merchant: &str, kind: &str, first_second: i6
     for i in 0..count {
         let id = format!("evt_{}", uuid::Uuid::new_v4().simple()).chars().take(28).collect::<String>();
         let at = start + Duration::seconds(i as i64);
-        let data = json!({"id": format!("pi_{i}"), "object": "payment_intent", "amount": 1000 + i}).to_string();
+        let data = legacy_object(kind, i, at).to_string();
         let sql = "INSERT INTO events (id, merchant_id, type, data, created_at) VALUES ($1, $2, $3, $4, $5)";
         if app.database_url.starts_with("postgres") {
             let mut conn = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
@@ -35,6 +37,20 @@ async fn seed_events(app: &TestApp, merchant: &str, kind: &str, first_second: i6
         ids.push(id);
     }
     ids
+}
+
+fn legacy_object(kind: &str, i: usize, at: chrono::DateTime<Utc>) -> serde_json::Value {
+    let intent = format!("pi_{}", uuid::Uuid::new_v4().simple());
+    if kind.starts_with("refund.") {
+        return json!({"id": format!("re_{}", uuid::Uuid::new_v4().simple()), "object": "refund",
+            "payment_intent": intent, "amount": 500, "reason": null, "status": "succeeded", "created_at": at});
+    }
+    json!({"id": intent, "object": "payment_intent", "amount": 1000 + i, "amount_capturable": 0,
+        "amount_received": 0, "amount_refunded": 0, "currency": "usd", "status": "requires_payment_method",
+        "capture_method": "automatic", "checkout_url": "http://127.0.0.1/checkout/x", "success_url": "https://s.example/ok",
+        "cancel_url": "https://s.example/no", "description": null, "customer_email": null, "metadata": {},
+        "attempts": 0, "last_payment_error": null, "payment_method": null, "created_at": at,
+        "expires_at": at + Duration::hours(1)})
 }
 
 async fn events_list_newest_first_filter_by_type_and_paginate(app: TestApp) {

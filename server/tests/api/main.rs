@@ -2,6 +2,7 @@
 //! real server on an ephemeral port, once on SQLite and once on PostgreSQL.
 
 mod helpers;
+mod idempotency;
 
 mod api_keys;
 mod errors;

@@ -51,3 +51,18 @@ async fn the_docs_load_nothing_from_elsewhere(app: TestApp) {
     assert!(init.contains("/openapi.json"), "{init}");
     assert!(init.replace(" ", "").contains("\"validatorUrl\":\"none\""), "{init}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_server_on_a_sqlite_file_in_use_is_refused_in_one_line_naming_the_file() {
+    use crate::helpers::{Backend, spawn_app, test_config};
+    let app = spawn_app(Backend::Sqlite).await.expect("SQLite is always there");
+    let path = app.db_path.clone().expect("a file");
+    let refused = kassa_server::app::AppState::build(test_config(&app.database_url, None)).await;
+    let message = format!("{:#}", refused.err().expect("a second server on the file is refused"));
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(message.contains("postgres://") && !message.contains('\n'), "{message}");
+    // Once the first server has let go, the file opens again, its data intact.
+    let key = app.shop().await;
+    let app = app.restart(None).await;
+    assert_eq!(app.get("/v1/payment-intents", Some(&key)).await.status, StatusCode::OK);
+}

@@ -14,11 +14,14 @@ crate::on_both_backends!(
     every_transition_records_its_event_with_the_object_at_that_moment,
     the_sweeper_writes_down_expiry_once_with_its_event,
     an_uncaptured_authorization_expires_after_seven_days,
-    idempotent_replays_hold_across_replicas_and_keys_age_out_after_a_day,
-    a_client_secret_issued_by_one_replica_works_on_another,
+    idempotent_replays_hold_across_processes_and_keys_age_out_after_a_day,
+    a_client_secret_issued_by_one_process_works_on_another,
     a_revoked_key_gets_no_replay_and_secrets_are_never_replayed,
     card_numbers_are_not_echoed_in_errors,
     requests_cancelled_mid_write_never_wedge_writes_or_half_commit,
+    concurrent_captures_of_one_authorization_capture_it_once,
+    a_capture_racing_a_void_exactly_one_wins,
+    a_refund_racing_a_capture_never_refunds_what_was_not_captured,
 );
 
 async fn fifty_concurrent_confirms_of_one_intent_make_exactly_one_payment(app: TestApp) {
@@ -128,10 +131,19 @@ async fn an_uncaptured_authorization_expires_after_seven_days(app: TestApp) {
     assert_error(&capture, StatusCode::UNPROCESSABLE_ENTITY, "invalid_state");
     let after = app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await;
     assert_eq!(after.body["status"], "expired");
-    assert_eq!(after.body["amount_capturable"], 0, "the hold is released");
+    assert_eq!(after.body["amount_capturable"], 0, "the hold reads as released before the sweeper runs");
+    assert_eq!(
+        app.event_types(&key).await.last().map(String::as_str),
+        Some("payment_intent.authorized"),
+        "reads wrote nothing"
+    );
+    assert_eq!(kassa_server::app::sweep_once(&app.state).await.unwrap(), 1);
+    let swept = app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await;
+    assert_eq!((swept.body["status"].as_str(), swept.body["amount_capturable"].as_i64()), (Some("expired"), Some(0)));
+    assert_eq!(app.event_types(&key).await.last().map(String::as_str), Some("payment_intent.expired"));
 }
 
-async fn idempotent_replays_hold_across_replicas_and_keys_age_out_after_a_day(app: TestApp) {
+async fn idempotent_replays_hold_across_processes_and_keys_age_out_after_a_day(app: TestApp) {
     let key = app.shop().await;
     let body = json!({"amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
     let post = |app: &TestApp, body: serde_json::Value| {
@@ -140,10 +152,10 @@ async fn idempotent_replays_hold_across_replicas_and_keys_age_out_after_a_day(ap
     let first = app.http.execute(post(&app, body.clone()).build().unwrap()).await.unwrap();
     assert_eq!(first.status(), StatusCode::CREATED);
     let first = first.text().await.unwrap();
-    let replica = app.replica(None).await;
-    let again = replica.http.execute(post(&replica, body.clone()).build().unwrap()).await.unwrap();
+    let app = app.next_process(None).await;
+    let again = app.http.execute(post(&app, body.clone()).build().unwrap()).await.unwrap();
     assert_eq!(again.headers()["idempotent-replayed"], "true");
-    assert_eq!(again.text().await.unwrap(), first, "replayed byte for byte by another replica");
+    assert_eq!(again.text().await.unwrap(), first, "replayed byte for byte by another process");
     // A day later the key is free again.
     app.set_time("idempotency_keys", "created_at", "key", "order-1", Utc::now() - TimeDelta::hours(25)).await;
     let mut other = body.clone();
@@ -153,10 +165,10 @@ async fn idempotent_replays_hold_across_replicas_and_keys_age_out_after_a_day(ap
     assert!(fresh.headers().get("idempotent-replayed").is_none());
 }
 
-async fn a_client_secret_issued_by_one_replica_works_on_another(app: TestApp) {
+async fn a_client_secret_issued_by_one_process_works_on_another(app: TestApp) {
     let key = app.shop().await;
     let intent = app.intent(&key, 1000, false).await;
-    let replica = app.replica(None).await;
+    let replica = app.next_process(None).await;
     let view = replica
         .get(
             &format!(
@@ -265,4 +277,78 @@ async fn requests_cancelled_mid_write_never_wedge_writes_or_half_commit(app: Tes
         }
     }
     assert_eq!(intents, created, "an intent without its event, or an event without its intent");
+}
+
+async fn concurrent_captures_of_one_authorization_capture_it_once(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, true).await;
+    assert_eq!(app.pay(&intent, "4242424242424242").await.status, StatusCode::OK);
+    let path = format!("/v1/payment-intents/{}/capture", intent["id"].as_str().unwrap());
+    let replies =
+        futures::future::join_all((0..20).map(|i| app.post(&path, Some(&key), json!({"amount": 100 + i})))).await;
+    let won: Vec<_> = replies.iter().filter(|r| r.status == StatusCode::OK).collect();
+    assert_eq!(won.len(), 1, "{} of 20 captures succeeded", won.len());
+    for reply in replies.iter().filter(|r| r.status != StatusCode::OK) {
+        assert_error(reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_state");
+    }
+    let after = app.get(&format!("/v1/payment-intents/{}", intent["id"].as_str().unwrap()), Some(&key)).await;
+    assert_eq!(after.body["amount_received"], won[0].body["amount_received"]);
+    let captures = app.event_types(&key).await.iter().filter(|t| *t == "payment_intent.succeeded").count();
+    assert_eq!(captures, 1);
+}
+
+async fn a_capture_racing_a_void_exactly_one_wins(app: TestApp) {
+    let key = app.shop().await;
+    for _ in 0..10 {
+        let intent = app.intent(&key, 1000, true).await;
+        assert_eq!(app.pay(&intent, "4242424242424242").await.status, StatusCode::OK);
+        let id = intent["id"].as_str().unwrap();
+        let (capture, void) = futures::future::join(
+            app.post(&format!("/v1/payment-intents/{id}/capture"), Some(&key), json!({})),
+            app.post(&format!("/v1/payment-intents/{id}/void"), Some(&key), json!({})),
+        )
+        .await;
+        let after = app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await;
+        match (capture.status, void.status) {
+            (StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY) => {
+                assert_eq!(
+                    (after.body["status"].as_str(), after.body["amount_received"].as_i64()),
+                    (Some("succeeded"), Some(1000))
+                );
+            }
+            (StatusCode::UNPROCESSABLE_ENTITY, StatusCode::OK) => {
+                assert_eq!(
+                    (after.body["status"].as_str(), after.body["amount_received"].as_i64()),
+                    (Some("canceled"), Some(0))
+                );
+            }
+            other => panic!("capture and void answered {other:?}: {} / {}", capture.body, void.body),
+        }
+    }
+}
+
+async fn a_refund_racing_a_capture_never_refunds_what_was_not_captured(app: TestApp) {
+    let key = app.shop().await;
+    for _ in 0..10 {
+        let intent = app.intent(&key, 1000, true).await;
+        assert_eq!(app.pay(&intent, "4242424242424242").await.status, StatusCode::OK);
+        let id = intent["id"].as_str().unwrap();
+        let (capture, refund) = futures::future::join(
+            app.post(&format!("/v1/payment-intents/{id}/capture"), Some(&key), json!({"amount": 600})),
+            app.post(&format!("/v1/payment-intents/{id}/refunds"), Some(&key), json!({"amount": 700})),
+        )
+        .await;
+        assert_eq!(capture.status, StatusCode::OK, "{}", capture.body);
+        // Before the capture the intent was not succeeded; after it only 600 was received.
+        assert_eq!(refund.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refund.body);
+        assert!(["invalid_state", "refund_exceeds_captured"].contains(&refund.code()), "{}", refund.body);
+        let after = app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await;
+        assert_eq!(
+            (after.body["amount_received"].as_i64(), after.body["amount_refunded"].as_i64()),
+            (Some(600), Some(0))
+        );
+        // A refund that fits, racing nothing, still works.
+        let fits = app.post(&format!("/v1/payment-intents/{id}/refunds"), Some(&key), json!({})).await;
+        assert_eq!((fits.status, fits.body["amount"].as_i64()), (StatusCode::CREATED, Some(600)));
+    }
 }

@@ -182,11 +182,13 @@ async fn me_refuses_missing_malformed_forged_and_expired_tokens_with_401(app: Te
 }
 
 async fn replicas_without_a_configured_secret_share_the_one_kept_in_the_database(app: TestApp) {
-    let first = app.replica(None).await;
-    let second = app.replica(None).await;
+    // Processes side by side on PostgreSQL, one after the other on SQLite (one per file).
+    let first = app.next_process(None).await;
     let (_, email) = first.register().await;
     let token = first.login(&email).await;
+    let second = first.next_process(None).await;
     assert_eq!(second.get("/v1/auth/me", Some(&token)).await.status, StatusCode::OK);
     // …and that secret is not the configured one, so the check above is not vacuous.
-    assert_error(&app.get("/v1/auth/me", Some(&token)).await, StatusCode::UNAUTHORIZED, "invalid_token");
+    let configured = second.next_process(Some(crate::helpers::JWT_SECRET)).await;
+    assert_error(&configured.get("/v1/auth/me", Some(&token)).await, StatusCode::UNAUTHORIZED, "invalid_token");
 }

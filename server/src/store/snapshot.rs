@@ -1,0 +1,220 @@
+//! The stored form of payment objects inside events: the object's fields at the moment of the
+//! change, in a format the store owns. Never the HTTP JSON of the day, and never a secret: the
+//! API renders a snapshot when an event is read, and derives the client secret then.
+//!
+//! The field names match the wire of the day snapshots were introduced, so events written
+//! before (wire JSON; migration 0003 took their secrets out) read as snapshots too. Also here:
+//! parsing the text columns of a payment row into typed values, the one place that does it.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{StoreError, StoreResult};
+use crate::domain::{
+    Brand, CaptureMethod, CardDetails, Currency, Decline, DeclineCode, Metadata, PaymentIntent, PaymentIntentId,
+    Refund, RefundId, RefundReason, RefundStatus, Status,
+};
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "object")]
+pub enum Snapshot {
+    #[serde(rename = "payment_intent")]
+    PaymentIntent(Box<IntentSnapshot>),
+    #[serde(rename = "refund")]
+    Refund(RefundSnapshot),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct IntentSnapshot {
+    id: String,
+    amount: i64,
+    currency: String,
+    status: String,
+    capture_method: String,
+    amount_capturable: i64,
+    amount_received: i64,
+    amount_refunded: i64,
+    success_url: String,
+    cancel_url: String,
+    description: Option<String>,
+    customer_email: Option<String>,
+    metadata: BTreeMap<String, String>,
+    attempts: i64,
+    last_payment_error: Option<DeclineSnapshot>,
+    payment_method: Option<CardSnapshot>,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+/// A decline as stored, in events and in `payment_intents.last_payment_error`: its reason;
+/// the network code follows from it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DeclineSnapshot {
+    decline_code: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CardSnapshot {
+    brand: String,
+    last4: String,
+    exp_month: u32,
+    exp_year: i32,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RefundSnapshot {
+    id: String,
+    payment_intent: String,
+    amount: i64,
+    reason: Option<String>,
+    status: String,
+    created_at: DateTime<Utc>,
+}
+
+impl Snapshot {
+    pub fn to_json(&self) -> StoreResult<String> {
+        serde_json::to_string(self).map_err(|err| StoreError::Corrupt(format!("encoding a snapshot: {err}")))
+    }
+
+    pub fn from_json(raw: &str) -> StoreResult<Self> {
+        serde_json::from_str(raw).map_err(|err| StoreError::Corrupt(format!("an unreadable event snapshot: {err}")))
+    }
+}
+
+impl From<&PaymentIntent> for IntentSnapshot {
+    fn from(pi: &PaymentIntent) -> Self {
+        Self {
+            id: pi.id.to_string(),
+            amount: pi.amount,
+            currency: pi.currency.code().to_owned(),
+            status: pi.status.as_str().to_owned(),
+            capture_method: pi.capture_method.as_str().to_owned(),
+            amount_capturable: pi.amount_capturable,
+            amount_received: pi.amount_received,
+            amount_refunded: pi.amount_refunded,
+            success_url: pi.success_url.clone(),
+            cancel_url: pi.cancel_url.clone(),
+            description: pi.description.clone(),
+            customer_email: pi.customer_email.clone(),
+            metadata: pi.metadata.as_map().clone(),
+            attempts: pi.attempts,
+            last_payment_error: pi.last_payment_error.as_ref().map(DeclineSnapshot::from),
+            payment_method: pi.payment_method.as_ref().map(|card| CardSnapshot {
+                brand: card.brand.as_str().to_owned(),
+                last4: card.last4.clone(),
+                exp_month: card.exp_month,
+                exp_year: card.exp_year,
+            }),
+            created_at: pi.created_at,
+            expires_at: pi.expires_at,
+        }
+    }
+}
+
+impl IntentSnapshot {
+    pub fn into_domain(self, merchant_id: Uuid) -> StoreResult<PaymentIntent> {
+        let metadata = serde_json::to_value(&self.metadata).map_err(|err| StoreError::Corrupt(err.to_string()))?;
+        Ok(PaymentIntent {
+            id: parse_id(&self.id)?,
+            merchant_id,
+            amount: self.amount,
+            currency: parse_currency(&self.currency)?,
+            status: parse_status(&self.status)?,
+            capture_method: parse_capture_method(&self.capture_method)?,
+            amount_capturable: self.amount_capturable,
+            amount_received: self.amount_received,
+            amount_refunded: self.amount_refunded,
+            success_url: self.success_url,
+            cancel_url: self.cancel_url,
+            description: self.description,
+            customer_email: self.customer_email,
+            metadata: Metadata::parse(Some(&metadata))?,
+            attempts: self.attempts,
+            last_payment_error: self.last_payment_error.map(DeclineSnapshot::into_domain).transpose()?,
+            payment_method: self
+                .payment_method
+                .map(|card| {
+                    Ok::<_, StoreError>(CardDetails {
+                        brand: parse_brand(&card.brand)?,
+                        last4: card.last4,
+                        exp_month: card.exp_month,
+                        exp_year: card.exp_year,
+                    })
+                })
+                .transpose()?,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+        })
+    }
+}
+
+impl From<&Decline> for DeclineSnapshot {
+    fn from(decline: &Decline) -> Self {
+        Self { decline_code: decline.code.as_str().to_owned() }
+    }
+}
+
+impl DeclineSnapshot {
+    pub fn into_domain(self) -> StoreResult<Decline> {
+        DeclineCode::parse(&self.decline_code)
+            .map(Decline::of)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown decline code {:?}", self.decline_code)))
+    }
+}
+
+impl From<&Refund> for RefundSnapshot {
+    fn from(refund: &Refund) -> Self {
+        Self {
+            id: refund.id.to_string(),
+            payment_intent: refund.payment_intent.to_string(),
+            amount: refund.amount,
+            reason: refund.reason.map(|r| r.as_str().to_owned()),
+            status: refund.status.as_str().to_owned(),
+            created_at: refund.created_at,
+        }
+    }
+}
+
+impl RefundSnapshot {
+    pub fn into_domain(self) -> StoreResult<Refund> {
+        Ok(Refund {
+            id: RefundId::parse(&self.id).map_err(|_| StoreError::Corrupt(format!("a refund id {:?}", self.id)))?,
+            payment_intent: parse_id(&self.payment_intent)?,
+            amount: self.amount,
+            reason: self.reason.as_deref().map(parse_reason).transpose()?,
+            status: parse_refund_status(&self.status)?,
+            created_at: self.created_at,
+        })
+    }
+}
+
+pub fn parse_id(raw: &str) -> StoreResult<PaymentIntentId> {
+    PaymentIntentId::parse(raw).map_err(|_| StoreError::Corrupt(format!("a payment intent id {raw:?}")))
+}
+
+pub fn parse_status(raw: &str) -> StoreResult<Status> {
+    Status::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("unknown payment intent status {raw:?}")))
+}
+
+pub fn parse_currency(raw: &str) -> StoreResult<Currency> {
+    Currency::parse(raw).map_err(|_| StoreError::Corrupt(format!("unknown currency {raw:?}")))
+}
+
+pub fn parse_capture_method(raw: &str) -> StoreResult<CaptureMethod> {
+    CaptureMethod::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("unknown capture method {raw:?}")))
+}
+
+pub fn parse_brand(raw: &str) -> StoreResult<Brand> {
+    Brand::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("unknown card brand {raw:?}")))
+}
+
+pub fn parse_reason(raw: &str) -> StoreResult<RefundReason> {
+    RefundReason::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("unknown refund reason {raw:?}")))
+}
+
+pub fn parse_refund_status(raw: &str) -> StoreResult<RefundStatus> {
+    RefundStatus::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("unknown refund status {raw:?}")))
+}

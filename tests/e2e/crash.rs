@@ -1,0 +1,202 @@
+//! API.md "Idempotency": "No retried request ever charges twice", through crashes. Keyed
+//! creates, confirms and refunds run concurrently; the server is killed with SIGKILL at a
+//! random moment; it is started again on the same database and every request is retried with
+//! its key. Each retry gets the committed answer, byte for byte, or a fresh run of a request
+//! that had committed nothing, never a 409 that lasts, and nothing happens twice.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use kassa_testkit::Api;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::{Server, postgres_database};
+
+/// How long a request holds its key: short, so a key a killed server held on PostgreSQL (where
+/// no process can know the holder is gone) is free again soon.
+const FLAGS: &[&str] = &["--request-timeout", "2s"];
+
+#[tokio::test]
+async fn killed_mid_flight_on_sqlite_every_retry_is_a_replay_or_a_first_run() {
+    let server = Server::start_with(tempfile::tempdir().unwrap(), None, FLAGS).await;
+    crash_rounds(server, None).await;
+}
+
+#[tokio::test]
+async fn killed_mid_flight_on_postgres_every_retry_is_a_replay_or_a_first_run() {
+    let Some(url) = postgres_database().await else { return };
+    let server = Server::start_with(tempfile::tempdir().unwrap(), Some(&url), FLAGS).await;
+    crash_rounds(server, Some(&url)).await;
+}
+
+/// One keyed request of the workload.
+#[derive(Clone)]
+struct Op {
+    path: String,
+    key: String,
+    /// `None` for the checkout, whose credential is the client secret in the body.
+    token: Option<String>,
+    body: Value,
+    expect: StatusCode,
+}
+
+/// An answer: its status, whether it was a replay, and its body exactly as sent.
+type Answered = (StatusCode, bool, String);
+
+async fn send(api: &Api, op: &Op) -> Result<Answered, reqwest::Error> {
+    let mut request = api.http.post(api.url(&op.path)).header("idempotency-key", &op.key).json(&op.body);
+    if let Some(token) = &op.token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.timeout(Duration::from_secs(10)).send().await?;
+    let status = response.status();
+    let replayed = response.headers().get("idempotent-replayed").is_some();
+    Ok((status, replayed, response.text().await?))
+}
+
+/// A fresh merchant and its workload: 8 confirms, 24 refunds of 8 paid intents, 16 creates.
+async fn workload(api: &Api) -> (String, Vec<Op>, Vec<String>) {
+    let key = api.shop().await;
+    let mut ops = Vec::new();
+    let mut paid = Vec::new();
+    for i in 0..8 {
+        let intent = api.intent(&key, 1000, false).await;
+        ops.push(Op {
+            path: format!("/v1/checkout/{}/confirm", intent["id"].as_str().unwrap()),
+            key: format!("pay-{i}"),
+            token: None,
+            body: Api::pay_body(&intent, "4242424242424242"),
+            expect: StatusCode::OK,
+        });
+        let sold = api.intent(&key, 1000, false).await;
+        assert_eq!(api.pay(&sold, "4242424242424242").await.status, StatusCode::OK);
+        for r in 0..3 {
+            ops.push(Op {
+                path: format!("/v1/payment-intents/{}/refunds", sold["id"].as_str().unwrap()),
+                key: format!("refund-{i}-{r}"),
+                token: Some(key.clone()),
+                body: json!({"amount": 100}),
+                expect: StatusCode::CREATED,
+            });
+        }
+        paid.push(sold["id"].as_str().unwrap().to_owned());
+    }
+    for i in 0..CREATES {
+        ops.push(Op {
+            path: "/v1/payment-intents".into(),
+            key: format!("create-{i}"),
+            token: Some(key.clone()),
+            body: Api::intent_body(500 + i, i % 2 == 0),
+            expect: StatusCode::CREATED,
+        });
+    }
+    (key, ops, paid)
+}
+
+const CREATES: i64 = 16;
+
+fn fly(api: &Api, ops: &[Op]) -> Vec<tokio::task::JoinHandle<Result<Answered, reqwest::Error>>> {
+    ops.iter()
+        .cloned()
+        .map(|op| {
+            let api = api.clone();
+            tokio::spawn(async move { send(&api, &op).await })
+        })
+        .collect()
+}
+
+async fn crash_rounds(mut server: Server, database_url: Option<&str>) {
+    // How long the whole workload takes when nothing interrupts it: the kills land at points
+    // spread over that span, so that each round catches some requests answered and some not.
+    let api = Api::new(server.base_url.clone());
+    let (_, ops, _) = workload(&api).await;
+    let started = std::time::Instant::now();
+    for flight in fly(&api, &ops) {
+        assert!(flight.await.unwrap().is_ok());
+    }
+    let span = started.elapsed();
+    let (mut answered_total, mut unanswered_total, mut committed_unanswered) = (0, 0, 0);
+    for (round, fraction) in [0.25, 0.6, 0.95].into_iter().enumerate() {
+        let api = Api::new(server.base_url.clone());
+        let (key, ops, paid) = workload(&api).await;
+        let flights = fly(&api, &ops);
+        let jitter = 0.9 + (uuid::Uuid::new_v4().as_u128() % 20) as f64 / 100.0;
+        let delay = span.mul_f64(fraction * jitter);
+        tokio::time::sleep(delay).await;
+        let dir = server.kill_keeping_data();
+        let mut first: Vec<Option<(StatusCode, String)>> = Vec::new();
+        for flight in flights {
+            first.push(flight.await.unwrap().ok().map(|(status, _, text)| (status, text)));
+        }
+        let answered = first.iter().filter(|f| f.is_some()).count();
+        answered_total += answered;
+        unanswered_total += first.len() - answered;
+
+        server = Server::start_with(dir, database_url, FLAGS).await;
+        let api = Api::new(server.base_url.clone());
+        let mut created = Vec::new();
+        for (op, first) in ops.iter().zip(&first) {
+            let (status, replayed, text) = retry_until_free(&api, op).await;
+            assert_eq!(status, op.expect, "{} {} after the crash: {text}", op.path, op.key);
+            match first {
+                Some((first_status, first_text)) => {
+                    assert_eq!(*first_status, op.expect, "{} {}: {first_text}", op.path, op.key);
+                    assert!(replayed, "{} {}: answered before the crash, yet run again", op.path, op.key);
+                    assert_eq!(&text, first_text, "{} {}: the replay differs from the answer", op.path, op.key);
+                }
+                // Committed, but its answer never reached the client: replayed all the same.
+                None if replayed => committed_unanswered += 1,
+                None => {}
+            }
+            if op.path == "/v1/payment-intents" {
+                created.push(serde_json::from_str::<Value>(&text).unwrap()["id"].as_str().unwrap().to_owned());
+            }
+        }
+        eprintln!(
+            "round {round}: killed after {delay:?} of {span:?}: {answered} of {} requests had been answered",
+            ops.len()
+        );
+
+        // Nothing happened twice: one intent per create key, one refund per refund key, one
+        // payment per confirmed intent.
+        let listed = api.get("/v1/payment-intents?limit=100", Some(&key)).await;
+        let ids: Vec<&str> =
+            listed.body["data"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+        assert_eq!(ids.len(), 16 + CREATES as usize, "intents: {}", listed.body);
+        for id in &created {
+            assert!(ids.contains(&id.as_str()), "the intent {id} a retry returned does not exist");
+        }
+        for id in &paid {
+            let intent = api.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await;
+            assert_eq!(intent.body["amount_refunded"], 300, "{id}: {}", intent.body);
+        }
+        let mut per_type: HashMap<String, usize> = HashMap::new();
+        for kind in api.event_types(&key).await {
+            *per_type.entry(kind).or_default() += 1;
+        }
+        // 16 paid (8 by a confirm of the workload, 8 before it for refunds); 24 refunds.
+        assert_eq!(per_type.get("payment_intent.succeeded"), Some(&16), "{per_type:?}");
+        assert_eq!(per_type.get("refund.created"), Some(&24), "{per_type:?}");
+    }
+    eprintln!(
+        "{answered_total} answered before a kill, {unanswered_total} not ({committed_unanswered} of those had committed)"
+    );
+    assert!(
+        answered_total > 0 && unanswered_total > 0,
+        "the kills caught no request mid-flight: the test proves nothing"
+    );
+}
+
+/// Sends `op` until its key is free: a 409 is allowed only while the killed server's lease on
+/// it runs (PostgreSQL), and must end.
+async fn retry_until_free(api: &Api, op: &Op) -> Answered {
+    for _ in 0..60 {
+        let (status, replayed, text) = send(api, op).await.expect("the restarted server answers");
+        if status != StatusCode::CONFLICT {
+            return (status, replayed, text);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{} {} is still 409 after 6 s", op.path, op.key);
+}

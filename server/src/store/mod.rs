@@ -311,7 +311,10 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { read, .. } => read.close().await,
+            Db::Sqlite { read, write, .. } => {
+                write.close().await;
+                read.close().await;
+            }
             Db::Postgres(pool) => pool.close().await,
         }
     }

@@ -52,6 +52,8 @@ pub struct GroupCommit(Arc<Shared>);
 struct Shared {
     writer: Mutex<Writer>,
     after_commit: std::sync::Mutex<Vec<AfterCommit>>,
+    /// The batches' committers, so that closing the store waits for the last commit.
+    committers: tokio_util::task::TaskTracker,
 }
 
 struct Writer {
@@ -81,7 +83,17 @@ pub struct Batch<'a> {
 impl GroupCommit {
     pub fn new(conn: PoolConnection<Sqlite>) -> Self {
         let writer = Writer { conn, batch: None, began: false, next_savepoint: 0, rollback_pending: None };
-        Self(Arc::new(Shared { writer: Mutex::new(writer), after_commit: std::sync::Mutex::new(Vec::new()) }))
+        Self(Arc::new(Shared {
+            writer: Mutex::new(writer),
+            after_commit: std::sync::Mutex::new(Vec::new()),
+            committers: tokio_util::task::TaskTracker::new(),
+        }))
+    }
+
+    /// Waits for the open batch's committer, if any: every acknowledged write is then on disk.
+    pub async fn close(&self) {
+        self.0.committers.close();
+        self.0.committers.wait().await;
     }
 
     /// Queues `f` to run when the open batch ends (at once if it already has).
@@ -112,7 +124,7 @@ impl GroupCommit {
             let (first_done, done) = oneshot::channel::<()>();
             batch.first_done = Some(first_done);
             let group = self.clone();
-            tokio::spawn(async move {
+            self.0.committers.spawn(async move {
                 let _ = done.await;
                 // Let the writers already queued take their turn in this batch.
                 tokio::task::yield_now().await;

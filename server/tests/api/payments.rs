@@ -22,6 +22,8 @@ crate::on_both_backends!(
     concurrent_captures_of_one_authorization_capture_it_once,
     a_capture_racing_a_void_exactly_one_wins,
     a_refund_racing_a_capture_never_refunds_what_was_not_captured,
+    reads_of_an_intent_past_its_deadline_write_nothing_and_the_sweeper_writes_it_once,
+    every_deadline_follows_the_apps_one_clock,
 );
 
 async fn fifty_concurrent_confirms_of_one_intent_make_exactly_one_payment(app: TestApp) {
@@ -351,4 +353,55 @@ async fn a_refund_racing_a_capture_never_refunds_what_was_not_captured(app: Test
         let fits = app.post(&format!("/v1/payment-intents/{id}/refunds"), Some(&key), json!({})).await;
         assert_eq!((fits.status, fits.body["amount"].as_i64()), (StatusCode::CREATED, Some(600)));
     }
+}
+
+async fn reads_of_an_intent_past_its_deadline_write_nothing_and_the_sweeper_writes_it_once(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, false).await;
+    let id = intent["id"].as_str().unwrap();
+    let secret = intent["client_secret"].as_str().unwrap();
+    app.set_time("payment_intents", "expires_at", "id", id, Utc::now() - TimeDelta::seconds(1)).await;
+    // Every way of looking at it, and a payment attempt, see it expired…
+    assert_eq!(app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await.body["status"], "expired");
+    assert_eq!(app.get("/v1/payment-intents?status=expired", Some(&key)).await.body["data"][0]["id"], id);
+    let view = app.get(&format!("/v1/checkout/{id}?client_secret={secret}"), None).await;
+    assert_eq!(view.body["status"], "expired");
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = no_redirects.get(app.url(&format!("/checkout/{id}?client_secret={secret}"))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    assert_eq!(page.headers()["location"], "https://shop.example/no");
+    assert_error(
+        &app.pay(&intent, "4242424242424242").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "payment_intent_expired",
+    );
+    // …and none of them wrote it down: the sweeper is the only writer of `expired`.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(app.event_types(&key).await, ["payment_intent.created"]);
+    assert_eq!(kassa_server::app::sweep_once(&app.state).await.unwrap(), 1);
+    assert_eq!(kassa_server::app::sweep_once(&app.state).await.unwrap(), 0);
+    assert_eq!(app.event_types(&key).await, ["payment_intent.created", "payment_intent.expired"]);
+}
+
+async fn every_deadline_follows_the_apps_one_clock(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, true).await;
+    let id = intent["id"].as_str().unwrap();
+    assert_eq!(app.pay(&intent, "4242424242424242").await.status, StatusCode::OK);
+    let clock = app.state.store.clock();
+    clock.advance(TimeDelta::days(7) - TimeDelta::minutes(1));
+    assert_eq!(app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await.body["status"], "authorized");
+    clock.advance(TimeDelta::minutes(2));
+    // Seven days on the app's clock, not the machine's: the authorization has lapsed.
+    assert_eq!(app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await.body["status"], "expired");
+    let capture = app.post(&format!("/v1/payment-intents/{id}/capture"), Some(&key), json!({})).await;
+    assert_error(&capture, StatusCode::UNPROCESSABLE_ENTITY, "invalid_state");
+    assert_eq!(kassa_server::app::sweep_once(&app.state).await.unwrap(), 1);
+    let events = app.get("/v1/events?type=payment_intent.expired", Some(&key)).await;
+    let at: chrono::DateTime<Utc> = events.body["data"][0]["created_at"].as_str().unwrap().parse().unwrap();
+    assert!(at - Utc::now() > TimeDelta::days(6), "the event is stamped with the app's clock: {at}");
+    // A new intent is created, and expires, on that clock too.
+    let later = app.intent(&key, 500, false).await;
+    let created: chrono::DateTime<Utc> = later["created_at"].as_str().unwrap().parse().unwrap();
+    assert!(created - Utc::now() > TimeDelta::days(6), "{created}");
 }

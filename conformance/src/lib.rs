@@ -7,6 +7,7 @@
 
 mod cases;
 mod ctx;
+mod receiver;
 pub mod report;
 
 use std::future::Future;

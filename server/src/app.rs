@@ -38,6 +38,9 @@ pub struct Inner {
     pub jwt: JwtKeys,
     pub client_secrets: ClientSecretKey,
     pub fingerprints: FingerprintKey,
+    pub wire: crate::http::Wire,
+    /// Webhook delivery: the worker `serve` runs, and manual redeliveries.
+    pub outbox: crate::outbox::Outbox,
     /// Work that outlives the request that started it; `serve` waits for it on shutdown.
     pub tasks: TaskTracker,
     pub config: Config,
@@ -78,12 +81,20 @@ impl AppState {
             .context("loading the idempotency fingerprint key")?;
         let fingerprints = FingerprintKey::new(fingerprint_key.as_bytes());
         let tasks = TaskTracker::new();
+        let wire = crate::http::Wire { client_secrets: client_secrets.clone(), public_url: config.public_url.clone() };
+        let render: crate::outbox::RenderEvent = {
+            let wire = wire.clone();
+            Arc::new(move |row: &crate::store::EventRow| crate::http::events::event_json(&wire, row))
+        };
+        let outbox = crate::outbox::Outbox::new(store.clone(), config.webhook_retry_schedule.clone(), render)?;
         Ok(Self(Arc::new(Inner {
             store,
             metrics: Metrics::default(),
             jwt,
             client_secrets,
             fingerprints,
+            wire,
+            outbox,
             tasks,
             config,
         })))
@@ -160,7 +171,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let store = state.store.clone();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let tasks = state.tasks.clone();
-    tasks.spawn(sweep(state.clone(), stopped));
+    tasks.spawn(sweep(state.clone(), stopped.clone()));
+    start_outbox(&state, stopped);
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
     let _ = stop.send(true);
     // The sweeper's pass, and requests whose clients hung up, finish before the store closes.
@@ -169,6 +181,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     store.close().await;
     tracing::info!("kassa stopped");
     Ok(())
+}
+
+/// Starts the webhook delivery worker, tracked with the app's other work, until `stop`.
+pub fn start_outbox(app: &AppState, stop: tokio::sync::watch::Receiver<bool>) {
+    app.tasks.spawn(app.outbox.clone().run(stop));
 }
 
 /// One pass of the expiry sweeper, the only writer of `expired`: writes down every payment

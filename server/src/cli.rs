@@ -34,8 +34,10 @@ pub struct ServeArgs {
     /// once and kept in the database, so replicas agree.
     #[arg(long, env = "KASSA_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
-    /// Delays between webhook delivery attempts, e.g. `10s,1m,5m,30m,2h,5h,10h`.
-    #[arg(long, env = "KASSA_WEBHOOK_RETRY_SCHEDULE", default_value = "10s,1m,5m,30m,2h,5h,10h,12h,12h,12h")]
+    /// Delays between webhook delivery attempts, e.g. `10s,1m,5m`: one retry per delay, each
+    /// ±20 %, then the delivery has failed. The default spans about three days, as Stripe's
+    /// retries do.
+    #[arg(long, env = "KASSA_WEBHOOK_RETRY_SCHEDULE", default_value = "10s,1m,5m,30m,2h,5h,10h,10h,14h,14h,16h")]
     pub webhook_retry_schedule: String,
     /// How long a request may run before it is answered with an error, e.g. `30s`. It is also
     /// how long a request holds its Idempotency-Key before a retry may take an unanswered key

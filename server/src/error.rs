@@ -97,6 +97,8 @@ pub enum ApiError {
     PaymentIntentExpired,
     #[error("refund exceeds captured")]
     RefundExceedsCaptured,
+    #[error("no webhook endpoint")]
+    NoWebhookEndpoint,
     // 503, for readiness probes only.
     #[error("unavailable: {0:#}")]
     Unavailable(anyhow::Error),
@@ -127,6 +129,7 @@ impl From<StoreError> for ApiError {
             // was rolled back, and the retry's answer is the key's.
             StoreError::KeyTakenOver => Self::IdempotencyKeyInUse,
             err @ (StoreError::CommitFailed
+            | StoreError::LeaseLost
             | StoreError::Locked(_)
             | StoreError::Corrupt(_)
             | StoreError::Io(_)
@@ -335,6 +338,13 @@ impl ApiError {
                 "refund_exceeds_captured",
                 "Refunds may not exceed the amount received.".into(),
                 Some("amount".into()),
+            ),
+            Self::NoWebhookEndpoint => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                StateError,
+                "no_webhook_endpoint",
+                "The merchant has no webhook_url to deliver to; set one with PATCH /v1/merchants/{merchant_id}.".into(),
+                None,
             ),
             Self::EmailTaken => (
                 StatusCode::BAD_REQUEST,

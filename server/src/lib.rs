@@ -22,6 +22,8 @@ pub mod idempotency;
 pub mod metrics;
 /// The OpenAPI document: its root, shared rules and rendering.
 pub mod openapi;
+/// Webhook delivery: the outbox worker and the one attempt it and a redelivery make.
+pub mod outbox;
 /// `Request-Id` and the middleware that finishes every error response.
 pub mod respond;
 /// All SQL, for SQLite and PostgreSQL alike.

@@ -11,3 +11,4 @@ mod docs_browser;
 mod quickstart;
 mod sdk_flow;
 mod serve;
+mod webhooks;

@@ -6,6 +6,7 @@
 //! - `bench`: throughput and latency, each beside a ceiling measured in the same run.
 
 mod postgres;
+mod python;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -126,6 +127,11 @@ fn test() -> Result<()> {
     };
     if !postgres {
         skipped_banner();
+    }
+    // The webhook libraries receivers use (Stripe's, Standard Webhooks'), pinned, for the test
+    // that proves they verify Kassa's deliveries.
+    if let Some(python) = python::venv(&root())? {
+        command.env("KASSA_TEST_PYTHON", python);
     }
     // `cargo test` builds examples under hashed names only; the end-to-end tests run the SDK's
     // examples as a user would, from `target/debug/examples/<name>`. Same flags, same features,

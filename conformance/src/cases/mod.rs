@@ -7,6 +7,7 @@ mod members;
 mod merchants;
 mod payments;
 mod users;
+mod webhooks;
 
 use std::sync::LazyLock;
 
@@ -28,6 +29,7 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         api_keys::cases(),
         events::cases(),
         payments::cases(),
+        webhooks::cases(),
         conventions::cases(),
     ]
     .into_iter()

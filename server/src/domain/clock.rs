@@ -26,6 +26,12 @@ impl Clock {
         now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
     }
 
+    /// The machine's time, for what a party outside Kassa checks against its own clock: the
+    /// `t=` of a webhook signature, which receivers compare with theirs.
+    pub fn wall_now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
     /// Moves this clock (and every copy of it) forward by `by`.
     pub fn advance(&self, by: TimeDelta) {
         self.offset_micros.fetch_add(by.num_microseconds().unwrap_or(i64::MAX), Ordering::Relaxed);

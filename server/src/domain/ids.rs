@@ -74,6 +74,14 @@ prefixed_id!(
     /// The id of one HTTP request, returned in `Request-Id` and in every error body.
     RequestId, "req_", "request"
 );
+prefixed_id!(
+    /// An event's delivery to the merchant's webhook endpoint (internal).
+    DeliveryId, "dlv_", "delivery"
+);
+prefixed_id!(
+    /// One attempt to deliver an event.
+    AttemptId, "att_", "delivery attempt"
+);
 
 #[cfg(test)]
 mod tests {

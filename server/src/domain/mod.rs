@@ -17,6 +17,7 @@ mod refund;
 mod role;
 mod secret;
 mod url;
+pub mod webhook;
 
 pub use amount::Amount;
 pub use card::{Brand, CardNumber, CardOutcome, Cvc, Decline, DeclineCode, Expiry};
@@ -24,7 +25,7 @@ pub use clock::Clock;
 pub use currency::Currency;
 pub use email::Email;
 pub use event::EventKind;
-pub use ids::{ApiKeyId, EventId, PaymentIntentId, RefundId, RequestId, random_base62};
+pub use ids::{ApiKeyId, AttemptId, DeliveryId, EventId, PaymentIntentId, RefundId, RequestId, random_base62};
 pub use name::Name;
 pub use password::Password;
 pub use payment_intent::{

@@ -49,17 +49,37 @@ impl std::fmt::Debug for ApiKeySecret {
     }
 }
 
-/// The secret a merchant's webhook receiver verifies `Kassa-Signature` with. Unlike an API key
-/// it must be kept recoverable: Kassa itself signs every delivery with it.
+/// The secret a merchant's webhook receiver verifies deliveries with. Unlike an API key it must
+/// be kept recoverable: Kassa itself signs every delivery with it. Its form, `whsec_` and the
+/// base64 of 32 random bytes, is what Standard Webhooks asks for (24 to 64 bytes), so one secret
+/// serves both signatures: Stripe's scheme keys its HMAC with the whole string, Standard
+/// Webhooks with the decoded bytes.
 pub struct WebhookSecret(String);
 
 impl WebhookSecret {
+    pub const PREFIX: &'static str = "whsec_";
+
     pub fn generate() -> Self {
-        Self(format!("whsec_{}", random_base62(32)))
+        use base64::Engine as _;
+        let bytes: [u8; 32] = rand::random();
+        Self(format!("{}{}", Self::PREFIX, base64::engine::general_purpose::STANDARD.encode(bytes)))
+    }
+
+    /// A secret as stored (every one Kassa made, including the base62 ones of before, which are
+    /// valid base64 too).
+    pub fn from_stored(raw: String) -> Self {
+        Self(raw)
     }
 
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// The key of the Standard Webhooks signature: the bytes the base64 after `whsec_` encodes.
+    pub fn key_bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine as _;
+        let encoded = self.0.strip_prefix(Self::PREFIX)?;
+        base64::engine::general_purpose::STANDARD.decode(encoded).ok()
     }
 }
 
@@ -157,5 +177,13 @@ mod tests {
         assert!(!format!("{key:?}").contains(key.expose()));
         let wh = WebhookSecret::generate();
         assert!(!format!("{wh:?}").contains(wh.expose()));
+    }
+
+    #[test]
+    fn webhook_secrets_are_base64_of_32_random_bytes() {
+        let secret = WebhookSecret::generate();
+        assert!(secret.expose().starts_with("whsec_"));
+        assert_eq!(secret.key_bytes().map(|b| b.len()), Some(32));
+        assert_ne!(secret.expose(), WebhookSecret::generate().expose());
     }
 }

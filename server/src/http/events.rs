@@ -10,15 +10,20 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::payment_intents::PaymentIntent;
 use super::refunds::Refund;
-use super::{AppPath, AppQuery, ListParams};
+use super::{AppPath, AppQuery, ListParams, Wire};
 use crate::app::AppState;
 use crate::auth::MerchantKey;
+use crate::domain::webhook::Trigger;
 use crate::domain::{EventId, EventKind};
 use crate::error::{ApiError, ErrorBody};
-use crate::store::{EventObject, EventRow};
+use crate::store::{AttemptRow, EventObject, EventRow};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_events)).routes(routes!(get_event))
+    OpenApiRouter::new()
+        .routes(routes!(list_events))
+        .routes(routes!(get_event))
+        .routes(routes!(list_event_deliveries))
+        .routes(routes!(redeliver_event))
 }
 
 /// An event's type on the wire: the domain's [`EventKind`], spelled by `EventKind::as_str`
@@ -59,6 +64,9 @@ pub struct Event {
     pub kind: EventType,
     pub created_at: DateTime<Utc>,
     pub data: EventData,
+    /// Deliveries to the merchant's webhook endpoint still waiting for their next attempt.
+    #[schema(example = 0)]
+    pub pending_webhooks: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -71,9 +79,9 @@ pub struct EventData {
 impl Event {
     /// Renders a stored event: its object's snapshot through the same wire types as a live
     /// object, with what is derived (the client secret) derived now.
-    fn render(app: &AppState, row: &EventRow) -> Result<Self, ApiError> {
+    fn render(wire: &Wire, row: &EventRow) -> Result<Self, ApiError> {
         let object = match &row.object {
-            EventObject::PaymentIntent(intent) => serde_json::to_value(PaymentIntent::as_written(app, intent)),
+            EventObject::PaymentIntent(intent) => serde_json::to_value(PaymentIntent::as_written(wire, intent)),
             EventObject::Refund(refund) => serde_json::to_value(Refund::from(refund)),
         }
         .map_err(|err| ApiError::Internal(err.into()))?;
@@ -82,8 +90,95 @@ impl Event {
             kind: EventType(row.kind),
             created_at: row.created_at,
             data: EventData { object },
+            pending_webhooks: row.pending_webhooks,
         })
     }
+}
+
+/// The bytes a webhook delivery carries: the event as `GET /v1/events/{event_id}` shows it.
+pub fn event_json(wire: &Wire, row: &EventRow) -> Vec<u8> {
+    // Plain data always serializes; an unrenderable snapshot was refused when it was read.
+    Event::render(wire, row).ok().and_then(|event| serde_json::to_vec(&event).ok()).unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptTrigger {
+    /// The retry schedule.
+    Scheduled,
+    /// `POST /v1/events/{event_id}/redeliver`.
+    Manual,
+}
+
+/// One attempt to deliver an event to the merchant's webhook endpoint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryAttempt {
+    #[schema(example = "att_4Xo3yOJaFQwqnqEcbmV5BMb2")]
+    pub id: String,
+    /// Always `delivery_attempt`.
+    #[schema(example = "delivery_attempt")]
+    pub object: String,
+    pub event: String,
+    /// 1 for the first attempt of the event's delivery.
+    #[schema(example = 1)]
+    pub number: i64,
+    pub trigger: AttemptTrigger,
+    #[schema(example = "https://shop.example/webhooks")]
+    pub url: String,
+    /// The receiver's HTTP status; any 2xx delivered the event, anything else (3xx included:
+    /// redirects are not followed) failed.
+    #[schema(required = true, example = 200)]
+    pub status_code: Option<i64>,
+    /// Why there was no answer: `timeout` (10 s), `connection_refused`, `dns`,
+    /// `connection_failed`, `network_error`, `no_endpoint`.
+    #[schema(required = true)]
+    pub error: Option<String>,
+    #[schema(example = 12)]
+    pub duration_ms: i64,
+    /// The first 2 KB of the receiver's answer.
+    pub response_body: String,
+    /// When the next scheduled attempt is due, if this one failed and the schedule goes on.
+    #[schema(required = true)]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&AttemptRow> for DeliveryAttempt {
+    fn from(row: &AttemptRow) -> Self {
+        Self {
+            id: row.id.to_string(),
+            object: "delivery_attempt".into(),
+            event: row.event_id.to_string(),
+            number: row.number,
+            trigger: match row.trigger {
+                Trigger::Scheduled => AttemptTrigger::Scheduled,
+                Trigger::Manual => AttemptTrigger::Manual,
+            },
+            url: row.url.clone(),
+            status_code: row.status_code,
+            error: row.error.clone(),
+            duration_ms: row.duration_ms,
+            response_body: row.response_body.clone(),
+            next_attempt_at: row.next_attempt_at,
+            created_at: row.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryAttemptList {
+    pub data: Vec<DeliveryAttempt>,
+    /// Whether another page follows; pass the last id as `starting_after` to get it.
+    pub has_more: bool,
+}
+
+/// What a redelivery did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Redelivery {
+    /// Whether the receiver answered 2xx.
+    pub delivered: bool,
+    /// The attempt, as `GET /v1/events/{event_id}/deliveries` lists it.
+    pub attempt: DeliveryAttempt,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -127,7 +222,7 @@ pub async fn list_events(
 ) -> Result<Json<EventList>, ApiError> {
     let page = ListParams { limit: params.limit, starting_after: params.starting_after }.page(EventId::parse)?;
     let (rows, has_more) = app.store.list_events(key.merchant_id, params.kind.map(|k| k.0), page).await?;
-    let data = rows.iter().map(|row| Event::render(&app, row)).collect::<Result<_, _>>()?;
+    let data = rows.iter().map(|row| Event::render(&app.wire, row)).collect::<Result<_, _>>()?;
     Ok(Json(EventList { data, has_more }))
 }
 
@@ -149,10 +244,82 @@ pub async fn get_event(
     State(app): State<AppState>,
     AppPath(event_id): AppPath<String>,
 ) -> Result<Json<Event>, ApiError> {
-    let id = EventId::parse(&event_id).map_err(|_| ApiError::ParameterInvalid {
+    let id = self::event_id(&event_id)?;
+    let row = app.store.get_event(key.merchant_id, &id).await?;
+    Ok(Json(Event::render(&app.wire, &row)?))
+}
+
+fn event_id(raw: &str) -> Result<EventId, ApiError> {
+    EventId::parse(raw).map_err(|_| ApiError::ParameterInvalid {
         param: "event_id".into(),
         message: "must be an event id, evt_…".into(),
-    })?;
-    let row = app.store.get_event(key.merchant_id, &id).await?;
-    Ok(Json(Event::render(&app, &row)?))
+    })
+}
+
+/// List an event's delivery attempts
+///
+/// Every attempt to deliver the event to the merchant's webhook endpoint, newest first: its
+/// number, what made it, the URL, the receiver's status or why there was none, how long it
+/// took, the first 2 KB of the answer, and when the next attempt is due.
+#[utoipa::path(
+    get, path = "/v1/events/{event_id}/deliveries", tag = "events", security(("api_key" = [])),
+    params(("event_id" = String, Path, description = "The event's id, `evt_…`."), ListParams),
+    responses(
+        (status = 200, description = "A page of attempts.", body = DeliveryAttemptList),
+        (status = 400, description = "`parameter_invalid`, `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+        (status = 404, description = "`resource_missing`: no such event for this merchant.", body = ErrorBody),
+    )
+)]
+pub async fn list_event_deliveries(
+    key: MerchantKey,
+    State(app): State<AppState>,
+    AppPath(raw): AppPath<String>,
+    AppQuery(params): AppQuery<ListParams>,
+) -> Result<Json<DeliveryAttemptList>, ApiError> {
+    let id = event_id(&raw)?;
+    let page = params.page(crate::domain::AttemptId::parse)?;
+    let (rows, has_more) = app.store.list_delivery_attempts(key.merchant_id, &id, page).await?;
+    Ok(Json(DeliveryAttemptList { data: rows.iter().map(DeliveryAttempt::from).collect(), has_more }))
+}
+
+/// Redeliver an event
+///
+/// Makes an attempt to deliver the event to the merchant's webhook endpoint now, signed now,
+/// and answers once the receiver has (or 10 s have passed). A success marks the delivery
+/// delivered; a failure leaves the retry schedule as it was.
+#[utoipa::path(
+    post, path = "/v1/events/{event_id}/redeliver", tag = "events", security(("api_key" = [])),
+    params(("event_id" = String, Path, description = "The event's id, `evt_…`.")),
+    responses(
+        (status = 201, description = "The attempt was made (see `delivered`).", body = Redelivery),
+        (status = 400, description = "`parameter_invalid`: not an event id; `idempotency_key_reused`.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+        (status = 404, description = "`resource_missing`: no such event for this merchant.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
+        (status = 422, description = "`no_webhook_endpoint`: the merchant has no `webhook_url`.", body = ErrorBody),
+    )
+)]
+pub async fn redeliver_event(
+    key: MerchantKey,
+    State(app): State<AppState>,
+    AppPath(raw): AppPath<String>,
+) -> Result<(axum::http::StatusCode, Json<Redelivery>), ApiError> {
+    let id = event_id(&raw)?;
+    let merchant = app.store.get_merchant(key.merchant_id).await?;
+    if merchant.webhook_url.is_none() {
+        return Err(ApiError::NoWebhookEndpoint);
+    }
+    let (delivery, _) = app.store.delivery_for_redelivery(key.merchant_id, &id).await?;
+    let attempted = app.outbox.redeliver(&delivery).await?;
+    let (attempts, _) = app
+        .store
+        .list_delivery_attempts(key.merchant_id, &id, crate::store::Page { limit: 1, starting_after: None })
+        .await?;
+    let attempt =
+        attempts.first().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a recorded attempt is missing")))?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(Redelivery { delivered: attempted.outcome.delivered(), attempt: attempt.into() }),
+    ))
 }

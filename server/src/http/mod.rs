@@ -6,7 +6,7 @@ mod api_keys;
 pub(crate) mod checkout;
 pub mod checkout_page;
 pub mod error_body;
-mod events;
+pub mod events;
 mod members;
 mod merchants;
 pub mod ops;
@@ -28,6 +28,14 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::store::Page;
+
+/// What rendering objects for the wire needs besides the objects: the key client secrets are
+/// derived with, and the public base of `checkout_url`.
+#[derive(Clone)]
+pub struct Wire {
+    pub client_secrets: crate::domain::ClientSecretKey,
+    pub public_url: String,
+}
 
 /// Every documented route, each registered together with its documentation.
 pub fn api_router() -> OpenApiRouter<AppState> {

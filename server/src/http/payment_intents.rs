@@ -12,7 +12,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{AppJson, AppPath, AppQuery, ListParams};
+use super::{AppJson, AppPath, AppQuery, ListParams, Wire};
 use crate::app::AppState;
 use crate::auth::MerchantKey;
 use crate::domain::{
@@ -189,19 +189,19 @@ pub struct PaymentIntent {
 impl PaymentIntent {
     /// The API's view of an intent as of `now`: one past its deadline reads as `expired` at
     /// once, before the sweeper writes it down. The client secret is derived here, never stored.
-    pub fn render(app: &AppState, intent: &domain::PaymentIntent, now: DateTime<Utc>) -> Self {
+    pub fn render(wire: &Wire, intent: &domain::PaymentIntent, now: DateTime<Utc>) -> Self {
         let read = intent.as_of(now);
-        Self::with_status(app, &read, read.status)
+        Self::with_status(wire, &read, read.status)
     }
 
     /// The view of an intent just written (created, or changed by a transition), or kept in an
     /// event: its status is the one written down.
-    pub fn as_written(app: &AppState, intent: &domain::PaymentIntent) -> Self {
-        Self::with_status(app, intent, intent.status)
+    pub fn as_written(wire: &Wire, intent: &domain::PaymentIntent) -> Self {
+        Self::with_status(wire, intent, intent.status)
     }
 
-    fn with_status(app: &AppState, intent: &domain::PaymentIntent, status: Status) -> Self {
-        let client_secret = app.client_secrets.issue(&intent.id);
+    fn with_status(wire: &Wire, intent: &domain::PaymentIntent, status: Status) -> Self {
+        let client_secret = wire.client_secrets.issue(&intent.id);
         Self {
             id: intent.id.to_string(),
             object: "payment_intent".into(),
@@ -212,7 +212,7 @@ impl PaymentIntent {
             currency: intent.currency.code().into(),
             status: status.into(),
             capture_method: intent.capture_method.into(),
-            checkout_url: format!("{}/checkout/{}?client_secret={client_secret}", app.config.public_url, intent.id),
+            checkout_url: format!("{}/checkout/{}?client_secret={client_secret}", wire.public_url, intent.id),
             client_secret,
             success_url: intent.success_url.clone(),
             cancel_url: intent.cancel_url.clone(),
@@ -230,9 +230,9 @@ impl PaymentIntent {
 
 /// The answer of a call that created or changed an intent: the intent as written. It carries
 /// the client secret, so the kept copy has it taken out.
-pub(super) fn intent_answer(app: &AppState, status: StatusCode, intent: &domain::PaymentIntent) -> Answer {
-    let wire = PaymentIntent::as_written(app, intent);
-    json_answer(status, &wire, Some((&wire.client_secret, &intent.id)))
+pub(super) fn intent_answer(wire: &Wire, status: StatusCode, intent: &domain::PaymentIntent) -> Answer {
+    let body = PaymentIntent::as_written(wire, intent);
+    json_answer(status, &body, Some((&body.client_secret, &intent.id)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -344,7 +344,7 @@ pub async fn create_payment_intent(
         metadata: Metadata::parse(req.metadata.as_ref())?,
         expires_in: ExpiresIn::parse(req.expires_in)?,
     };
-    let answer = |intent: &domain::PaymentIntent| intent_answer(&app, StatusCode::CREATED, intent);
+    let answer = |intent: &domain::PaymentIntent| intent_answer(&app.wire, StatusCode::CREATED, intent);
     let intent = app.store.create_payment_intent(new, held.saving(&answer)).await?;
     Ok(answer(&intent))
 }
@@ -370,7 +370,7 @@ pub async fn get_payment_intent(
 ) -> Result<Json<PaymentIntent>, ApiError> {
     let id = intent_id(&id)?;
     let intent = app.store.get_payment_intent(Some(key.merchant_id), &id).await?;
-    Ok(Json(PaymentIntent::render(&app, &intent, app.store.clock().now())))
+    Ok(Json(PaymentIntent::render(&app.wire, &intent, app.store.clock().now())))
 }
 
 /// List payment intents
@@ -395,7 +395,10 @@ pub async fn list_payment_intents(
     let (rows, has_more) =
         app.store.list_payment_intents(key.merchant_id, params.status.map(Status::from), page).await?;
     let now = app.store.clock().now();
-    Ok(Json(PaymentIntentList { data: rows.iter().map(|r| PaymentIntent::render(&app, r, now)).collect(), has_more }))
+    Ok(Json(PaymentIntentList {
+        data: rows.iter().map(|r| PaymentIntent::render(&app.wire, r, now)).collect(),
+        has_more,
+    }))
 }
 
 /// Capture a payment intent
@@ -426,7 +429,7 @@ pub async fn capture_payment_intent(
 ) -> Result<Answer, ApiError> {
     let id = intent_id(&id)?;
     let amount = req.amount.as_ref().map(|a| Amount::parse(a, "amount")).transpose()?;
-    let answer = |done: &Transitioned| intent_answer(&app, StatusCode::OK, &done.intent);
+    let answer = |done: &Transitioned| intent_answer(&app.wire, StatusCode::OK, &done.intent);
     let transition = Transition::Capture(amount.map(Amount::get));
     let done = app.store.transition(Some(key.merchant_id), &id, &transition, held.saving(&answer)).await?;
     Ok(answer(&done))
@@ -457,7 +460,7 @@ pub async fn void_payment_intent(
     AppPath(id): AppPath<String>,
 ) -> Result<Answer, ApiError> {
     let id = intent_id(&id)?;
-    let answer = |done: &Transitioned| intent_answer(&app, StatusCode::OK, &done.intent);
+    let answer = |done: &Transitioned| intent_answer(&app.wire, StatusCode::OK, &done.intent);
     let done = app.store.transition(Some(key.merchant_id), &id, &Transition::Void, held.saving(&answer)).await?;
     Ok(answer(&done))
 }

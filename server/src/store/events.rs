@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::snapshot::Snapshot;
 use super::{Page, Resource, Store, StoreError, StoreResult, cursor, read};
+use crate::domain::webhook::DeliveryStatus;
 use crate::domain::{EventId, EventKind, PaymentIntent, Refund};
 
 /// The object an event is about, as it was at that moment.
@@ -22,17 +23,33 @@ pub struct EventRow {
     pub kind: EventKind,
     pub object: EventObject,
     pub created_at: DateTime<Utc>,
+    /// Deliveries to the webhook endpoint still waiting for their next attempt (0 or 1).
+    pub pending_webhooks: i64,
 }
 
 #[derive(sqlx::FromRow)]
-struct RawEvent {
-    id: String,
-    merchant_id: Uuid,
+pub(super) struct RawEvent {
+    pub(super) id: String,
+    pub(super) merchant_id: Uuid,
     #[sqlx(rename = "type")]
-    kind: String,
-    data: String,
-    created_at: DateTime<Utc>,
+    pub(super) kind: String,
+    pub(super) data: String,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) pending_webhooks: i64,
 }
+
+/// The columns of a [`RawEvent`] from `events e`, with `$P` the pending delivery status.
+macro_rules! event_columns {
+    ($pending:literal) => {
+        concat!(
+            "e.id, e.merchant_id, e.type, e.data, e.created_at, (SELECT COUNT(*) FROM deliveries d \
+             WHERE d.event_id = e.id AND d.status = ",
+            $pending,
+            ") AS pending_webhooks"
+        )
+    };
+}
+pub(super) use event_columns;
 
 impl TryFrom<RawEvent> for EventRow {
     type Error = StoreError;
@@ -49,6 +66,7 @@ impl TryFrom<RawEvent> for EventRow {
             kind: EventKind::parse(&raw.kind).ok_or_else(|| corrupt("type"))?,
             object,
             created_at: raw.created_at,
+            pending_webhooks: raw.pending_webhooks,
         })
     }
 }
@@ -68,17 +86,19 @@ impl Store {
             String
         );
         let rows: Vec<RawEvent> = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, merchant_id, type, data, created_at FROM events
-                 WHERE merchant_id = $1 AND ($2 IS NULL OR type = $2)
-                   AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4))
-                 ORDER BY created_at DESC, id DESC LIMIT $5",
-            )
+            sqlx::query_as(concat!(
+                "SELECT ",
+                event_columns!("$6"),
+                " FROM events e WHERE e.merchant_id = $1 AND ($2 IS NULL OR e.type = $2) \
+                 AND ($3 IS NULL OR e.created_at < $3 OR (e.created_at = $3 AND e.id < $4)) \
+                 ORDER BY e.created_at DESC, e.id DESC LIMIT $5"
+            ))
             .bind(merchant)
             .bind(kind.map(EventKind::as_str))
             .bind(after_at)
             .bind(after_id)
             .bind(i64::from(page.limit) + 1)
+            .bind(DeliveryStatus::Pending.as_str())
             .fetch_all(pool)
             .await?
         });
@@ -88,11 +108,14 @@ impl Store {
 
     pub async fn get_event(&self, merchant: Uuid, id: &EventId) -> StoreResult<EventRow> {
         let raw: Option<RawEvent> = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, merchant_id, type, data, created_at FROM events WHERE merchant_id = $1 AND id = $2",
-            )
+            sqlx::query_as(concat!(
+                "SELECT ",
+                event_columns!("$3"),
+                " FROM events e WHERE e.merchant_id = $1 AND e.id = $2"
+            ))
             .bind(merchant)
             .bind(id.as_ref())
+            .bind(DeliveryStatus::Pending.as_str())
             .fetch_optional(pool)
             .await?
         });

@@ -7,6 +7,7 @@
 
 mod api_keys;
 mod cache;
+mod deliveries;
 mod events;
 mod idempotency;
 mod members;
@@ -26,6 +27,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use api_keys::{ApiKeyRow, AuthenticatedKey};
+pub use deliveries::{AttemptRow, DueDelivery, NewAttempt, Settle};
 pub use events::{EventObject, EventRow};
 pub use idempotency::{Answer, Claim, KeyHold, SECRET_PLACEHOLDER, SaveAnswer};
 pub use members::MemberRow;
@@ -78,6 +80,9 @@ pub enum StoreError {
     /// out: the change must not commit.
     #[error("the idempotency key was taken over")]
     KeyTakenOver,
+    /// A worker recorded an attempt on a delivery it no longer holds (its lease ran out).
+    #[error("the delivery's lease was lost")]
+    LeaseLost,
     /// Removing this member would leave the merchant without an owner.
     #[error("the last owner cannot be removed")]
     LastOwner,
@@ -129,6 +134,8 @@ pub struct Store {
     cache: Option<Arc<cache::Caches>>,
     /// Where every timestamp and deadline check gets "now".
     clock: Clock,
+    /// Rung after a change that may have queued a delivery: the outbox worker wakes at once.
+    outbox: Arc<tokio::sync::Notify>,
 }
 
 #[derive(Clone)]
@@ -252,17 +259,24 @@ impl Store {
             Db::Sqlite { read, write, _owner: Arc::new(owner) }
         };
         let cache = matches!(db, Db::Sqlite { .. }).then(cache::Caches::new);
-        let store = Self { db, cache, clock };
+        let store = Self { db, cache, clock, outbox: Arc::new(tokio::sync::Notify::new()) };
         if matches!(store.db, Db::Sqlite { .. }) {
             // This process owns the file: a claim left unanswered was held by a process that
             // died, and nothing it did committed without its answer (see `idempotency.rs`).
             store.release_abandoned_idempotency_keys().await?;
+            store.release_abandoned_deliveries().await?;
         }
         Ok(store)
     }
 
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// Resolves when a change may have queued a delivery (or at once, if one did since the
+    /// last call).
+    pub async fn outbox_changed(&self) {
+        self.outbox.notified().await;
     }
 
     /// `/readyz`: the database answers a trivial query.

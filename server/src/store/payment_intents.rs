@@ -148,18 +148,32 @@ pub struct Transitioned {
     pub refund: Option<Refund>,
 }
 
-/// Appends an event with the snapshot of its object, in the caller's transaction.
+/// Appends an event with the snapshot of its object and, when the merchant has a webhook
+/// endpoint, its delivery (the outbox), in the caller's transaction: the change, its event and
+/// the delivery commit together, so a crash loses none.
 macro_rules! append_event {
     ($tx:expr, $merchant:expr, $kind:expr, $snapshot:expr, $now:expr) => {{
         let kind: EventKind = $kind;
+        let event = EventId::generate();
         sqlx::query("INSERT INTO events (id, merchant_id, type, data, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(EventId::generate().as_ref())
+            .bind(event.as_ref())
             .bind($merchant)
             .bind(kind.as_str())
             .bind($snapshot.to_json()?)
             .bind($now)
             .execute(&mut *$tx)
-            .await?
+            .await?;
+        sqlx::query(
+            "INSERT INTO deliveries (id, event_id, merchant_id, status, attempts, next_attempt_at, created_at) \
+             SELECT $1, $2, id, $3, 0, $4, $4 FROM merchants WHERE id = $5 AND webhook_url IS NOT NULL",
+        )
+        .bind(crate::domain::DeliveryId::generate().as_ref())
+        .bind(event.as_ref())
+        .bind(crate::domain::webhook::DeliveryStatus::Pending.as_str())
+        .bind($now)
+        .bind($merchant)
+        .execute(&mut *$tx)
+        .await?;
     }};
 }
 
@@ -259,6 +273,7 @@ impl Store {
             }
             Ok(intent)
         })
+        .inspect(|_| self.outbox.notify_one())
     }
 
     /// An intent by id; with `merchant`, only that merchant's (another's is `NotFound`).
@@ -414,6 +429,7 @@ impl Store {
                 return Ok(done);
             }
         })
+        .inspect(|_| self.outbox.notify_one())
     }
 
     pub async fn list_refunds(

@@ -57,7 +57,7 @@ pub fn test_config(database_url: &str, jwt_secret: Option<&str>) -> Config {
         database_url: database_url.to_owned(),
         public_url: "http://127.0.0.1".into(),
         jwt_secret: jwt_secret.map(str::to_owned),
-        webhook_retry_schedule: vec![],
+        webhook_retry_schedule: vec![Duration::from_secs(1), Duration::from_secs(1)],
         request_timeout: Duration::from_secs(30),
     }
 }
@@ -79,6 +79,10 @@ pub async fn serve(state: AppState, database_url: String, db_path: Option<PathBu
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
     let addr = listener.local_addr().expect("a local address");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    // The webhook worker runs as in `kassa serve`; the expiry sweeper does not: tests run its
+    // passes themselves (`sweep_once`), to see what reads alone do.
+    let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
+    kassa_server::app::start_outbox(&state, worker_stopped);
     let app = router(state.clone());
     let serving = tokio::spawn(async move {
         let _ = axum::serve(listener, app)
@@ -86,6 +90,7 @@ pub async fn serve(state: AppState, database_url: String, db_path: Option<PathBu
                 let _ = stopped.await;
             })
             .await;
+        let _ = stop_worker.send(true);
     });
     TestApp { state, stop, serving, api: Api::new(format!("http://{addr}")), db_path, database_url, _dir: dir }
 }

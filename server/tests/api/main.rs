@@ -13,3 +13,4 @@ mod openapi_drift;
 mod ops;
 mod payments;
 mod users;
+mod webhooks;

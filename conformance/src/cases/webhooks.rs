@@ -1,0 +1,240 @@
+//! API.md "Events and webhooks": deliveries to the merchant's `webhook_url`, which the suite
+//! receives itself (`receiver.rs`): signed with the merchant's secret in both schemes, listed
+//! attempt by attempt, redelivered on demand.
+
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail, ensure};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use super::case;
+use crate::Case;
+use crate::ctx::{Ctx, Shop};
+use crate::receiver::{Received, Receiver};
+
+pub fn cases() -> Vec<Case> {
+    vec![
+        case!(
+            "webhooks: each event reaches the webhook_url in order, signed with the merchant's secret (Kassa-Signature and Standard Webhooks), and its attempt is listed",
+            [("list_event_deliveries", 200)],
+            events_are_delivered_signed
+        ),
+        case!(
+            "webhooks: a failed attempt is listed with the receiver's status and the next attempt's time; redeliver attempts at once, listed as manual",
+            [("redeliver_event", 201)],
+            failures_are_listed_and_redelivered
+        ),
+        case!(
+            "webhooks: redeliver without a webhook_url is 422 no_webhook_endpoint; 404 for another merchant's event; 400 for a malformed id; 401 without an API key",
+            [
+                ("redeliver_event", 422),
+                ("redeliver_event", 404),
+                ("redeliver_event", 400),
+                ("redeliver_event", 401),
+                ("list_event_deliveries", 404),
+                ("list_event_deliveries", 400),
+                ("list_event_deliveries", 401)
+            ],
+            delivery_errors
+        ),
+        case!(
+            "webhooks: concurrent redeliveries with one Idempotency-Key run once; the others are 409 idempotency_key_in_use or replays",
+            [("redeliver_event", 409)],
+            redeliver_in_flight
+        ),
+    ]
+}
+
+/// A shop whose merchant's webhook URL is `url`, and the merchant's webhook secret.
+async fn hooked_shop(cx: &Ctx, url: &str) -> Result<(Shop, String)> {
+    let owner = cx.user().await?;
+    let created =
+        cx.post("/v1/merchants", Some(&owner.token), &json!({"name": "Hooked Books", "webhook_url": url})).await?;
+    let created = created.expect_status(201)?;
+    let id = created["id"].as_str().context("merchant id")?.to_owned();
+    let secret = created["webhook_secret"].as_str().context("webhook_secret")?.to_owned();
+    let merchant = crate::ctx::Merchant { id, owner };
+    let (_, key) = cx.api_key(&merchant).await?;
+    let sdk = cx.sdk_as(&key)?;
+    Ok((Shop { merchant, key, sdk }, secret))
+}
+
+/// Both signatures of a delivery, checked as a receiver would: Stripe's scheme keyed with the
+/// whole secret, Standard Webhooks keyed with its base64-decoded bytes; signed in the last 300 s.
+fn verify(delivery: &Received, secret: &str) -> Result<()> {
+    let header = delivery.header("kassa-signature");
+    let (t, v1) = header
+        .split_once(',')
+        .and_then(|(t, v1)| Some((t.strip_prefix("t=")?, v1.strip_prefix("v1=")?)))
+        .with_context(|| format!("Kassa-Signature {header:?} is not t=<unix>,v1=<hex>"))?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())?;
+    mac.update(format!("{t}.").as_bytes());
+    mac.update(&delivery.body);
+    mac.verify_slice(&hex::decode(v1)?).map_err(|_| anyhow::anyhow!("Kassa-Signature does not verify"))?;
+    let age = chrono::Utc::now().timestamp() - t.parse::<i64>()?;
+    ensure!((-30..=300).contains(&age), "signed {age} s ago: outside a 300 s tolerance");
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(secret.strip_prefix("whsec_").context("the secret is not whsec_…")?)
+        .context("the secret is not whsec_ and base64")?;
+    ensure!((24..=64).contains(&key.len()), "the secret holds {} bytes, not 24 to 64", key.len());
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)?;
+    let (id, timestamp) = (delivery.header("webhook-id"), delivery.header("webhook-timestamp"));
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    mac.update(&delivery.body);
+    let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    let signatures = delivery.header("webhook-signature");
+    ensure!(
+        signatures.split(' ').any(|s| s.strip_prefix("v1,") == Some(expected.as_str())),
+        "webhook-signature {signatures:?} does not verify"
+    );
+    Ok(())
+}
+
+fn body_of(delivery: &Received) -> Result<Value> {
+    serde_json::from_slice(&delivery.body).context("a delivery's body is not JSON")
+}
+
+/// The event's attempts, oldest first, once there are `n`.
+async fn attempts(cx: &Ctx, key: &str, event: &str, n: usize) -> Result<Vec<Value>> {
+    for _ in 0..100 {
+        let list = cx.get(&format!("/v1/events/{event}/deliveries"), Some(key)).await?.expect_status(200)?;
+        let mut data = list["data"].as_array().context("data")?.clone();
+        if data.len() >= n {
+            data.reverse();
+            return Ok(data);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("fewer than {n} attempts listed for {event}")
+}
+
+async fn events_are_delivered_signed(cx: Ctx) -> Result<()> {
+    let receiver = Receiver::start().await?;
+    let (shop, secret) = hooked_shop(&cx, &receiver.url).await?;
+    let new = json!({"amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    let intent = cx.post("/v1/payment-intents", Some(&shop.key), &new).await?.expect_status(201)?;
+    let confirm = json!({"client_secret": intent["client_secret"], "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123", "name": "A"}});
+    let path = format!("/v1/checkout/{}/confirm", intent["id"].as_str().context("id")?);
+    cx.post(&path, None, &confirm).await?.expect_status(200)?;
+    let deliveries = receiver.wait_for(2, Duration::from_secs(15)).await?;
+    let mut types = Vec::new();
+    for delivery in &deliveries {
+        verify(delivery, &secret)?;
+        ensure!(
+            delivery.header("content-type").starts_with("application/json"),
+            "content-type {:?}",
+            delivery.header("content-type")
+        );
+        let event = body_of(delivery)?;
+        ensure!(
+            delivery.header("webhook-id") == event["id"].as_str().unwrap_or("-"),
+            "webhook-id is not the event's id"
+        );
+        ensure!(event["data"]["object"]["id"] == intent["id"], "the event is about another object: {event}");
+        types.push(event["type"].as_str().unwrap_or_default().to_owned());
+    }
+    ensure!(types == ["payment_intent.created", "payment_intent.succeeded"], "delivered {types:?}");
+    let succeeded = body_of(&deliveries[1])?;
+    let event = succeeded["id"].as_str().context("event id")?;
+    let listed = attempts(&cx, &shop.key, event, 1).await?;
+    let first = &listed[0];
+    ensure!(first["number"] == 1 && first["status_code"] == 200 && first["trigger"] == "scheduled", "{first}");
+    ensure!(first["url"] == receiver.url.as_str(), "attempt url {}", first["url"]);
+    ensure!(first["next_attempt_at"].is_null() && first["error"].is_null(), "{first}");
+    Ok(())
+}
+
+async fn failures_are_listed_and_redelivered(cx: Ctx) -> Result<()> {
+    let receiver = Receiver::start().await?;
+    receiver.answer_next(503, Duration::ZERO);
+    let (shop, secret) = hooked_shop(&cx, &receiver.url).await?;
+    let new = json!({"amount": 700, "currency": "eur", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    cx.post("/v1/payment-intents", Some(&shop.key), &new).await?.expect_status(201)?;
+    let first = receiver.wait_for(1, Duration::from_secs(15)).await?;
+    let event = body_of(&first[0])?["id"].as_str().context("event id")?.to_owned();
+    let listed = attempts(&cx, &shop.key, &event, 1).await?;
+    ensure!(listed[0]["status_code"] == 503 && listed[0]["next_attempt_at"].is_string(), "{}", listed[0]);
+    let pending = cx.get(&format!("/v1/events/{event}"), Some(&shop.key)).await?.expect_status(200)?;
+    ensure!(pending["pending_webhooks"] == 1, "pending_webhooks {}", pending["pending_webhooks"]);
+    let redelivered = cx.post(&format!("/v1/events/{event}/redeliver"), Some(&shop.key), &json!({})).await?;
+    let redelivered = redelivered.expect_status(201)?;
+    ensure!(redelivered["delivered"] == true, "{redelivered}");
+    ensure!(redelivered["attempt"]["trigger"] == "manual" && redelivered["attempt"]["number"] == 2, "{redelivered}");
+    let both = receiver.wait_for(2, Duration::from_secs(5)).await?;
+    verify(&both[1], &secret)?;
+    ensure!(
+        both[1].body == both[0].body || body_of(&both[1])?["id"] == event.as_str(),
+        "the redelivery is another event"
+    );
+    let delivered = cx.get(&format!("/v1/events/{event}"), Some(&shop.key)).await?.expect_status(200)?;
+    ensure!(delivered["pending_webhooks"] == 0, "pending_webhooks {} after a delivery", delivered["pending_webhooks"]);
+    Ok(())
+}
+
+async fn delivery_errors(cx: Ctx) -> Result<()> {
+    let plain = cx.shop().await?;
+    let other = cx.shop().await?;
+    let new = json!({"amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    cx.post("/v1/payment-intents", Some(&plain.key), &new).await?.expect_status(201)?;
+    let events = cx.get("/v1/events", Some(&plain.key)).await?.expect_status(200)?;
+    let event = events["data"][0]["id"].as_str().context("an event")?.to_owned();
+    let key = Some(plain.key.as_str());
+    cx.post(&format!("/v1/events/{event}/redeliver"), key, &json!({}))
+        .await?
+        .expect_error(422, "no_webhook_endpoint")?;
+    let theirs = Some(other.key.as_str());
+    cx.get(&format!("/v1/events/{event}/deliveries"), theirs).await?.expect_error(404, "resource_missing")?;
+    let receiver = Receiver::start().await?;
+    let (hooked, _) = hooked_shop(&cx, &receiver.url).await?;
+    let hooked_key = Some(hooked.key.as_str());
+    cx.post(&format!("/v1/events/{event}/redeliver"), hooked_key, &json!({}))
+        .await?
+        .expect_error(404, "resource_missing")?;
+    cx.post("/v1/events/evt_bad!/redeliver", key, &json!({})).await?.expect_error(400, "parameter_invalid")?;
+    cx.get("/v1/events/not-an-event/deliveries", key).await?.expect_error(400, "parameter_invalid")?;
+    cx.post(&format!("/v1/events/{event}/redeliver"), None, &json!({}))
+        .await?
+        .expect_error(401, "missing_credentials")?;
+    cx.get(&format!("/v1/events/{event}/deliveries"), None).await?.expect_error(401, "missing_credentials")?;
+    Ok(())
+}
+
+async fn redeliver_in_flight(cx: Ctx) -> Result<()> {
+    let receiver = Receiver::start().await?;
+    let (shop, _) = hooked_shop(&cx, &receiver.url).await?;
+    let new = json!({"amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    cx.post("/v1/payment-intents", Some(&shop.key), &new).await?.expect_status(201)?;
+    let delivered = receiver.wait_for(1, Duration::from_secs(15)).await?;
+    let event = body_of(&delivered[0])?["id"].as_str().context("event id")?.to_owned();
+    // The receiver takes its time, so the first request with the key is still running when the
+    // others arrive.
+    for _ in 0..12 {
+        receiver.answer_next(200, Duration::from_millis(300));
+    }
+    let key = format!("redeliver-{}", uuid::Uuid::new_v4());
+    let path = format!("/v1/events/{event}/redeliver");
+    let empty = json!({});
+    let answers =
+        futures::future::join_all((0..8).map(|_| cx.post_idempotent(&path, Some(&shop.key), &key, &empty))).await;
+    let (mut ran, mut in_use) = (Vec::new(), false);
+    for answer in answers {
+        let answer = answer?;
+        match answer.status.as_u16() {
+            409 => {
+                answer.expect_error(409, "idempotency_key_in_use")?;
+                in_use = true;
+            }
+            201 => ran.push(answer.text),
+            other => bail!("redeliver answered {other}: {}", answer.text),
+        }
+    }
+    ensure!(in_use, "no concurrent request with the key met 409 idempotency_key_in_use");
+    ensure!(ran.windows(2).all(|w| w[0] == w[1]), "one key gave different answers");
+    let listed = attempts(&cx, &shop.key, &event, 2).await?;
+    let manual = listed.iter().filter(|a| a["trigger"] == "manual").count();
+    ensure!(manual == 1, "{manual} manual attempts from one key");
+    Ok(())
+}

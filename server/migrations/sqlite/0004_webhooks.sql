@@ -1,0 +1,32 @@
+-- The outbox: a delivery per event for the merchant's webhook endpoint, written in the event's
+-- transaction, and the log of every attempt to deliver it.
+CREATE TABLE deliveries (
+    id              TEXT PRIMARY KEY,
+    event_id        TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    merchant_id     BLOB NOT NULL REFERENCES merchants (id) ON DELETE CASCADE,
+    status          TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    -- A worker's claim: who holds it, and until when.
+    lease_token     TEXT,
+    locked_until    TEXT,
+    created_at      TEXT NOT NULL,
+    UNIQUE (event_id)
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at, created_at) WHERE status = 'pending';
+
+CREATE TABLE delivery_attempts (
+    id            TEXT PRIMARY KEY,
+    delivery_id   TEXT NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+    event_id      TEXT NOT NULL,
+    number        INTEGER NOT NULL,
+    triggered_by  TEXT NOT NULL,
+    url           TEXT NOT NULL,
+    status_code   INTEGER,
+    error         TEXT,
+    duration_ms   INTEGER NOT NULL,
+    response_body TEXT NOT NULL,
+    next_attempt_at TEXT,
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX delivery_attempts_by_event ON delivery_attempts (event_id, created_at, id);

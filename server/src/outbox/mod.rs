@@ -1,0 +1,239 @@
+//! Webhook delivery (API.md "Events and webhooks"): the worker `kassa serve` runs to drain the
+//! outbox, and the one attempt it and a manual redelivery both make. It uses the store and the
+//! domain, never `http`: the event's wire bytes come from the renderer the app hands it.
+//!
+//! - Due deliveries are claimed in small batches with a lease (`store/deliveries.rs`); with
+//!   several replicas each attempt is made once.
+//! - Each is POSTed with the event's bytes, signed anew with the current time, with a 10 s
+//!   timeout and no redirects (a 3xx is a failure); any 2xx delivers it.
+//! - A failure is retried on the configured schedule, each delay ±20 %, a receiver's
+//!   `Retry-After` honoured up to an hour; after the last retry the delivery has failed.
+//! - For one endpoint the attempts of a batch go out one after another in event order; a
+//!   failing event is rescheduled and does not hold up the ones after it.
+//! - On shutdown the attempts in flight finish and the claims not yet attempted are released.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::TimeDelta;
+use futures::StreamExt as _;
+use tokio::sync::watch;
+
+use crate::domain::random_base62;
+use crate::domain::webhook::{self, ATTEMPT_TIMEOUT, DeliveryStatus, Outcome, RESPONSE_EXCERPT_BYTES, Trigger};
+use crate::store::{DueDelivery, EventRow, NewAttempt, Settle, Store, StoreResult};
+
+/// Renders an event as the bytes a receiver gets: the API's JSON of it.
+pub type RenderEvent = Arc<dyn Fn(&EventRow) -> Vec<u8> + Send + Sync>;
+
+/// How many deliveries one claim takes, and how many endpoints are served at once.
+const BATCH: i64 = 32;
+const ENDPOINTS_AT_ONCE: usize = 16;
+/// How long a claim holds; a worker stops attempting a batch well before it runs out, so an
+/// attempt is never made by two workers.
+const LEASE: Duration = Duration::from_secs(60);
+/// How often an idle worker looks for due deliveries (changes in this process wake it at once;
+/// this is for deliveries another replica queued, or retries coming due).
+const POLL: Duration = Duration::from_millis(250);
+
+#[derive(Clone)]
+pub struct Outbox(Arc<Inner>);
+
+struct Inner {
+    store: Store,
+    http: reqwest::Client,
+    render: RenderEvent,
+    schedule: Vec<Duration>,
+}
+
+/// What an attempt made of a delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempted {
+    pub outcome: Outcome,
+    pub status: DeliveryStatus,
+}
+
+impl Outbox {
+    pub fn new(store: Store, schedule: Vec<Duration>, render: RenderEvent) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(ATTEMPT_TIMEOUT)
+            .user_agent(concat!("Kassa/", env!("CARGO_PKG_VERSION"), " (webhooks)"))
+            .build()?;
+        Ok(Self(Arc::new(Inner { store, http, render, schedule })))
+    }
+
+    /// The worker: claims due deliveries and attempts them until `stop` turns true.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        while !*stop.borrow() {
+            let token = random_base62(24);
+            let lease = TimeDelta::from_std(LEASE).unwrap_or(TimeDelta::minutes(1));
+            let due = match self.0.store.claim_due_deliveries(BATCH, lease, &token).await {
+                Ok(due) => due,
+                Err(err) => {
+                    tracing::warn!(error = %err, "claiming due webhook deliveries failed");
+                    Vec::new()
+                }
+            };
+            if due.is_empty() {
+                tokio::select! {
+                    _ = stop.changed() => {}
+                    () = self.0.store.outbox_changed() => {}
+                    () = tokio::time::sleep(POLL) => {}
+                }
+                continue;
+            }
+            self.attempt_batch(due, &token, &stop).await;
+            // Whatever was not attempted (shutting down, or the lease ran short) is due again.
+            if let Err(err) = self.0.store.release_deliveries(&token).await {
+                tracing::warn!(error = %err, "releasing webhook deliveries failed");
+            }
+        }
+    }
+
+    async fn attempt_batch(&self, due: Vec<DueDelivery>, token: &str, stop: &watch::Receiver<bool>) {
+        let claimed = Instant::now();
+        // One queue per endpoint, in event order (the claim returns them so).
+        let mut endpoints: Vec<(uuid::Uuid, Vec<DueDelivery>)> = Vec::new();
+        for delivery in due {
+            let merchant = delivery.merchant_id;
+            match endpoints.iter_mut().find(|(m, _)| *m == merchant) {
+                Some((_, queue)) => queue.push(delivery),
+                None => endpoints.push((merchant, vec![delivery])),
+            }
+        }
+        futures::stream::iter(endpoints)
+            .for_each_concurrent(ENDPOINTS_AT_ONCE, |(_, queue)| async move {
+                for delivery in queue {
+                    // Stop before an attempt could outlive the claim, or when shutting down.
+                    if *stop.borrow() || claimed.elapsed() + ATTEMPT_TIMEOUT * 2 > LEASE {
+                        break;
+                    }
+                    let settle = |status| Settle::Scheduled { token, status };
+                    if let Err(err) = self.attempt(&delivery, Trigger::Scheduled, settle).await {
+                        tracing::warn!(error = %err, delivery = %delivery.id, "recording a webhook attempt failed");
+                    }
+                }
+            })
+            .await;
+    }
+
+    /// A manual attempt of the event's delivery now (`POST /v1/events/{id}/redeliver`).
+    pub async fn redeliver(&self, delivery: &DueDelivery) -> StoreResult<Attempted> {
+        self.attempt(delivery, Trigger::Manual, |status| Settle::Manual {
+            delivered: status == DeliveryStatus::Delivered,
+        })
+        .await
+    }
+
+    /// Makes one attempt of `delivery` and records it with what it does to the delivery.
+    async fn attempt<'a>(
+        &self,
+        delivery: &DueDelivery,
+        trigger: Trigger,
+        settle: impl FnOnce(DeliveryStatus) -> Settle<'a>,
+    ) -> StoreResult<Attempted> {
+        let number = delivery.attempts + 1;
+        let at = self.0.store.clock().now();
+        let (url, outcome, excerpt, duration) = match &delivery.url {
+            Some(url) => {
+                let started = Instant::now();
+                let (outcome, excerpt) = self.post(url, delivery).await;
+                (url.as_str(), outcome, excerpt, started.elapsed())
+            }
+            None => ("", Outcome::NetworkError("no_endpoint"), String::new(), Duration::ZERO),
+        };
+        let now = self.0.store.clock().now();
+        let (status, next_attempt_at) = if outcome.delivered() {
+            (DeliveryStatus::Delivered, None)
+        } else if delivery.url.is_none() {
+            (DeliveryStatus::Failed, None)
+        } else {
+            let jitter = rand::random::<f64>() * 2.0 - 1.0;
+            let attempt = u32::try_from(number).unwrap_or(u32::MAX);
+            match webhook::next_delay(&self.0.schedule, attempt, jitter, &outcome) {
+                Some(delay) => {
+                    (DeliveryStatus::Pending, Some(now + TimeDelta::from_std(delay).unwrap_or(TimeDelta::days(1))))
+                }
+                None => (DeliveryStatus::Failed, None),
+            }
+        };
+        let (status_code, error) = match &outcome {
+            Outcome::Answered { status, .. } => (Some(*status), None),
+            Outcome::NetworkError(name) => (None, Some(*name)),
+        };
+        let manual = trigger == Trigger::Manual;
+        let attempt = NewAttempt {
+            at,
+            number,
+            trigger,
+            url,
+            status_code,
+            error,
+            duration_ms: i64::try_from(duration.as_millis()).unwrap_or(i64::MAX),
+            response_body: &excerpt,
+            // A manual attempt leaves the schedule as it is.
+            next_attempt_at: if manual { None } else { next_attempt_at },
+        };
+        self.0.store.record_attempt(&delivery.id, &attempt, settle(status)).await?;
+        tracing::info!(event = %delivery.event.id, attempt = number, trigger = trigger.as_str(), status_code, error, "webhook attempt");
+        Ok(Attempted { outcome, status })
+    }
+
+    /// POSTs the event to `url`, signed now; the outcome and the start of the answer.
+    async fn post(&self, url: &str, delivery: &DueDelivery) -> (Outcome, String) {
+        let body = (self.0.render)(&delivery.event);
+        let unix = self.0.store.clock().wall_now().timestamp();
+        let signed = webhook::sign(&delivery.secret, delivery.event.id.as_ref(), unix, &body);
+        let request = self
+            .0
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("kassa-signature", signed.kassa_signature)
+            .header("webhook-id", signed.webhook_id)
+            .header("webhook-timestamp", signed.webhook_timestamp)
+            .header("webhook-signature", signed.webhook_signature)
+            .body(body);
+        let mut response = match request.send().await {
+            Ok(response) => response,
+            Err(err) => return (Outcome::NetworkError(network_error(&err)), String::new()),
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(webhook::parse_retry_after);
+        let mut excerpt = Vec::new();
+        while excerpt.len() < RESPONSE_EXCERPT_BYTES {
+            match response.chunk().await {
+                Ok(Some(chunk)) => excerpt.extend_from_slice(&chunk),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        excerpt.truncate(RESPONSE_EXCERPT_BYTES);
+        (Outcome::Answered { status, retry_after }, String::from_utf8_lossy(&excerpt).into_owned())
+    }
+}
+
+/// Names a failure to get an answer, as the attempt log shows it.
+fn network_error(err: &reqwest::Error) -> &'static str {
+    if err.is_timeout() {
+        return "timeout";
+    }
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return "connection_refused";
+        }
+        let text = cause.to_string();
+        if text.contains("dns error") || text.contains("failed to lookup address") {
+            return "dns";
+        }
+        source = cause.source();
+    }
+    if err.is_connect() { "connection_failed" } else { "network_error" }
+}

@@ -200,3 +200,118 @@ async fn retry_until_free(api: &Api, op: &Op) -> Answered {
     }
     panic!("{} {} is still 409 after 6 s", op.path, op.key);
 }
+
+/// API.md "Events and webhooks": deliveries are written with their events, so a crash loses
+/// none. Confirms run concurrently, the server is killed, and once it is back every event of
+/// every confirm it acknowledged reaches the receiver (at least once).
+#[tokio::test]
+async fn killed_mid_confirms_on_sqlite_every_acknowledged_payment_is_delivered() {
+    let server = Server::start_with(tempfile::tempdir().unwrap(), None, FLAGS).await;
+    deliveries_survive_a_kill(server, None).await;
+}
+
+#[tokio::test]
+async fn killed_mid_confirms_on_postgres_every_acknowledged_payment_is_delivered() {
+    let Some(url) = postgres_database().await else { return };
+    let server = Server::start_with(tempfile::tempdir().unwrap(), Some(&url), FLAGS).await;
+    deliveries_survive_a_kill(server, Some(&url)).await;
+}
+
+async fn deliveries_survive_a_kill(server: Server, database_url: Option<&str>) {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let api = Api::new(server.base_url.clone());
+    let (_, _, token) = api.user().await;
+    let created =
+        api.post("/v1/merchants", Some(&token), json!({"name": "Hooked", "webhook_url": receiver.uri()})).await;
+    let merchant = created.body["id"].as_str().unwrap().to_owned();
+    let (_, key) = api.api_key(&token, &merchant).await;
+    let mut intents = Vec::new();
+    for _ in 0..24 {
+        intents.push(api.intent(&key, 1000, false).await);
+    }
+    let confirms: Vec<_> = intents
+        .iter()
+        .map(|intent| {
+            let api = api.clone();
+            let intent = intent.clone();
+            tokio::spawn(async move {
+                api.http
+                    .post(api.url(&format!("/v1/checkout/{}/confirm", intent["id"].as_str().unwrap())))
+                    .json(&Api::pay_body(&intent, "4242424242424242"))
+                    .timeout(Duration::from_secs(10))
+                    .send()
+                    .await
+                    .map(|r| r.status())
+            })
+        })
+        .collect();
+    // Killed once a few payments have gone through and been delivered, the rest in flight.
+    let wanted = 1 + (uuid::Uuid::new_v4().as_u128() % 3) as usize;
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(2) {
+        let succeeded = receiver
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| String::from_utf8_lossy(&r.body).contains("payment_intent.succeeded"))
+            .count();
+        if succeeded >= wanted {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let dir = server.kill_keeping_data();
+    let at_kill = receiver.received_requests().await.unwrap_or_default().len();
+    let mut acknowledged = Vec::new();
+    for (confirm, intent) in confirms.into_iter().zip(&intents) {
+        if let Ok(Ok(StatusCode::OK)) = confirm.await {
+            acknowledged.push(intent["id"].as_str().unwrap().to_owned());
+        }
+    }
+    let _server = Server::start_with(dir, database_url, FLAGS).await;
+    // The killed worker's claims end with their lease (30 s) on PostgreSQL, at once on SQLite.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let requests = receiver.received_requests().await.unwrap_or_default();
+        let delivered: Vec<(String, String)> = requests
+            .iter()
+            .filter_map(|r| serde_json::from_slice::<Value>(&r.body).ok())
+            .map(|e| {
+                (
+                    e["type"].as_str().unwrap_or("").to_owned(),
+                    e["data"]["object"]["id"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
+        let missing: Vec<&String> = acknowledged
+            .iter()
+            .filter(|id| !delivered.iter().any(|(t, i)| t == "payment_intent.succeeded" && i == *id))
+            .collect();
+        let created_missing = intents
+            .iter()
+            .filter(|i| {
+                !delivered.iter().any(|(t, id)| t == "payment_intent.created" && id == i["id"].as_str().unwrap())
+            })
+            .count();
+        if missing.is_empty() && created_missing == 0 {
+            eprintln!(
+                "{} confirms acknowledged before the kill, {at_kill} deliveries made by then; every event delivered \
+                 ({} requests)",
+                acknowledged.len(),
+                requests.len()
+            );
+            let events = intents.len() + acknowledged.len();
+            assert!(at_kill < events, "all {events} events were delivered before the kill: that proves nothing");
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "after the restart, not delivered: {missing:?} and {created_missing} created events"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -73,3 +73,44 @@ async fn replicas_on_one_postgres_database_share_users_and_tokens() {
     let me = http.get(format!("{}/v1/auth/me", a.base_url)).bearer_auth(token).send().await.unwrap();
     assert_eq!(me.status(), 200);
 }
+
+/// Two `kassa serve` on one PostgreSQL database share the outbox: in a healthy run each event
+/// reaches the receiver exactly once, whichever replica's worker claimed it.
+#[tokio::test]
+async fn replicas_on_one_postgres_deliver_each_event_exactly_once() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let Some(url) = postgres_database().await else { return };
+    let a = Server::start(Some(&url)).await;
+    let b = Server::start(Some(&url)).await;
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let (api_a, api_b) = (kassa_testkit::Api::new(a.base_url.clone()), kassa_testkit::Api::new(b.base_url.clone()));
+    let (_, _, token) = api_a.user().await;
+    let created = api_a
+        .post("/v1/merchants", Some(&token), serde_json::json!({"name": "Two", "webhook_url": receiver.uri()}))
+        .await;
+    let (_, key) = api_a.api_key(&token, created.body["id"].as_str().unwrap()).await;
+    for i in 0..30 {
+        let api = if i % 2 == 0 { &api_a } else { &api_b };
+        let intent = api.intent(&key, 1000 + i, false).await;
+        assert_eq!(api.pay(&intent, "4242424242424242").await.status, 200);
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while receiver.received_requests().await.unwrap_or_default().len() < 60 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Time for a second delivery of anything, were one to happen.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let mut ids: Vec<String> = receiver
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["id"].as_str().unwrap().to_owned())
+        .collect();
+    let received = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((received, ids.len()), (60, 60), "60 events, each delivered once");
+}

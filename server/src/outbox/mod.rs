@@ -31,7 +31,7 @@ const BATCH: i64 = 32;
 const ENDPOINTS_AT_ONCE: usize = 16;
 /// How long a claim holds; a worker stops attempting a batch well before it runs out, so an
 /// attempt is never made by two workers.
-const LEASE: Duration = Duration::from_secs(60);
+const LEASE: Duration = Duration::from_secs(30);
 /// How often an idle worker looks for due deliveries (changes in this process wake it at once;
 /// this is for deliveries another replica queued, or retries coming due).
 const POLL: Duration = Duration::from_millis(250);

@@ -116,6 +116,7 @@ async fn kassa(dir: &std::path::Path) -> Result<(String, String, String)> {
         jwt_secret: None,
         webhook_retry_schedule: "10s".into(),
         request_timeout: "30s".into(),
+        webhook_public_only: false,
     };
     let state = kassa_server::app::AppState::build(kassa_server::config::Config::from_args(args)?).await?;
     let base = serve(kassa_server::app::router(state)).await?;

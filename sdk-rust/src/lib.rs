@@ -46,6 +46,9 @@ pub fn authenticated(base_url: &str, token: &str) -> Result<Client, reqwest::Err
     Ok(Client::new_with_client(base_url, http))
 }
 
+/// Verifying webhook deliveries: [`webhooks::construct_event`].
+pub mod webhooks;
+
 /// The sandbox's test cards (API.md "Test cards"): any future expiry, any CVC, any name.
 pub mod test_cards {
     /// Approved (visa).

@@ -86,7 +86,12 @@ impl AppState {
             let wire = wire.clone();
             Arc::new(move |row: &crate::store::EventRow| crate::http::events::event_json(&wire, row))
         };
-        let outbox = crate::outbox::Outbox::new(store.clone(), config.webhook_retry_schedule.clone(), render)?;
+        let outbox = crate::outbox::Outbox::new(
+            store.clone(),
+            config.webhook_retry_schedule.clone(),
+            config.webhook_public_only,
+            render,
+        )?;
         Ok(Self(Arc::new(Inner {
             store,
             metrics: Metrics::default(),

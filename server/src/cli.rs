@@ -39,6 +39,11 @@ pub struct ServeArgs {
     /// retries do.
     #[arg(long, env = "KASSA_WEBHOOK_RETRY_SCHEDULE", default_value = "10s,1m,5m,30m,2h,5h,10h,10h,14h,14h,16h")]
     pub webhook_retry_schedule: String,
+    /// Deliver webhooks to public internet addresses only: refuse loopback, private,
+    /// link-local and other local addresses, checked on the address each connection resolves
+    /// to. Off by default, for a sandbox on a laptop; 169.254.169.254 is refused either way.
+    #[arg(long, env = "KASSA_WEBHOOK_PUBLIC_ONLY")]
+    pub webhook_public_only: bool,
     /// How long a request may run before it is answered with an error, e.g. `30s`. It is also
     /// how long a request holds its Idempotency-Key before a retry may take an unanswered key
     /// over.

@@ -15,6 +15,7 @@ pub struct Config {
     pub public_url: String,
     pub jwt_secret: Option<String>,
     pub webhook_retry_schedule: Vec<Duration>,
+    pub webhook_public_only: bool,
     pub request_timeout: Duration,
 }
 
@@ -61,6 +62,7 @@ impl Config {
             public_url,
             jwt_secret: args.jwt_secret,
             webhook_retry_schedule: parse_schedule(&args.webhook_retry_schedule)?,
+            webhook_public_only: args.webhook_public_only,
             request_timeout: match parse_schedule(&args.request_timeout)?.as_slice() {
                 [timeout] => *timeout,
                 _ => bail!("--request-timeout {:?} must be one duration, like 30s", args.request_timeout),

@@ -96,3 +96,40 @@ async fn deliveries_verify_with_a_stdlib_receiver_and_the_official_libraries() {
         assert_eq!(event["pending_webhooks"], 0, "{event}");
     }
 }
+
+/// `kassa_sdk::webhooks::construct_event` accepts a real delivery and returns its typed event;
+/// one changed byte is a bad signature.
+#[tokio::test]
+async fn the_rust_sdk_verifies_a_real_delivery() {
+    use kassa_sdk::webhooks::{DEFAULT_TOLERANCE, WebhookError, construct_event};
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let server = Server::start(None).await;
+    let api = Api::new(server.base_url.clone());
+    let (_, _, token) = api.user().await;
+    let created =
+        api.post("/v1/merchants", Some(&token), json!({"name": "Rusty", "webhook_url": receiver.uri()})).await;
+    let secret = created.body["webhook_secret"].as_str().unwrap().to_owned();
+    let (_, key) = api.api_key(&token, created.body["id"].as_str().unwrap()).await;
+    let intent = api.intent(&key, 1000, false).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let delivery = loop {
+        if let Some(first) = receiver.received_requests().await.unwrap_or_default().into_iter().next() {
+            break first;
+        }
+        assert!(Instant::now() < deadline, "no delivery");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let header = delivery.headers.get("kassa-signature").unwrap().to_str().unwrap().to_owned();
+    let event = construct_event(&delivery.body, &header, &secret, DEFAULT_TOLERANCE).expect("the delivery verifies");
+    assert_eq!(serde_json::to_value(event.type_).unwrap(), "payment_intent.created");
+    match &event.data.object {
+        kassa_sdk::types::EventDataObject::PaymentIntent(typed) => assert_eq!(typed.id, intent["id"].as_str().unwrap()),
+        other => panic!("the event is about {other:?}"),
+    }
+    let mut tampered = delivery.body.clone();
+    tampered[1] ^= 1;
+    assert!(matches!(construct_event(&tampered, &header, &secret, DEFAULT_TOLERANCE), Err(WebhookError::BadSignature)));
+}

@@ -207,7 +207,11 @@ async fn create_intent(cx: Ctx) -> Result<()> {
     let events = shop.sdk.list_events(None, None, None).await?.into_inner();
     let event = events.data.first().context("no event")?;
     ensure!(serde_json::to_value(event.type_)? == "payment_intent.created", "first event {:?}", event.type_);
-    ensure!(event.data.object.get("id") == Some(&json!(pi.id)), "event data {:?}", event.data.object);
+    ensure!(
+        matches!(&event.data.object, kassa_sdk::types::EventDataObject::PaymentIntent(object) if object.id == pi.id),
+        "event data {:?}",
+        event.data.object
+    );
     let fetched = shop.sdk.get_event(&event.id).await?.into_inner();
     ensure!(fetched.id == event.id, "GET /v1/events/{{id}}");
     Ok(())

@@ -13,6 +13,7 @@ mod ids;
 mod name;
 mod password;
 pub mod payment_intent;
+pub mod redact;
 mod refund;
 mod role;
 mod secret;

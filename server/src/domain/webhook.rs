@@ -136,6 +136,40 @@ pub fn next_delay(schedule: &[Duration], attempt: u32, jitter: f64, outcome: &Ou
     Some(jittered.max(asked))
 }
 
+/// Whether an attempt may connect to `ip`. The cloud metadata addresses are never allowed (a
+/// webhook must not be a way to read a server's credentials); with `public_only`, neither is
+/// anything that is not on the public internet: loopback, private, link-local, unique-local,
+/// shared (CGNAT), unspecified, multicast and broadcast addresses.
+pub fn address_allowed(ip: std::net::IpAddr, public_only: bool) -> bool {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    const METADATA_V4: Ipv4Addr = Ipv4Addr::new(169, 254, 169, 254);
+    const METADATA_V6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254);
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        v4 => v4,
+    };
+    match ip {
+        IpAddr::V4(v4) if v4 == METADATA_V4 => false,
+        IpAddr::V6(v6) if v6 == METADATA_V6 => false,
+        _ if !public_only => true,
+        IpAddr::V4(v4) => {
+            let shared = v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]);
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || shared)
+        }
+        IpAddr::V6(v6) => {
+            let unique_local = (v6.segments()[0] & 0xfe00) == 0xfc00;
+            let link_local = (v6.segments()[0] & 0xffc0) == 0xfe80;
+            !(v6.is_loopback() || v6.is_unspecified() || v6.is_multicast() || unique_local || link_local)
+        }
+    }
+}
+
 /// `Retry-After` in seconds (the HTTP-date form is not honoured).
 pub fn parse_retry_after(raw: &str) -> Option<Duration> {
     raw.trim().parse::<u64>().ok().map(Duration::from_secs)
@@ -205,6 +239,33 @@ mod tests {
         assert_eq!(next_delay(&schedule, 1, 0.0, &asks(1_000_000)), Some(RETRY_AFTER_CAP));
         assert_eq!(parse_retry_after(" 30 "), Some(Duration::from_secs(30)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn the_metadata_address_is_always_refused_and_public_only_refuses_the_rest() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        for metadata in ["169.254.169.254", "fd00:ec2::254", "::ffff:169.254.169.254"] {
+            assert!(!address_allowed(ip(metadata), false), "{metadata}");
+        }
+        for local in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.1.1",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd12::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(address_allowed(ip(local), false), "a sandbox on a laptop delivers to {local}");
+            assert!(!address_allowed(ip(local), true), "{local} is not public");
+        }
+        for public in ["93.184.216.34", "2606:2800:220:1::1", "8.8.8.8"] {
+            assert!(address_allowed(ip(public), true), "{public}");
+        }
     }
 
     #[test]

@@ -72,8 +72,20 @@ pub struct Event {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventData {
     /// The object (payment intent or refund) as it was when the event happened.
-    #[schema(value_type = Object)]
-    pub object: serde_json::Value,
+    pub object: EventDataObject,
+}
+
+/// The object an event is about, as it was then: a payment intent or a refund, told apart by
+/// its `object` field.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+#[schema(discriminator(property_name = "object", mapping(
+    ("payment_intent" = "#/components/schemas/PaymentIntent"),
+    ("refund" = "#/components/schemas/Refund")
+)))]
+pub enum EventDataObject {
+    PaymentIntent(Box<PaymentIntent>),
+    Refund(Refund),
 }
 
 impl Event {
@@ -81,10 +93,11 @@ impl Event {
     /// object, with what is derived (the client secret) derived now.
     fn render(wire: &Wire, row: &EventRow) -> Result<Self, ApiError> {
         let object = match &row.object {
-            EventObject::PaymentIntent(intent) => serde_json::to_value(PaymentIntent::as_written(wire, intent)),
-            EventObject::Refund(refund) => serde_json::to_value(Refund::from(refund)),
-        }
-        .map_err(|err| ApiError::Internal(err.into()))?;
+            EventObject::PaymentIntent(intent) => {
+                EventDataObject::PaymentIntent(Box::new(PaymentIntent::as_written(wire, intent)))
+            }
+            EventObject::Refund(refund) => EventDataObject::Refund(Refund::from(refund)),
+        };
         Ok(Self {
             id: row.id.to_string(),
             kind: EventType(row.kind),

@@ -42,6 +42,7 @@ pub struct Outbox(Arc<Inner>);
 struct Inner {
     store: Store,
     http: reqwest::Client,
+    public_only: bool,
     render: RenderEvent,
     schedule: Vec<Duration>,
 }
@@ -54,13 +55,14 @@ pub struct Attempted {
 }
 
 impl Outbox {
-    pub fn new(store: Store, schedule: Vec<Duration>, render: RenderEvent) -> anyhow::Result<Self> {
+    pub fn new(store: Store, schedule: Vec<Duration>, public_only: bool, render: RenderEvent) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()
+            .dns_resolver(Arc::new(CheckedResolver { public_only }))
             .redirect(reqwest::redirect::Policy::none())
             .timeout(ATTEMPT_TIMEOUT)
             .user_agent(concat!("Kassa/", env!("CARGO_PKG_VERSION"), " (webhooks)"))
             .build()?;
-        Ok(Self(Arc::new(Inner { store, http, render, schedule })))
+        Ok(Self(Arc::new(Inner { store, http, public_only, render, schedule })))
     }
 
     /// The worker: claims due deliveries and attempts them until `stop` turns true.
@@ -182,6 +184,14 @@ impl Outbox {
 
     /// POSTs the event to `url`, signed now; the outcome and the start of the answer.
     async fn post(&self, url: &str, delivery: &DueDelivery) -> (Outcome, String) {
+        // A host given as an address is never resolved, so it is checked here; a name is checked
+        // on each address it resolves to, as the connection is made (`CheckedResolver`).
+        let literal = reqwest::Url::parse(url).ok().and_then(|u| {
+            u.host_str().and_then(|h| h.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().ok())
+        });
+        if literal.is_some_and(|ip| !webhook::address_allowed(ip, self.0.public_only)) {
+            return (Outcome::NetworkError(REFUSED_ADDRESS), String::new());
+        }
         let body = (self.0.render)(&delivery.event);
         let unix = self.0.store.clock().wall_now().timestamp();
         let signed = webhook::sign(&delivery.secret, delivery.event.id.as_ref(), unix, &body);
@@ -217,10 +227,38 @@ impl Outbox {
     }
 }
 
+/// The attempt log's name for an address an attempt may not connect to.
+const REFUSED_ADDRESS: &str = "refused_address";
+
+/// Resolves webhook hosts, keeping only the addresses an attempt may connect to: the check is
+/// on the address the connection uses, so a later DNS answer cannot slip past it.
+struct CheckedResolver {
+    public_only: bool,
+}
+
+impl reqwest::dns::Resolve for CheckedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let public_only = self.public_only;
+        Box::pin(async move {
+            let found = tokio::net::lookup_host((name.as_str(), 0)).await?;
+            let allowed: Vec<std::net::SocketAddr> =
+                found.filter(|addr| webhook::address_allowed(addr.ip(), public_only)).collect();
+            if allowed.is_empty() {
+                return Err(REFUSED_ADDRESS.into());
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(allowed.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
 /// Names a failure to get an answer, as the attempt log shows it.
 fn network_error(err: &reqwest::Error) -> &'static str {
     if err.is_timeout() {
         return "timeout";
+    }
+    if format!("{err:?}").contains(REFUSED_ADDRESS) {
+        return REFUSED_ADDRESS;
     }
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {

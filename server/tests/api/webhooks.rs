@@ -263,3 +263,36 @@ async fn an_endpoint_that_refuses_connections_is_named_so(app: TestApp) {
     assert_eq!(listed[0]["error"], "connection_refused", "{:?}", listed[0]);
     assert!(listed[0]["status_code"].is_null());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_metadata_address_is_never_a_webhook_target() {
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await.unwrap();
+    let (_, _, key, _) = shop_with_webhook(&app, "http://169.254.169.254/latest/meta-data").await;
+    app.intent(&key, 1000, false).await;
+    let event = app.get("/v1/events", Some(&key)).await.body["data"][0]["id"].as_str().unwrap().to_owned();
+    let listed = attempts(&app, &key, &event, 1).await;
+    assert_eq!(listed[0]["error"], "refused_address", "{:?}", listed[0]);
+}
+
+/// `--webhook-public-only`: a receiver on loopback is refused, by address or by a name that
+/// resolves to it, and gets nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_only_refuses_local_receivers_by_address_and_by_name() {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("kassa.db").display());
+    let mut config = crate::helpers::test_config(&url, Some(crate::helpers::JWT_SECRET));
+    config.webhook_public_only = true;
+    let state = kassa_server::app::AppState::build(config).await.unwrap();
+    let app = crate::helpers::serve(state, url, None, dir).await;
+    let port = receiver.address().port();
+    for target in [format!("http://127.0.0.1:{port}/hook"), format!("http://localhost:{port}/hook")] {
+        let (_, _, key, _) = shop_with_webhook(&app, &target).await;
+        app.intent(&key, 1000, false).await;
+        let event = app.get("/v1/events", Some(&key)).await.body["data"][0]["id"].as_str().unwrap().to_owned();
+        let listed = attempts(&app, &key, &event, 1).await;
+        assert_eq!(listed[0]["error"], "refused_address", "{target}: {:?}", listed[0]);
+    }
+    assert!(receiver.received_requests().await.unwrap().is_empty());
+}

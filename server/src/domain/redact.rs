@@ -1,0 +1,129 @@
+//! What a request log may keep of a body (API.md "request logs"): card numbers reduced to brand
+//! and last four digits, the CVC dropped, and every secret masked — API keys, client secrets,
+//! passwords, access tokens, webhook secrets — wherever in the JSON it appears, by field name
+//! or by the shape of the value. Pure, so the rules are tested here.
+
+use serde_json::Value;
+
+use super::CardNumber;
+
+/// What a masked secret reads as.
+pub const MASK: &str = "[redacted]";
+
+/// Fields whose value is a secret whatever it looks like.
+const SECRET_FIELDS: [&str; 6] = ["password", "client_secret", "webhook_secret", "access_token", "key", "secret"];
+
+/// `body` as a log may keep it. JSON is redacted field by field; anything else is kept only as
+/// its length, since it cannot be read for secrets.
+pub fn redact_body(body: &[u8]) -> String {
+    if body.is_empty() {
+        return String::new();
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(mut json) => {
+            redact(&mut json, None);
+            json.to_string()
+        }
+        Err(_) => format!("[{} bytes, not JSON]", body.len()),
+    }
+}
+
+fn redact(value: &mut Value, field: Option<&str>) {
+    match value {
+        Value::Object(map) => {
+            map.remove("cvc");
+            for (name, inner) in map.iter_mut() {
+                if name == "number" && field == Some("card") {
+                    *inner = Value::String(card_summary(inner.as_str().unwrap_or_default()));
+                } else if SECRET_FIELDS.contains(&name.as_str()) && inner.is_string() {
+                    *inner = Value::String(MASK.into());
+                } else {
+                    redact(inner, Some(name));
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| redact(item, field)),
+        Value::String(text) => *text = mask_secrets_in(text),
+        _ => {}
+    }
+}
+
+/// `visa …4242` for a card number, or the mask for anything that is not one.
+fn card_summary(raw: &str) -> String {
+    match CardNumber::parse(raw) {
+        Ok(card) => format!("{} …{}", card.brand().as_str(), card.last4()),
+        Err(_) => MASK.into(),
+    }
+}
+
+/// Masks the secrets a string can carry by their shape: `sk_test_…`, `whsec_…`, a client secret
+/// (`pi_…_secret_…`, also inside a `checkout_url`), a JWT (`eyJ…`).
+fn mask_secrets_in(text: &str) -> String {
+    let base64ish = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+    let jwtish = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let markers: [(&str, &dyn Fn(char) -> bool); 4] =
+        [("sk_test_", &base64ish), ("whsec_", &base64ish), ("_secret_", &base64ish), ("eyJ", &jwtish)];
+    let mut out = text.to_owned();
+    for (marker, continues) in markers {
+        let mut from = 0;
+        while let Some(found) = out[from..].find(marker) {
+            let at = from + found;
+            let start = if marker == "_secret_" { out[..at].rfind("pi_").unwrap_or(at) } else { at };
+            let rest = &out[at + marker.len()..];
+            let end = at + marker.len() + rest.find(|c: char| !continues(c)).unwrap_or(rest.len());
+            out.replace_range(start..end, MASK);
+            from = start + MASK.len();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn redacted(value: Value) -> Value {
+        serde_json::from_str(&redact_body(value.to_string().as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn cards_keep_brand_and_last_four_and_lose_the_cvc() {
+        let body = json!({"client_secret": "pi_abc_secret_0f0f", "card": {"number": "4242 4242 4242 4242", "cvc": "123", "exp_month": 12, "name": "Ada"}});
+        assert_eq!(
+            redacted(body),
+            json!({"client_secret": MASK, "card": {"number": "visa …4242", "exp_month": 12, "name": "Ada"}})
+        );
+        assert_eq!(redacted(json!({"card": {"number": "1234"}}))["card"]["number"], MASK);
+    }
+
+    #[test]
+    fn secrets_are_masked_by_name_and_by_shape() {
+        let body = json!({
+            "password": "correct-horse-42",
+            "access_token": "eyJhbGciOiJIUzI1NiJ9.e30.sig",
+            "key": "sk_test_abc",
+            "webhook_secret": "whsec_AAAA+/==",
+            "checkout_url": "http://127.0.0.1/checkout/pi_1?client_secret=pi_1_secret_0f0f",
+            "nested": [{"note": "token eyJhbGciOiJIUzI1NiJ9.e30.sig"}, "sk_test_Zz9 and whsec_Q+="],
+            "amount": 1000
+        });
+        let out = redacted(body);
+        for field in ["password", "access_token", "key", "webhook_secret"] {
+            assert_eq!(out[field], MASK, "{field}");
+        }
+        assert_eq!(out["checkout_url"], format!("http://127.0.0.1/checkout/pi_1?client_secret={MASK}"));
+        assert_eq!(out["nested"][1], format!("{MASK} and {MASK}"));
+        assert_eq!(out["amount"], 1000);
+        let text = out.to_string();
+        for secret in ["correct-horse", "sk_test_", "whsec_", "_secret_0f", "eyJhbGciOiJIUzI1NiJ9.e30.sig\""] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_json_is_kept_as_its_length() {
+        assert_eq!(redact_body(b"number=4242424242424242"), "[23 bytes, not JSON]");
+        assert_eq!(redact_body(b""), "");
+    }
+}

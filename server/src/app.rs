@@ -41,6 +41,8 @@ pub struct Inner {
     pub wire: crate::http::Wire,
     /// Webhook delivery: the worker `serve` runs, and manual redeliveries.
     pub outbox: crate::outbox::Outbox,
+    /// Request log entries on their way to the store.
+    pub request_logs: crate::request_logs::RequestLogs,
     /// Work that outlives the request that started it; `serve` waits for it on shutdown.
     pub tasks: TaskTracker,
     pub config: Config,
@@ -100,6 +102,7 @@ impl AppState {
             fingerprints,
             wire,
             outbox,
+            request_logs: Default::default(),
             tasks,
             config,
         })))
@@ -151,6 +154,7 @@ pub fn router(state: AppState) -> Router {
                 .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::request_logs::record))
         .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotency))
         .layer(middleware::from_fn(render_errors))
         .layer(CatchPanicLayer::custom(|_panic| {
@@ -177,7 +181,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let tasks = state.tasks.clone();
     tasks.spawn(sweep(state.clone(), stopped.clone()));
-    start_outbox(&state, stopped);
+    start_workers(&state, stopped);
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
     let _ = stop.send(true);
     // The sweeper's pass, and requests whose clients hung up, finish before the store closes.
@@ -188,9 +192,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Starts the webhook delivery worker, tracked with the app's other work, until `stop`.
-pub fn start_outbox(app: &AppState, stop: tokio::sync::watch::Receiver<bool>) {
-    app.tasks.spawn(app.outbox.clone().run(stop));
+/// Starts the webhook delivery worker and the request log writer, tracked with the app's other
+/// work, until `stop`.
+pub fn start_workers(app: &AppState, stop: tokio::sync::watch::Receiver<bool>) {
+    app.tasks.spawn(app.outbox.clone().run(stop.clone()));
+    let writer = app.clone();
+    app.tasks.spawn(async move { writer.request_logs.write(writer.store.clone(), stop).await });
 }
 
 /// One pass of the expiry sweeper, the only writer of `expired`: writes down every payment
@@ -229,10 +236,13 @@ pub async fn sweep(app: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
             Err(err) => tracing::warn!(error = %err, "sweeping expired payment intents failed"),
         }
         ticks += 1;
-        if ticks.is_multiple_of(600)
-            && let Err(err) = app.store.delete_old_idempotency_keys().await
-        {
-            tracing::warn!(error = %err, "deleting old idempotency keys failed");
+        if ticks.is_multiple_of(600) {
+            if let Err(err) = app.store.delete_old_idempotency_keys().await {
+                tracing::warn!(error = %err, "deleting old idempotency keys failed");
+            }
+            if let Err(err) = app.store.delete_old_request_logs().await {
+                tracing::warn!(error = %err, "deleting old request logs failed");
+            }
         }
     }
 }

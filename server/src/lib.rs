@@ -24,6 +24,8 @@ pub mod metrics;
 pub mod openapi;
 /// Webhook delivery: the outbox worker and the one attempt it and a redelivery make.
 pub mod outbox;
+/// Request logs: the middleware that records API-key requests, and their writer.
+pub mod request_logs;
 /// `Request-Id` and the middleware that finishes every error response.
 pub mod respond;
 /// All SQL, for SQLite and PostgreSQL alike.

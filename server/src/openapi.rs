@@ -26,7 +26,8 @@ use crate::error::ErrorBody;
         (name = "payment_intents", description = "Payments: create an intent, let the customer pay it at its checkout, capture, void. Secret API key."),
         (name = "refunds", description = "Money returned from succeeded payment intents. Secret API key."),
         (name = "checkout", description = "What a browser holding an intent's client secret may see and do: the hosted checkout's API."),
-        (name = "events", description = "The record of state changes, read with a secret API key."),
+        (name = "events", description = "The record of state changes, read with a secret API key, and their deliveries to the merchant's webhook endpoint."),
+        (name = "request_logs", description = "The merchant's API requests of the last 7 days, bodies redacted. Secret API key."),
     )
 )]
 pub struct ApiDoc;

@@ -30,6 +30,7 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         events::cases(),
         payments::cases(),
         webhooks::cases(),
+        webhooks::request_log_cases(),
         conventions::cases(),
     ]
     .into_iter()

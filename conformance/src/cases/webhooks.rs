@@ -238,3 +238,66 @@ async fn redeliver_in_flight(cx: Ctx) -> Result<()> {
     ensure!(manual == 1, "{manual} manual attempts from one key");
     Ok(())
 }
+
+/// API.md "request logs", in this module because it is the same dashboard page's other half:
+/// what the merchant's key did, with bodies that hold no secret.
+pub fn request_log_cases() -> Vec<Case> {
+    vec![
+        case!(
+            "request logs: an API key's requests are listed newest first with method, path, status, request id and redacted bodies; filters narrow them",
+            [("list_request_logs", 200)],
+            request_logs_are_listed
+        ),
+        case!(
+            "request logs: 400 for a bad filter or cursor; 401 without an API key",
+            [("list_request_logs", 400), ("list_request_logs", 401)],
+            request_log_errors
+        ),
+    ]
+}
+
+async fn request_logs_are_listed(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    let new = json!({"amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    let created = cx.post_idempotent("/v1/payment-intents", Some(&shop.key), "log-me", &new).await?;
+    let intent = created.expect_status(201)?;
+    let request_id = created.request_id().context("Request-Id")?.to_owned();
+    let secret = intent["client_secret"].as_str().context("client_secret")?.to_owned();
+    let id = intent["id"].as_str().context("id")?.to_owned();
+    cx.get(&format!("/v1/payment-intents/{id}"), Some(&shop.key)).await?.expect_status(200)?;
+    let mut entries = Vec::new();
+    for _ in 0..100 {
+        let list = cx.get("/v1/request-logs", Some(&shop.key)).await?.expect_status(200)?;
+        entries = list["data"].as_array().context("data")?.clone();
+        if entries.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    ensure!(entries.len() >= 2, "{} request log entries for 2 requests", entries.len());
+    let post = entries.iter().find(|e| e["method"] == "POST").context("no entry for the POST")?;
+    ensure!(post["id"] == request_id.as_str(), "the entry's id {} is not the Request-Id {request_id}", post["id"]);
+    ensure!(post["path"] == "/v1/payment-intents" && post["status"] == 201, "{post}");
+    ensure!(post["idempotency_key"] == "log-me", "{post}");
+    ensure!(entries[0]["method"] == "GET", "newest first: {}", entries[0]);
+    let text = serde_json::to_string(&entries)?;
+    ensure!(!text.contains(&secret) && !text.contains(&shop.key), "a request log entry holds a secret");
+    ensure!(post["response_body"].as_str().is_some_and(|b| b.contains(&id)), "the response body is not kept");
+    let gets = cx.get("/v1/request-logs?method=GET", Some(&shop.key)).await?.expect_status(200)?;
+    ensure!(gets["data"].as_array().is_some_and(|d| d.iter().all(|e| e["method"] == "GET")), "{gets}");
+    let created_only = cx.get("/v1/request-logs?status=201", Some(&shop.key)).await?.expect_status(200)?;
+    ensure!(created_only["data"].as_array().is_some_and(|d| d.len() == 1), "{created_only}");
+    Ok(())
+}
+
+async fn request_log_errors(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    let key = Some(shop.key.as_str());
+    cx.get("/v1/request-logs?status=42", key).await?.expect_error(400, "parameter_invalid")?;
+    cx.get("/v1/request-logs?limit=0", key).await?.expect_error(400, "parameter_invalid")?;
+    cx.get("/v1/request-logs?starting_after=req_000000000000000000000000", key)
+        .await?
+        .expect_error(400, "invalid_starting_after")?;
+    cx.get("/v1/request-logs", None).await?.expect_error(401, "missing_credentials")?;
+    Ok(())
+}

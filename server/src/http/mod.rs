@@ -12,6 +12,7 @@ mod merchants;
 pub mod ops;
 pub(crate) mod payment_intents;
 mod refunds;
+mod request_logs;
 mod users;
 
 use axum::body::Bytes;
@@ -48,6 +49,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(refunds::router())
         .merge(checkout::router())
         .merge(events::router())
+        .merge(request_logs::router())
 }
 
 /// A JSON request body. Anything unreadable is a 400 in the documented shape: a wrong content

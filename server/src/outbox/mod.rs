@@ -79,7 +79,12 @@ impl Outbox {
             };
             if due.is_empty() {
                 tokio::select! {
-                    _ = stop.changed() => {}
+                    changed = stop.changed() => {
+                        // A dropped sender means the app is gone: stop as well.
+                        if changed.is_err() {
+                            return;
+                        }
+                    }
                     () = self.0.store.outbox_changed() => {}
                     () = tokio::time::sleep(POLL) => {}
                 }

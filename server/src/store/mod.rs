@@ -13,6 +13,7 @@ mod idempotency;
 mod members;
 mod merchants;
 mod payment_intents;
+mod request_logs;
 mod settings;
 mod snapshot;
 mod sqlite;
@@ -33,6 +34,7 @@ pub use idempotency::{Answer, Claim, KeyHold, SECRET_PLACEHOLDER, SaveAnswer};
 pub use members::MemberRow;
 pub use merchants::{MerchantRow, MerchantUpdate};
 pub use payment_intents::{NewPaymentIntent, Transitioned};
+pub use request_logs::{REQUEST_LOG_RETENTION, RequestLogFilter, RequestLogRow};
 pub use users::UserRow;
 
 /// What a lookup did not find. `crate::error` names it in the 404.

@@ -83,7 +83,7 @@ pub async fn serve(state: AppState, database_url: String, db_path: Option<PathBu
     // The webhook worker runs as in `kassa serve`; the expiry sweeper does not: tests run its
     // passes themselves (`sweep_once`), to see what reads alone do.
     let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
-    kassa_server::app::start_outbox(&state, worker_stopped);
+    kassa_server::app::start_workers(&state, worker_stopped);
     let app = router(state.clone());
     let serving = tokio::spawn(async move {
         let _ = axum::serve(listener, app)

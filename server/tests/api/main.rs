@@ -12,5 +12,6 @@ mod merchants;
 mod openapi_drift;
 mod ops;
 mod payments;
+mod request_logs;
 mod users;
 mod webhooks;

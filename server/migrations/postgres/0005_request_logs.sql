@@ -1,0 +1,16 @@
+-- The merchant's API requests (Developers → Logs), bodies redacted before they are written.
+-- Kept for 7 days (the sweeper deletes older entries).
+CREATE TABLE request_logs (
+    id              TEXT PRIMARY KEY,
+    merchant_id     UUID NOT NULL REFERENCES merchants (id) ON DELETE CASCADE,
+    method          TEXT NOT NULL,
+    path            TEXT NOT NULL,
+    status          BIGINT NOT NULL,
+    idempotency_key TEXT,
+    duration_ms     BIGINT NOT NULL,
+    request_body    TEXT NOT NULL,
+    response_body   TEXT NOT NULL,
+    created_at      TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX request_logs_by_merchant ON request_logs (merchant_id, created_at, id);
+CREATE INDEX request_logs_by_age ON request_logs (created_at);

@@ -39,12 +39,16 @@ pub struct Inner {
     pub client_secrets: ClientSecretKey,
     pub fingerprints: FingerprintKey,
     pub wire: crate::http::Wire,
+    /// The server key `kassa listen` secrets are derived from.
+    pub listen_key: String,
     /// Webhook delivery: the worker `serve` runs, and manual redeliveries.
     pub outbox: crate::outbox::Outbox,
     /// Request log entries on their way to the store.
     pub request_logs: crate::request_logs::RequestLogs,
     /// Work that outlives the request that started it; `serve` waits for it on shutdown.
     pub tasks: TaskTracker,
+    /// Turns true when the server starts shutting down, so long polls answer at once.
+    pub stopping: tokio::sync::watch::Sender<bool>,
     pub config: Config,
 }
 
@@ -82,6 +86,8 @@ impl AppState {
             .await
             .context("loading the idempotency fingerprint key")?;
         let fingerprints = FingerprintKey::new(fingerprint_key.as_bytes());
+        let listen_key =
+            store.setting_or_init("listen_secret_key", &random_base62(64)).await.context("loading the listen key")?;
         let tasks = TaskTracker::new();
         let wire = crate::http::Wire { client_secrets: client_secrets.clone(), public_url: config.public_url.clone() };
         let render: crate::outbox::RenderEvent = {
@@ -101,9 +107,11 @@ impl AppState {
             client_secrets,
             fingerprints,
             wire,
+            listen_key,
             outbox,
             request_logs: Default::default(),
             tasks,
+            stopping: tokio::sync::watch::Sender::new(false),
             config,
         })))
     }
@@ -182,7 +190,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let tasks = state.tasks.clone();
     tasks.spawn(sweep(state.clone(), stopped.clone()));
     start_workers(&state, stopped);
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let stopping = state.stopping.clone();
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            stopping.send_replace(true);
+        })
+        .await?;
     let _ = stop.send(true);
     // The sweeper's pass, and requests whose clients hung up, finish before the store closes.
     tasks.close();

@@ -16,6 +16,43 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the OpenAPI contract this binary implements (what `cargo xtask openapi` writes).
     Openapi,
+    /// Forward the merchant's events to a local URL, signed, as its webhook endpoint would
+    /// receive them (like `stripe listen`).
+    Listen(ListenArgs),
+    /// Make the API calls that cause an event, e.g. `payment_intent.succeeded`.
+    Trigger(TriggerArgs),
+}
+
+/// Where a command finds the server, and as whom it acts.
+#[derive(Clone, clap::Args)]
+pub struct ClientArgs {
+    /// A secret API key of the merchant, `sk_test_…`.
+    #[arg(long, env = "KASSA_API_KEY", hide_env_values = true)]
+    pub api_key: String,
+    /// The server's base URL.
+    #[arg(long, env = "KASSA_BASE_URL", default_value = "http://127.0.0.1:4242")]
+    pub base_url: String,
+}
+
+#[derive(Clone, clap::Args)]
+pub struct ListenArgs {
+    /// The local URL to POST each event to, e.g. `http://127.0.0.1:8000/webhook`.
+    #[arg(long)]
+    pub forward_to: String,
+    /// Only these event types, comma-separated.
+    #[arg(long)]
+    pub events: Option<String>,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Clone, clap::Args)]
+pub struct TriggerArgs {
+    /// The event to cause: payment_intent.created, .authorized, .succeeded, .payment_failed,
+    /// .canceled, .expired, or refund.created.
+    pub event_type: String,
+    #[command(flatten)]
+    pub client: ClientArgs,
 }
 
 #[derive(Clone, clap::Args)]

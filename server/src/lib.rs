@@ -8,6 +8,8 @@ pub mod app;
 pub mod auth;
 /// The `kassa` command line.
 pub mod cli;
+/// `kassa listen` and `kassa trigger`: clients of a running server's public API.
+pub mod command;
 /// The command line parsed into typed configuration.
 pub mod config;
 /// Validated domain types; no HTTP, no SQL.

@@ -35,5 +35,7 @@ async fn run() -> anyhow::Result<()> {
             print!("{}", kassa_server::openapi::render());
             Ok(())
         }
+        Command::Listen(args) => kassa_server::command::listen::run(args).await,
+        Command::Trigger(args) => kassa_server::command::trigger::run(args).await,
     }
 }

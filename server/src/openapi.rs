@@ -27,6 +27,7 @@ use crate::error::ErrorBody;
         (name = "refunds", description = "Money returned from succeeded payment intents. Secret API key."),
         (name = "checkout", description = "What a browser holding an intent's client secret may see and do: the hosted checkout's API."),
         (name = "events", description = "The record of state changes, read with a secret API key, and their deliveries to the merchant's webhook endpoint."),
+        (name = "listen", description = "What `kassa listen` uses to forward the merchant's events to a local URL: a long poll and a cursor per API key. Secret API key."),
         (name = "request_logs", description = "The merchant's API requests of the last 7 days, bodies redacted. Secret API key."),
     )
 )]

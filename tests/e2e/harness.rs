@@ -53,7 +53,11 @@ impl Server {
 
     /// Like `start_in`, with more `kassa serve` flags.
     pub async fn start_with(dir: tempfile::TempDir, database_url: Option<&str>, flags: &[&str]) -> Self {
-        let port = free_port();
+        Self::start_at(dir, database_url, flags, free_port()).await
+    }
+
+    /// Like `start_with`, on `port` (a restart where clients expect the server).
+    pub async fn start_at(dir: tempfile::TempDir, database_url: Option<&str>, flags: &[&str], port: u16) -> Self {
         let database_url = database_url
             .map(str::to_owned)
             .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("kassa.db").display()));

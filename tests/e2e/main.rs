@@ -3,6 +3,7 @@
 
 mod browser;
 mod harness;
+mod listen;
 
 mod checkout_page;
 mod conformance;

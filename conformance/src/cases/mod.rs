@@ -31,6 +31,7 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         payments::cases(),
         webhooks::cases(),
         webhooks::request_log_cases(),
+        webhooks::listen_cases(),
         conventions::cases(),
     ]
     .into_iter()

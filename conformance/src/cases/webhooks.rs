@@ -301,3 +301,133 @@ async fn request_log_errors(cx: Ctx) -> Result<()> {
     cx.get("/v1/request-logs", None).await?.expect_error(401, "missing_credentials")?;
     Ok(())
 }
+
+/// API.md "Running it", `kassa listen`: the endpoints it uses, which any implementation offers.
+pub fn listen_cases() -> Vec<Case> {
+    vec![
+        case!(
+            "listen: a key's listener has one secret; it is handed the events after its cursor, signed with it, oldest first, and an attempt it records moves the cursor on",
+            [("get_listen_session", 200), ("listen_events", 200), ("record_listen_attempt", 201)],
+            listener_gets_events_after_its_cursor
+        ),
+        case!(
+            "listen: 400 for a bad wait or type, or an attempt for a malformed event id; 404 for another merchant's event; 401 without an API key",
+            [
+                ("listen_events", 400),
+                ("record_listen_attempt", 400),
+                ("record_listen_attempt", 404),
+                ("get_listen_session", 401),
+                ("listen_events", 401),
+                ("record_listen_attempt", 401)
+            ],
+            listen_errors
+        ),
+        case!(
+            "listen: concurrent attempt records with one Idempotency-Key run once; the others are 409 idempotency_key_in_use or replays",
+            [("record_listen_attempt", 409)],
+            listen_attempt_in_flight
+        ),
+    ]
+}
+
+async fn listener_gets_events_after_its_cursor(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    let key = Some(shop.key.as_str());
+    let new = json!({"amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    cx.post("/v1/payment-intents", key, &new).await?.expect_status(201)?;
+    let session = cx.get("/v1/listen", key).await?.expect_status(200)?;
+    let secret = session["webhook_secret"].as_str().context("webhook_secret")?.to_owned();
+    let again = cx.get("/v1/listen", key).await?.expect_status(200)?;
+    ensure!(again["webhook_secret"] == secret.as_str(), "the listener's secret changed between two calls");
+    // Only what happens after the listener started is handed over.
+    let quiet = cx.get("/v1/listen/events?wait=0", key).await?.expect_status(200)?;
+    ensure!(quiet["data"].as_array().is_some_and(Vec::is_empty), "events from before the listener started: {quiet}");
+    let intent = cx.post("/v1/payment-intents", key, &new).await?.expect_status(201)?;
+    cx.post(&format!("/v1/payment-intents/{}/void", intent["id"].as_str().unwrap_or("")), key, &json!({}))
+        .await?
+        .expect_status(200)?;
+    let batch = cx.get("/v1/listen/events?wait=5", key).await?.expect_status(200)?;
+    let data = batch["data"].as_array().context("data")?;
+    let types: Vec<&str> = data.iter().filter_map(|d| d["type"].as_str()).collect();
+    ensure!(types == ["payment_intent.created", "payment_intent.canceled"], "handed {types:?}");
+    for delivery in data {
+        let headers: axum::http::HeaderMap = [
+            ("kassa-signature", &delivery["kassa_signature"]),
+            ("webhook-id", &delivery["webhook_id"]),
+            ("webhook-timestamp", &delivery["webhook_timestamp"]),
+            ("webhook-signature", &delivery["webhook_signature"]),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((axum::http::HeaderName::from_static(name), value.as_str()?.parse().ok()?)))
+        .collect();
+        let body = delivery["body"].as_str().context("body")?.as_bytes().to_vec();
+        verify(&Received { headers, body: body.into() }, &secret)?;
+    }
+    let first = data[0]["event_id"].as_str().context("event_id")?;
+    let attempt = json!({"event_id": first, "url": "http://127.0.0.1:9/webhook", "status_code": 200, "duration_ms": 3, "response_body": "ok"});
+    let recorded = cx.post("/v1/listen/attempts", key, &attempt).await?.expect_status(201)?;
+    ensure!(recorded["trigger"] == "listen" && recorded["status_code"] == 200, "{recorded}");
+    let rest = cx.get("/v1/listen/events?wait=0", key).await?.expect_status(200)?;
+    let rest: Vec<&str> = rest["data"].as_array().into_iter().flatten().filter_map(|d| d["type"].as_str()).collect();
+    ensure!(rest == ["payment_intent.canceled"], "after one recorded attempt the listener is handed {rest:?}");
+    let filtered = cx.get("/v1/listen/events?wait=0&types=refund.created", key).await?.expect_status(200)?;
+    ensure!(filtered["data"].as_array().is_some_and(Vec::is_empty), "{filtered}");
+    Ok(())
+}
+
+async fn listen_errors(cx: Ctx) -> Result<()> {
+    let (mine, theirs) = (cx.shop().await?, cx.shop().await?);
+    let key = Some(mine.key.as_str());
+    cx.get("/v1/listen/events?wait=26", key).await?.expect_error(400, "parameter_invalid")?;
+    cx.get("/v1/listen/events?wait=0&types=payment_intent.exploded", key)
+        .await?
+        .expect_error(400, "parameter_invalid")?;
+    let attempt =
+        |id: &str| json!({"event_id": id, "url": "http://127.0.0.1:9/", "status_code": 200, "duration_ms": 1});
+    cx.post("/v1/listen/attempts", key, &attempt("nope")).await?.expect_error(400, "parameter_invalid")?;
+    let new = json!({"amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    cx.post("/v1/payment-intents", Some(&theirs.key), &new).await?.expect_status(201)?;
+    let events = cx.get("/v1/events", Some(&theirs.key)).await?.expect_status(200)?;
+    let theirs_id = events["data"][0]["id"].as_str().context("an event")?.to_owned();
+    cx.post("/v1/listen/attempts", key, &attempt(&theirs_id)).await?.expect_error(404, "resource_missing")?;
+    cx.get("/v1/listen", None).await?.expect_error(401, "missing_credentials")?;
+    cx.get("/v1/listen/events?wait=0", None).await?.expect_error(401, "missing_credentials")?;
+    cx.post("/v1/listen/attempts", None, &attempt(&theirs_id)).await?.expect_error(401, "missing_credentials")?;
+    Ok(())
+}
+
+async fn listen_attempt_in_flight(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    let key = Some(shop.key.as_str());
+    cx.get("/v1/listen", key).await?.expect_status(200)?;
+    let new = json!({"amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    cx.post("/v1/payment-intents", key, &new).await?.expect_status(201)?;
+    let events = cx.get("/v1/events", key).await?.expect_status(200)?;
+    let event = events["data"][0]["id"].as_str().context("an event")?.to_owned();
+    let attempt = json!({"event_id": event, "url": "http://127.0.0.1:9/", "status_code": 200, "duration_ms": 1});
+    for _ in 0..10 {
+        let idempotency = format!("listen-{}", uuid::Uuid::new_v4());
+        let answers = futures::future::join_all(
+            (0..12).map(|_| cx.post_idempotent("/v1/listen/attempts", key, &idempotency, &attempt)),
+        )
+        .await;
+        let mut in_use = false;
+        let mut ran = Vec::new();
+        for answer in answers {
+            let answer = answer?;
+            match answer.status.as_u16() {
+                409 => {
+                    answer.expect_error(409, "idempotency_key_in_use")?;
+                    in_use = true;
+                }
+                201 => ran.push(answer.text),
+                other => bail!("recording an attempt answered {other}: {}", answer.text),
+            }
+        }
+        ensure!(ran.windows(2).all(|w| w[0] == w[1]), "one key gave different answers");
+        if in_use {
+            return Ok(());
+        }
+    }
+    bail!("10 rounds of 12 concurrent requests with one key never met 409 idempotency_key_in_use")
+}

@@ -71,6 +71,17 @@ impl WebhookSecret {
         Self(raw)
     }
 
+    /// The secret `kassa listen` signs with for API key `key_id`: derived from a server key, so
+    /// it is the same for the same key every time, on every replica, and never stored.
+    pub fn for_listener(server_key: &[u8], key_id: &str) -> Self {
+        use base64::Engine as _;
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(server_key).expect("HMAC accepts keys of any length");
+        mac.update(b"listen ");
+        mac.update(key_id.as_bytes());
+        let bytes = mac.finalize().into_bytes();
+        Self(format!("{}{}", Self::PREFIX, base64::engine::general_purpose::STANDARD.encode(bytes)))
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }

@@ -89,15 +89,18 @@ pub enum Trigger {
     Scheduled,
     /// `POST /v1/events/{id}/redeliver`.
     Manual,
+    /// Forwarded by `kassa listen` to its local URL.
+    Listen,
 }
 
 impl Trigger {
-    pub const ALL: [Trigger; 2] = [Self::Scheduled, Self::Manual];
+    pub const ALL: [Trigger; 3] = [Self::Scheduled, Self::Manual, Self::Listen];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Scheduled => "scheduled",
             Self::Manual => "manual",
+            Self::Listen => "listen",
         }
     }
 

@@ -121,6 +121,8 @@ pub enum AttemptTrigger {
     Scheduled,
     /// `POST /v1/events/{event_id}/redeliver`.
     Manual,
+    /// Forwarded by `kassa listen` to its local URL.
+    Listen,
 }
 
 /// One attempt to deliver an event to the merchant's webhook endpoint.
@@ -166,6 +168,7 @@ impl From<&AttemptRow> for DeliveryAttempt {
             trigger: match row.trigger {
                 Trigger::Scheduled => AttemptTrigger::Scheduled,
                 Trigger::Manual => AttemptTrigger::Manual,
+                Trigger::Listen => AttemptTrigger::Listen,
             },
             url: row.url.clone(),
             status_code: row.status_code,

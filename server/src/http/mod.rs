@@ -7,6 +7,7 @@ pub(crate) mod checkout;
 pub mod checkout_page;
 pub mod error_body;
 pub mod events;
+mod listen;
 mod members;
 mod merchants;
 pub mod ops;
@@ -50,6 +51,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(checkout::router())
         .merge(events::router())
         .merge(request_logs::router())
+        .merge(listen::router())
 }
 
 /// A JSON request body. Anything unreadable is a 400 in the documented shape: a wrong content

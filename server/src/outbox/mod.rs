@@ -27,7 +27,7 @@ use crate::store::{DueDelivery, EventRow, NewAttempt, Settle, Store, StoreResult
 pub type RenderEvent = Arc<dyn Fn(&EventRow) -> Vec<u8> + Send + Sync>;
 
 /// How many deliveries one claim takes, and how many endpoints are served at once.
-const BATCH: i64 = 32;
+const BATCH: i64 = 100;
 const ENDPOINTS_AT_ONCE: usize = 16;
 /// How long a claim holds; a worker stops attempting a batch well before it runs out, so an
 /// attempt is never made by two workers.
@@ -45,6 +45,19 @@ struct Inner {
     public_only: bool,
     render: RenderEvent,
     schedule: Vec<Duration>,
+}
+
+/// One attempt, made and judged, to record.
+struct Made {
+    at: chrono::DateTime<chrono::Utc>,
+    number: i64,
+    trigger: Trigger,
+    url: String,
+    outcome: Outcome,
+    excerpt: String,
+    duration: Duration,
+    status: DeliveryStatus,
+    next_attempt_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What an attempt made of a delivery.
@@ -111,45 +124,48 @@ impl Outbox {
         }
         futures::stream::iter(endpoints)
             .for_each_concurrent(ENDPOINTS_AT_ONCE, |(_, queue)| async move {
-                for delivery in queue {
+                // The attempts of one endpoint go out one after another, in event order; their
+                // records are written meanwhile (and share commits), all before the batch ends.
+                let mut records = Vec::new();
+                for delivery in &queue {
                     // Stop before an attempt could outlive the claim, or when shutting down.
                     if *stop.borrow() || claimed.elapsed() + ATTEMPT_TIMEOUT * 2 > LEASE {
                         break;
                     }
-                    let settle = |status| Settle::Scheduled { token, status };
-                    if let Err(err) = self.attempt(&delivery, Trigger::Scheduled, settle).await {
-                        tracing::warn!(error = %err, delivery = %delivery.id, "recording a webhook attempt failed");
-                    }
+                    let made = self.make_attempt(delivery, Trigger::Scheduled).await;
+                    records.push(async move {
+                        let settle = Settle::Scheduled { token, status: made.status };
+                        if let Err(err) = self.record(delivery, &made, settle).await {
+                            tracing::warn!(error = %err, delivery = %delivery.id, "recording a webhook attempt failed");
+                        }
+                    });
                 }
+                futures::future::join_all(records).await;
             })
             .await;
     }
 
     /// A manual attempt of the event's delivery now (`POST /v1/events/{id}/redeliver`).
     pub async fn redeliver(&self, delivery: &DueDelivery) -> StoreResult<Attempted> {
-        self.attempt(delivery, Trigger::Manual, |status| Settle::Manual {
-            delivered: status == DeliveryStatus::Delivered,
-        })
-        .await
+        let made = self.make_attempt(delivery, Trigger::Manual).await;
+        let settle = Settle::Manual { delivered: made.status == DeliveryStatus::Delivered };
+        self.record(delivery, &made, settle).await?;
+        Ok(Attempted { outcome: made.outcome, status: made.status })
     }
 
-    /// Makes one attempt of `delivery` and records it with what it does to the delivery.
-    async fn attempt<'a>(
-        &self,
-        delivery: &DueDelivery,
-        trigger: Trigger,
-        settle: impl FnOnce(DeliveryStatus) -> Settle<'a>,
-    ) -> StoreResult<Attempted> {
+    /// Makes one attempt of `delivery`, and judges what it does to the delivery.
+    async fn make_attempt(&self, delivery: &DueDelivery, trigger: Trigger) -> Made {
         let number = delivery.attempts + 1;
         let at = self.0.store.clock().now();
-        let (url, outcome, excerpt, duration) = match &delivery.url {
+        let started = Instant::now();
+        let (url, outcome, excerpt) = match &delivery.url {
             Some(url) => {
-                let started = Instant::now();
                 let (outcome, excerpt) = self.post(url, delivery).await;
-                (url.as_str(), outcome, excerpt, started.elapsed())
+                (url.clone(), outcome, excerpt)
             }
-            None => ("", Outcome::NetworkError("no_endpoint"), String::new(), Duration::ZERO),
+            None => (String::new(), Outcome::NetworkError("no_endpoint"), String::new()),
         };
+        let duration = started.elapsed();
         let now = self.0.store.clock().now();
         let (status, next_attempt_at) = if outcome.delivered() {
             (DeliveryStatus::Delivered, None)
@@ -165,26 +181,38 @@ impl Outbox {
                 None => (DeliveryStatus::Failed, None),
             }
         };
-        let (status_code, error) = match &outcome {
+        // A manual attempt leaves the schedule as it is.
+        let next_attempt_at = if trigger == Trigger::Manual { None } else { next_attempt_at };
+        Made { at, number, trigger, url, outcome, excerpt, duration, status, next_attempt_at }
+    }
+
+    /// Records an attempt with what it does to its delivery.
+    async fn record(&self, delivery: &DueDelivery, made: &Made, settle: Settle<'_>) -> StoreResult<()> {
+        let (status_code, error) = match &made.outcome {
             Outcome::Answered { status, .. } => (Some(*status), None),
             Outcome::NetworkError(name) => (None, Some(*name)),
         };
-        let manual = trigger == Trigger::Manual;
         let attempt = NewAttempt {
-            at,
-            number,
-            trigger,
-            url,
+            at: made.at,
+            number: made.number,
+            trigger: made.trigger,
+            url: &made.url,
             status_code,
             error,
-            duration_ms: i64::try_from(duration.as_millis()).unwrap_or(i64::MAX),
-            response_body: &excerpt,
-            // A manual attempt leaves the schedule as it is.
-            next_attempt_at: if manual { None } else { next_attempt_at },
+            duration_ms: i64::try_from(made.duration.as_millis()).unwrap_or(i64::MAX),
+            response_body: &made.excerpt,
+            next_attempt_at: made.next_attempt_at,
         };
-        self.0.store.record_attempt(&delivery.id, &attempt, settle(status)).await?;
-        tracing::info!(event = %delivery.event.id, attempt = number, trigger = trigger.as_str(), status_code, error, "webhook attempt");
-        Ok(Attempted { outcome, status })
+        self.0.store.record_attempt(&delivery.id, &attempt, settle).await?;
+        tracing::info!(
+            event = %delivery.event.id,
+            attempt = made.number,
+            trigger = made.trigger.as_str(),
+            status_code,
+            error,
+            "webhook attempt"
+        );
+        Ok(())
     }
 
     /// POSTs the event to `url`, signed now; the outcome and the start of the answer.

@@ -10,6 +10,7 @@ mod cache;
 mod deliveries;
 mod events;
 mod idempotency;
+mod listen;
 mod members;
 mod merchants;
 mod payment_intents;

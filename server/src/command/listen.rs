@@ -1,0 +1,144 @@
+//! `kassa listen --forward-to URL --api-key sk_test_…`: forwards the merchant's events to a
+//! local URL, signed as its webhook endpoint would receive them, printing a line per event and
+//! per answer. The server keeps the cursor (per API key), so a restart of either side loses
+//! and repeats nothing; the signing secret is the same for the same key every time.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use serde_json::{Value, json};
+
+use super::{client, expect_ok};
+use crate::cli::ListenArgs;
+
+/// How long a poll may take: the server waits up to 25 s for an event.
+const POLL_TIMEOUT: Duration = Duration::from_secs(40);
+/// How long the local URL has to answer, as a webhook endpoint has.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn now() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+pub async fn run(args: ListenArgs) -> anyhow::Result<()> {
+    let base = args.client.base_url.trim_end_matches('/').to_owned();
+    let api = client(&args.client.api_key, POLL_TIMEOUT)?;
+    let local =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(FORWARD_TIMEOUT).build()?;
+    let session = loop {
+        match api.get(format!("{base}/v1/listen")).send().await {
+            Ok(response) => break expect_ok(response, "starting to listen").await?,
+            Err(err) => {
+                eprintln!("{}  cannot reach {base} ({err}); retrying", now());
+                wait_or_quit(Duration::from_secs(1)).await?;
+            }
+        }
+    };
+    let secret = session["webhook_secret"].as_str().context("the server sent no webhook_secret")?;
+    println!("Ready! Your webhook signing secret is {secret} (^C to quit)");
+    let mut query = vec![("wait", "25".to_owned())];
+    if let Some(events) = &args.events {
+        query.push(("types", events.clone()));
+    }
+    let mut connected = true;
+    loop {
+        let poll = api.get(format!("{base}/v1/listen/events")).query(&query).send();
+        let batch = tokio::select! {
+            answer = poll => answer,
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        };
+        let batch = match batch {
+            Ok(response) => match expect_ok(response, "waiting for events").await {
+                Ok(batch) => batch,
+                Err(err) => {
+                    eprintln!("{}  {err:#}; retrying", now());
+                    wait_or_quit(Duration::from_secs(1)).await?;
+                    continue;
+                }
+            },
+            Err(err) => {
+                if connected {
+                    eprintln!("{}  lost the connection to {base} ({err}); reconnecting", now());
+                    connected = false;
+                }
+                wait_or_quit(Duration::from_millis(500)).await?;
+                continue;
+            }
+        };
+        if !connected {
+            eprintln!("{}  reconnected", now());
+            connected = true;
+        }
+        for delivery in batch["data"].as_array().into_iter().flatten() {
+            forward(&api, &local, &base, &args.forward_to, delivery).await?;
+        }
+    }
+}
+
+/// Sleeps, or ends the command on ctrl-c.
+async fn wait_or_quit(pause: Duration) -> anyhow::Result<()> {
+    tokio::select! {
+        () = tokio::time::sleep(pause) => Ok(()),
+        _ = tokio::signal::ctrl_c() => std::process::exit(0),
+    }
+}
+
+/// Forwards one event, prints both lines, and reports the answer (which moves the cursor).
+async fn forward(
+    api: &reqwest::Client,
+    local: &reqwest::Client,
+    base: &str,
+    url: &str,
+    delivery: &Value,
+) -> anyhow::Result<()> {
+    let field = |name: &str| delivery[name].as_str().unwrap_or_default().to_owned();
+    let (id, kind) = (field("event_id"), field("type"));
+    println!("{}  --> {kind} [{id}]", now());
+    let started = Instant::now();
+    let answer = local
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header("kassa-signature", field("kassa_signature"))
+        .header("webhook-id", field("webhook_id"))
+        .header("webhook-timestamp", field("webhook_timestamp"))
+        .header("webhook-signature", field("webhook_signature"))
+        .body(field("body"))
+        .send()
+        .await;
+    let duration_ms = started.elapsed().as_millis() as i64;
+    let report = match answer {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            println!("{}  <-- [{status}] POST {url} [{id}]", now());
+            let body = response.text().await.unwrap_or_default();
+            json!({"event_id": id, "url": url, "status_code": status, "duration_ms": duration_ms,
+                   "response_body": body.chars().take(2048).collect::<String>()})
+        }
+        Err(err) => {
+            let error = if err.is_timeout() {
+                "timeout"
+            } else if err.is_connect() {
+                "connection_refused"
+            } else {
+                "network_error"
+            };
+            println!("{}  <-- [{error}] POST {url} [{id}]", now());
+            json!({"event_id": id, "url": url, "error": error, "duration_ms": duration_ms})
+        }
+    };
+    // Until the server has it, the event is not forwarded as far as the cursor knows.
+    loop {
+        match api.post(format!("{base}/v1/listen/attempts")).json(&report).send().await {
+            Ok(response) if response.status().is_success() => return Ok(()),
+            Ok(response) => {
+                let status = response.status();
+                eprintln!("{}  recording the answer failed: {status}", now());
+                if status.is_client_error() {
+                    return Ok(());
+                }
+            }
+            Err(_) => {}
+        }
+        wait_or_quit(Duration::from_millis(500)).await?;
+    }
+}

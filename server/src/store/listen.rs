@@ -1,0 +1,87 @@
+//! `kassa listen`: each API key's listener has a cursor, the last event it forwarded, so a
+//! listener that restarts (or whose server does) goes on where it was, losing and repeating
+//! nothing. A new listener starts after the merchant's latest event: it forwards what happens
+//! from now on, as `stripe listen` does.
+
+use uuid::Uuid;
+
+use super::events::{RawEvent, event_columns};
+use super::{EventRow, Store, StoreResult, read, transaction};
+use crate::domain::webhook::DeliveryStatus;
+use crate::domain::{EventId, EventKind};
+
+impl Store {
+    /// The key's cursor, made (after the latest event) if the key never listened.
+    pub async fn listen_cursor(&self, key_id: &str, merchant: Uuid) -> StoreResult<Option<EventId>> {
+        let now = self.clock.now();
+        let cursor: Option<String> = transaction!(self, |tx| {
+            let latest: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM events WHERE merchant_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(merchant)
+            .fetch_optional(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO listen_cursors (key_id, event_id, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (key_id) DO NOTHING",
+            )
+            .bind(key_id)
+            .bind(latest)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let cursor: Option<String> = sqlx::query_scalar("SELECT event_id FROM listen_cursors WHERE key_id = $1")
+                .bind(key_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            Ok(cursor)
+        })?;
+        Ok(cursor.and_then(|id| EventId::parse(&id).ok()))
+    }
+
+    /// Up to `limit` of the merchant's events after `after` (all of them when `None`), oldest
+    /// first, of `kinds` (any when empty).
+    pub async fn events_after(
+        &self,
+        merchant: Uuid,
+        after: Option<&EventId>,
+        kinds: &[EventKind],
+        limit: i64,
+    ) -> StoreResult<Vec<EventRow>> {
+        let rows: Vec<RawEvent> = read!(self, |pool| {
+            sqlx::query_as(concat!(
+                "SELECT ",
+                event_columns!("$4"),
+                " FROM events e LEFT JOIN events c ON c.id = $2 AND c.merchant_id = $1 \
+                 WHERE e.merchant_id = $1 AND ($2 IS NULL OR e.created_at > c.created_at \
+                   OR (e.created_at = c.created_at AND e.id > c.id)) \
+                 ORDER BY e.created_at, e.id LIMIT $3"
+            ))
+            .bind(merchant)
+            .bind(after.map(AsRef::<str>::as_ref))
+            .bind(limit)
+            .bind(DeliveryStatus::Pending.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        let events = rows.into_iter().map(EventRow::try_from).collect::<StoreResult<Vec<_>>>()?;
+        Ok(events.into_iter().filter(|e| kinds.is_empty() || kinds.contains(&e.kind)).collect())
+    }
+
+    /// Moves the key's cursor to `event` (forwarded).
+    pub async fn advance_listen_cursor(&self, key_id: &str, event: &EventId) -> StoreResult<()> {
+        let now = self.clock.now();
+        transaction!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO listen_cursors (key_id, event_id, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (key_id) DO UPDATE SET event_id = $2, updated_at = $3",
+            )
+            .bind(key_id)
+            .bind(event.as_ref())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        })
+    }
+}

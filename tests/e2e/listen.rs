@@ -1,0 +1,191 @@
+//! API.md "Running it": `kassa listen` forwards the merchant's events to a local URL, signed
+//! with a secret that stays the same for the same API key, and survives a server restart
+//! without losing or repeating an event; `kassa trigger` causes the events it is asked for.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use kassa_testkit::Api;
+use serde_json::Value;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::harness::{Server, free_port, kassa_bin};
+
+/// A running `kassa listen`, its output lines collected.
+struct Listener {
+    child: Child,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Listener {
+    fn start(base_url: &str, key: &str, forward_to: &str) -> Self {
+        let mut child = Command::new(kassa_bin())
+            .args(["listen", "--forward-to", forward_to, "--api-key", key, "--base-url", base_url])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("kassa listen starts");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        for stream in [
+            child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let lines = lines.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    lines.lock().unwrap().push(line);
+                }
+            });
+        }
+        Self { child, lines }
+    }
+
+    async fn line_with(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(line) = self.lines.lock().unwrap().iter().find(|l| l.contains(text)) {
+                return line.clone();
+            }
+            assert!(Instant::now() < deadline, "kassa listen never printed {text:?}: {:?}", self.lines.lock().unwrap());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn output(&self) -> Vec<String> {
+        self.lines.lock().unwrap().clone()
+    }
+
+    /// Ctrl-C, as a person stops it; whether it exited cleanly.
+    fn interrupt(mut self) -> bool {
+        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        false
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn trigger(base_url: &str, key: &str, event: &str) -> String {
+    let output = Command::new(kassa_bin())
+        .args(["trigger", event, "--api-key", key, "--base-url", base_url])
+        .output()
+        .expect("kassa trigger runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "kassa trigger {event}: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("Trigger succeeded!"), "{stdout}");
+    stdout
+}
+
+/// The events the receiver got, in order: (type, id).
+async fn received(receiver: &MockServer) -> Vec<(String, String)> {
+    receiver
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap())
+        .map(|e| (e["type"].as_str().unwrap().to_owned(), e["id"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+async fn wait_for(receiver: &MockServer, n: usize) -> Vec<(String, String)> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got = received(receiver).await;
+        if got.len() >= n {
+            return got;
+        }
+        assert!(Instant::now() < deadline, "the local URL got {} of {n} events: {got:?}", got.len());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn listen_forwards_signed_events_and_survives_a_server_restart_without_loss_or_repeat() {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let forward_to = format!("{}/webhook", receiver.uri());
+    let port = free_port();
+    let server = Server::start_at(tempfile::tempdir().unwrap(), None, &[], port).await;
+    let base = server.base_url.clone();
+    let api = Api::new(base.clone());
+    let key = api.shop().await;
+    // What happened before the listener started is not forwarded.
+    api.intent(&key, 1000, false).await;
+
+    let listener = Listener::start(&base, &key, &forward_to);
+    let ready = listener.line_with("Ready!").await;
+    let secret = ready.split_whitespace().find(|w| w.starts_with("whsec_")).expect("a secret").to_owned();
+    assert!(ready.ends_with("(^C to quit)"), "{ready}");
+    trigger(&base, &key, "payment_intent.succeeded");
+    let got = wait_for(&receiver, 2).await;
+    assert_eq!(
+        got.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+        ["payment_intent.created", "payment_intent.succeeded"]
+    );
+    for request in receiver.received_requests().await.unwrap() {
+        let header = request.headers.get("kassa-signature").unwrap().to_str().unwrap().to_owned();
+        kassa_sdk::webhooks::construct_event(&request.body, &header, &secret, kassa_sdk::webhooks::DEFAULT_TOLERANCE)
+            .expect("a forwarded event verifies with the printed secret");
+    }
+    listener.line_with(&format!("--> payment_intent.succeeded [{}]", got[1].1)).await;
+    listener.line_with(&format!("<-- [200] POST {forward_to} [{}]", got[1].1)).await;
+    // The local answer is a delivery attempt of the event.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let attempts = api.get(&format!("/v1/events/{}/deliveries", got[1].1), Some(&key)).await;
+        if attempts.body["data"][0]["trigger"] == "listen" {
+            assert_eq!(attempts.body["data"][0]["status_code"], 200);
+            break;
+        }
+        assert!(Instant::now() < deadline, "no listen attempt recorded: {}", attempts.body);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // The server restarts; events made while it is back reach the listener, once each.
+    let dir = server.stop_keeping_data();
+    let server = Server::start_at(dir, None, &[], port).await;
+    trigger(&server.base_url, &key, "refund.created");
+    let got = wait_for(&receiver, 5).await;
+    let mut ids: Vec<&str> = got.iter().map(|(_, id)| id.as_str()).collect();
+    assert_eq!(got.len(), 5, "{got:?}");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 5, "an event was forwarded twice: {got:?}");
+    assert_eq!(got[4].0, "refund.created");
+    assert!(listener.interrupt(), "kassa listen did not exit cleanly on ctrl-c");
+
+    // A listener started again with the same key has the same secret, and goes on from its
+    // cursor: an event made while none listened is forwarded, and nothing before it again.
+    trigger(&server.base_url, &key, "payment_intent.canceled");
+    let again = Listener::start(&server.base_url, &key, &forward_to);
+    let ready = again.line_with("Ready!").await;
+    assert!(ready.contains(&secret), "the secret changed: {ready}");
+    let got = wait_for(&receiver, 7).await;
+    assert_eq!(
+        got[5..].iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+        ["payment_intent.created", "payment_intent.canceled"],
+        "{:?}",
+        again.output()
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(received(&receiver).await.len(), 7, "something was forwarded again");
+}

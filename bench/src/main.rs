@@ -5,6 +5,11 @@
 //! - `POST /v1/payment-intents` (durable: SQLite, WAL, `synchronous=FULL`) beside raw sqlx
 //!   single-row insert transactions on the same settings (one fsync per commit).
 //!
+//! And webhook delivery, on SQLite and (with `KASSA_BENCH_POSTGRES_URL`, a server where the
+//! bench may create databases) PostgreSQL: the time from a change's commit to its event's
+//! arrival at a local receiver under a steady 200 events a second (targets: p99 under 100 ms),
+//! and how fast a backlog of 10,000 due deliveries drains (target: 1,000 a second or more).
+//!
 //! Loopback only, 32 connections, each phase bounded in time (`KASSA_BENCH_SECONDS`, default 5)
 //! after a one-second warm-up, with progress every second. Numbers, not assertions: targets
 //! are printed beside the results, never checked in tests.
@@ -260,5 +265,192 @@ async fn main() -> Result<()> {
     println!();
     println!("GET  ratio {:.2} of hello-world        (target >= 0.5)", get.per_second() / hello.per_second());
     println!("POST ratio {:.2} of raw insert ceiling (target >= 1.0)", post.per_second() / raw.per_second());
+
+    println!();
+    let mut backends = vec![("SQLite", format!("sqlite://{}", dir.path().join("hooks.db").display()))];
+    match std::env::var("KASSA_BENCH_POSTGRES_URL") {
+        Ok(base) => backends.push(("PostgreSQL", fresh_postgres(&base).await?)),
+        Err(_) => eprintln!("kassa bench: webhook phase on PostgreSQL skipped (set KASSA_BENCH_POSTGRES_URL)"),
+    }
+    for (name, url) in backends {
+        let latency = webhook_latency(seconds, &url).await?;
+        let drain_url = if name == "SQLite" {
+            format!("sqlite://{}", dir.path().join("drain.db").display())
+        } else {
+            fresh_postgres(&std::env::var("KASSA_BENCH_POSTGRES_URL")?).await?
+        };
+        let drained = webhook_drain(&drain_url, 10_000).await?;
+        println!(
+            "webhooks on {name:<10} commit to receipt at {:.0} events/s: p50 {:.2} ms, p99 {:.2} ms (target p99 < 100 ms); \
+             backlog of 10,000 drained at {:.0}/s (target >= 1,000/s)",
+            latency.per_second(),
+            latency.p50.as_secs_f64() * 1e3,
+            latency.p99.as_secs_f64() * 1e3,
+            drained
+        );
+    }
     Ok(())
+}
+
+/// A fresh database on the PostgreSQL server whose URL (ending in `/<database>`) is `base`.
+async fn fresh_postgres(base: &str) -> Result<String> {
+    use sqlx::Connection;
+    let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(base).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
+    let (server, _) = base.rsplit_once('/').context("KASSA_BENCH_POSTGRES_URL ends in /<database>")?;
+    Ok(format!("{server}/{name}"))
+}
+
+type Arrivals = Arc<std::sync::Mutex<std::collections::HashMap<String, Instant>>>;
+
+/// A webhook receiver on loopback that notes when each intent's `payment_intent.created`
+/// arrived, and counts every delivery.
+async fn receiver() -> Result<(String, Arrivals, Arc<AtomicU64>)> {
+    let arrivals: Arrivals = Arc::default();
+    let count = Arc::new(AtomicU64::new(0));
+    let (seen, counted) = (arrivals.clone(), count.clone());
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let (seen, counted) = (seen.clone(), counted.clone());
+            async move {
+                let at = Instant::now();
+                counted.fetch_add(1, Ordering::Relaxed);
+                if let Ok(event) = serde_json::from_slice::<Value>(&body)
+                    && event["type"] == "payment_intent.created"
+                    && let (Some(id), Ok(mut seen)) = (event["data"]["object"]["id"].as_str(), seen.lock())
+                {
+                    seen.insert(id.to_owned(), at);
+                }
+                "ok"
+            }
+        }),
+    );
+    let base = serve(app).await?;
+    Ok((format!("{base}/hook"), arrivals, count))
+}
+
+/// Kassa on `database_url`, its webhook worker running or not, with a merchant whose endpoint
+/// is `hook`: (base URL, API key, the app).
+async fn hooked_kassa(
+    database_url: &str,
+    hook: &str,
+    workers: bool,
+) -> Result<(String, String, kassa_server::app::AppState)> {
+    let args = kassa_server::cli::ServeArgs {
+        listen: "127.0.0.1:0".into(),
+        database_url: database_url.to_owned(),
+        public_url: None,
+        jwt_secret: None,
+        webhook_retry_schedule: "10s".into(),
+        request_timeout: "30s".into(),
+        webhook_public_only: false,
+    };
+    let state = kassa_server::app::AppState::build(kassa_server::config::Config::from_args(args)?).await?;
+    if workers {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        kassa_server::app::start_workers(&state, stopped);
+        // The worker runs for the rest of this bench process.
+        std::mem::forget(stop);
+    }
+    let base = serve(kassa_server::app::router(state.clone())).await?;
+    let http = reqwest::Client::new();
+    let post = |path: &str, token: Option<&str>, body: Value| {
+        let mut request = http.post(format!("{base}{path}")).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move { anyhow::Ok(request.send().await?.json::<Value>().await?) }
+    };
+    let email = format!("hooks-{}@example.com", uuid::Uuid::new_v4().simple());
+    post("/v1/auth/register", None, json!({"email": email, "password": "bench-password-1", "name": "Bench"})).await?;
+    let token = post("/v1/auth/login", None, json!({"email": email, "password": "bench-password-1"})).await?;
+    let token = token["access_token"].as_str().context("a token")?.to_owned();
+    let merchant = post("/v1/merchants", Some(&token), json!({"name": "Hooks", "webhook_url": hook})).await?;
+    let merchant = merchant["id"].as_str().context("a merchant")?.to_owned();
+    let key = post(&format!("/v1/merchants/{merchant}/api-keys"), Some(&token), json!({"name": "bench"})).await?;
+    Ok((base, key["key"].as_str().context("a key")?.to_owned(), state))
+}
+
+/// Creates payment intents at 200 a second for `seconds`, and measures, for each, the time from
+/// its creation's answer (after the commit) to its `payment_intent.created` at the receiver.
+async fn webhook_latency(seconds: u64, database_url: &str) -> Result<Outcome> {
+    let (hook, arrivals, _) = receiver().await?;
+    let (base, key, _state) = hooked_kassa(database_url, &hook, true).await?;
+    let http = reqwest::Client::new();
+    let committed: Arrivals = Arc::default();
+    let mut pacing = tokio::time::interval(Duration::from_millis(5));
+    let started = Instant::now();
+    let mut sends = Vec::new();
+    while started.elapsed() < Duration::from_secs(seconds) {
+        pacing.tick().await;
+        let (http, url, key, committed) =
+            (http.clone(), format!("{base}/v1/payment-intents"), key.clone(), committed.clone());
+        sends.push(tokio::spawn(async move {
+            let intent: Value = http.post(url).bearer_auth(key).json(&new_intent()).send().await?.json().await?;
+            let at = Instant::now();
+            if let (Some(id), Ok(mut committed)) = (intent["id"].as_str(), committed.lock()) {
+                committed.insert(id.to_owned(), at);
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for send in sends {
+        send.await??;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let total = committed.lock().map(|c| c.len()).unwrap_or(0);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while arrivals.lock().map(|a| a.len()).unwrap_or(0) < total && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (committed, arrivals) = (
+        committed.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.clone(),
+        arrivals.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.clone(),
+    );
+    let mut latencies: Vec<Duration> = committed
+        .iter()
+        .filter_map(|(id, at)| arrivals.get(id).map(|got| got.saturating_duration_since(*at)))
+        .collect();
+    ensure!(latencies.len() == committed.len(), "{} of {} events arrived", latencies.len(), committed.len());
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
+    Ok(Outcome { requests: latencies.len() as u64, seconds: elapsed, p50: at(0.5), p99: at(0.99) })
+}
+
+/// Queues `n` deliveries with the worker stopped, starts it, and measures deliveries a second.
+async fn webhook_drain(database_url: &str, n: u64) -> Result<f64> {
+    let (hook, _, count) = receiver().await?;
+    let (base, key, state) = hooked_kassa(database_url, &hook, false).await?;
+    eprintln!("  webhook backlog: queueing {n} deliveries");
+    let clients = clients()?;
+    let made = Arc::new(AtomicU64::new(0));
+    let creators: Vec<_> = (0..CONNECTIONS)
+        .map(|worker| {
+            let (client, url, key, made) =
+                (clients[worker].clone(), format!("{base}/v1/payment-intents"), key.clone(), made.clone());
+            tokio::spawn(async move {
+                while made.fetch_add(1, Ordering::Relaxed) < n {
+                    let response = client.post(&url).bearer_auth(&key).json(&new_intent()).send().await?;
+                    ensure!(response.status().is_success(), "POST intent answered {}", response.status());
+                }
+                anyhow::Ok(())
+            })
+        })
+        .collect();
+    for creator in creators {
+        creator.await??;
+    }
+    eprintln!("  webhook backlog: draining");
+    let started = Instant::now();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    kassa_server::app::start_workers(&state, stopped);
+    while count.load(Ordering::Relaxed) < n {
+        ensure!(started.elapsed() < Duration::from_secs(120), "the backlog did not drain in 2 minutes");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let rate = n as f64 / started.elapsed().as_secs_f64();
+    let _ = stop.send(true);
+    Ok(rate)
 }

@@ -32,7 +32,7 @@ const KEPT_BODY_BYTES: usize = 32 * 1024;
 /// How many entries may wait for the writer.
 const QUEUE: usize = 10_000;
 /// How many entries the writer stores in one transaction.
-const BATCH: usize = 200;
+const BATCH: usize = 1000;
 
 /// The queue between requests and the writer.
 pub struct RequestLogs {

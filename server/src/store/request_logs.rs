@@ -69,27 +69,40 @@ pub struct RequestLogFilter {
 }
 
 impl Store {
-    /// Writes a batch of entries in one transaction.
+    /// Writes a batch of entries in one transaction, many rows a statement: on SQLite each
+    /// statement is a round trip to the database thread, and this writer keeps up with the API.
     pub async fn insert_request_logs(&self, entries: &[RequestLogRow]) -> StoreResult<()> {
+        const COLUMNS: usize = 10;
+        const ROWS_PER_STATEMENT: usize = 100;
         transaction!(self, |tx| {
-            for entry in entries {
-                sqlx::query(
+            for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+                let rows: Vec<String> = (0..chunk.len())
+                    .map(|row| {
+                        let params: Vec<String> = (1..=COLUMNS).map(|c| format!("${}", row * COLUMNS + c)).collect();
+                        format!("({})", params.join(", "))
+                    })
+                    .collect();
+                // Built from numbers only: no value ever enters the SQL text.
+                let sql = format!(
                     "INSERT INTO request_logs (id, merchant_id, method, path, status, idempotency_key, duration_ms, \
-                     request_body, response_body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                     ON CONFLICT (id) DO NOTHING",
-                )
-                .bind(entry.id.as_ref())
-                .bind(entry.merchant_id)
-                .bind(&entry.method)
-                .bind(&entry.path)
-                .bind(entry.status)
-                .bind(&entry.idempotency_key)
-                .bind(entry.duration_ms)
-                .bind(&entry.request_body)
-                .bind(&entry.response_body)
-                .bind(entry.created_at)
-                .execute(&mut *tx)
-                .await?;
+                     request_body, response_body, created_at) VALUES {} ON CONFLICT (id) DO NOTHING",
+                    rows.join(", ")
+                );
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for entry in chunk {
+                    query = query
+                        .bind(entry.id.as_ref())
+                        .bind(entry.merchant_id)
+                        .bind(&entry.method)
+                        .bind(&entry.path)
+                        .bind(entry.status)
+                        .bind(&entry.idempotency_key)
+                        .bind(entry.duration_ms)
+                        .bind(&entry.request_body)
+                        .bind(&entry.response_body)
+                        .bind(entry.created_at);
+                }
+                query.execute(&mut *tx).await?;
             }
             Ok(())
         })

@@ -188,4 +188,15 @@ async fn listen_forwards_signed_events_and_survives_a_server_restart_without_los
     );
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(received(&receiver).await.len(), 7, "something was forwarded again");
+
+    // A redelivery reaches the listener (the merchant has no webhook URL, only it).
+    let first = got[0].1.clone();
+    let api = Api::new(server.base_url.clone());
+    let redelivered = api.post(&format!("/v1/events/{first}/redeliver"), Some(&key), serde_json::json!({})).await;
+    assert_eq!(redelivered.status, 201, "{}", redelivered.body);
+    assert_eq!((redelivered.body["listeners"].as_u64(), redelivered.body["attempt"].is_null()), (Some(1), true));
+    let got = wait_for(&receiver, 8).await;
+    assert_eq!(got[7].1, first, "the redelivered event");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(received(&receiver).await.len(), 8, "the redelivery was forwarded more than once");
 }

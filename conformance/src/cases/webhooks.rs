@@ -28,6 +28,11 @@ pub fn cases() -> Vec<Case> {
             failures_are_listed_and_redelivered
         ),
         case!(
+            "webhooks: a failed attempt is retried on the schedule (the first retry after about 10 s, ±20 %), and both attempts are listed",
+            [],
+            failed_attempts_are_retried
+        ),
+        case!(
             "webhooks: redeliver without a webhook_url is 422 no_webhook_endpoint; 404 for another merchant's event; 400 for a malformed id; 401 without an API key",
             [
                 ("redeliver_event", 422),
@@ -171,6 +176,37 @@ async fn failures_are_listed_and_redelivered(cx: Ctx) -> Result<()> {
     );
     let delivered = cx.get(&format!("/v1/events/{event}"), Some(&shop.key)).await?.expect_status(200)?;
     ensure!(delivered["pending_webhooks"] == 0, "pending_webhooks {} after a delivery", delivered["pending_webhooks"]);
+    Ok(())
+}
+
+async fn failed_attempts_are_retried(cx: Ctx) -> Result<()> {
+    let receiver = Receiver::start().await?;
+    receiver.answer_next(500, Duration::ZERO);
+    let (shop, secret) = hooked_shop(&cx, &receiver.url).await?;
+    let new = json!({"amount": 300, "currency": "gbp", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+    cx.post("/v1/payment-intents", Some(&shop.key), &new).await?.expect_status(201)?;
+    // The documented default schedule retries first after 10 s ±20 %.
+    let both = receiver.wait_for(2, Duration::from_secs(30)).await?;
+    ensure!(both[0].body == both[1].body, "the retry carries other bytes than the first attempt");
+    verify(&both[1], &secret)?;
+    let event = body_of(&both[0])?["id"].as_str().context("event id")?.to_owned();
+    let listed = attempts(&cx, &shop.key, &event, 2).await?;
+    ensure!(
+        listed[0]["number"] == 1 && listed[0]["status_code"] == 500 && listed[0]["next_attempt_at"].is_string(),
+        "{}",
+        listed[0]
+    );
+    ensure!(
+        listed[1]["number"] == 2 && listed[1]["status_code"] == 200 && listed[1]["trigger"] == "scheduled",
+        "{}",
+        listed[1]
+    );
+    let at = |a: &Value, field: &str| a[field].as_str().and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok());
+    let (Some(failed), Some(retried)) = (at(&listed[0], "created_at"), at(&listed[1], "created_at")) else {
+        bail!("attempt times are not RFC 3339")
+    };
+    let waited = (retried - failed).num_milliseconds();
+    ensure!((7_000..=25_000).contains(&waited), "the first retry came {waited} ms after the failure, not about 10 s");
     Ok(())
 }
 

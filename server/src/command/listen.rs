@@ -21,6 +21,18 @@ fn now() -> String {
 }
 
 pub async fn run(args: ListenArgs) -> anyhow::Result<()> {
+    // Ctrl-C ends the command from wherever it is. An event forwarded but not yet reported is
+    // handed over again at the next start: delivery is at least once, as for webhooks.
+    // The handler is installed here, before anything else happens, so no ctrl-c is missed.
+    #[cfg(unix)]
+    let mut interrupted = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        interrupted.recv().await;
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        std::process::exit(0);
+    });
     let base = args.client.base_url.trim_end_matches('/').to_owned();
     let api = client(&args.client.api_key, POLL_TIMEOUT)?;
     let local =
@@ -42,11 +54,7 @@ pub async fn run(args: ListenArgs) -> anyhow::Result<()> {
     }
     let mut connected = true;
     loop {
-        let poll = api.get(format!("{base}/v1/listen/events")).query(&query).send();
-        let batch = tokio::select! {
-            answer = poll => answer,
-            _ = tokio::signal::ctrl_c() => return Ok(()),
-        };
+        let batch = api.get(format!("{base}/v1/listen/events")).query(&query).send().await;
         let batch = match batch {
             Ok(response) => match expect_ok(response, "waiting for events").await {
                 Ok(batch) => batch,
@@ -75,12 +83,10 @@ pub async fn run(args: ListenArgs) -> anyhow::Result<()> {
     }
 }
 
-/// Sleeps, or ends the command on ctrl-c.
+/// Pauses before a retry (ctrl-c still ends the command meanwhile).
 async fn wait_or_quit(pause: Duration) -> anyhow::Result<()> {
-    tokio::select! {
-        () = tokio::time::sleep(pause) => Ok(()),
-        _ = tokio::signal::ctrl_c() => std::process::exit(0),
-    }
+    tokio::time::sleep(pause).await;
+    Ok(())
 }
 
 /// Forwards one event, prints both lines, and reports the answer (which moves the cursor).

@@ -144,8 +144,8 @@ pub struct DeliveryAttempt {
     /// redirects are not followed) failed.
     #[schema(required = true, example = 200)]
     pub status_code: Option<i64>,
-    /// Why there was no answer: `timeout` (10 s), `connection_refused`, `dns`,
-    /// `connection_failed`, `network_error`, `no_endpoint`.
+    /// Why there was no answer: `timeout` (10 s), `connection_refused`, `dns`, `tls_error`,
+    /// `connection_failed`, `refused_address`, `network_error`, `no_endpoint`.
     #[schema(required = true)]
     pub error: Option<String>,
     #[schema(example = 12)]
@@ -191,10 +191,16 @@ pub struct DeliveryAttemptList {
 /// What a redelivery did.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Redelivery {
-    /// Whether the receiver answered 2xx.
+    /// Whether the webhook endpoint answered 2xx (false when there is none).
     pub delivered: bool,
-    /// The attempt, as `GET /v1/events/{event_id}/deliveries` lists it.
-    pub attempt: DeliveryAttempt,
+    /// The attempt to the merchant's `webhook_url`, as `GET /v1/events/{event_id}/deliveries`
+    /// lists it; null when the merchant has no `webhook_url`.
+    #[schema(required = true)]
+    pub attempt: Option<DeliveryAttempt>,
+    /// How many `kassa listen` listeners of the merchant will forward the event again (at once,
+    /// or when they next connect).
+    #[schema(example = 1)]
+    pub listeners: u64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -303,7 +309,8 @@ pub async fn list_event_deliveries(
 ///
 /// Makes an attempt to deliver the event to the merchant's webhook endpoint now, signed now,
 /// and answers once the receiver has (or 10 s have passed). A success marks the delivery
-/// delivered; a failure leaves the retry schedule as it was.
+/// delivered; a failure leaves the retry schedule as it was. Every `kassa listen` of the
+/// merchant forwards the event again too, at once or when it next connects.
 #[utoipa::path(
     post, path = "/v1/events/{event_id}/redeliver", tag = "events", security(("api_key" = [])),
     params(("event_id" = String, Path, description = "The event's id, `evt_…`.")),
@@ -313,7 +320,7 @@ pub async fn list_event_deliveries(
         (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such event for this merchant.", body = ErrorBody),
         (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
-        (status = 422, description = "`no_webhook_endpoint`: the merchant has no `webhook_url`.", body = ErrorBody),
+        (status = 422, description = "`no_webhook_endpoint`: the merchant has neither a `webhook_url` nor a listener.", body = ErrorBody),
     )
 )]
 pub async fn redeliver_event(
@@ -322,9 +329,14 @@ pub async fn redeliver_event(
     AppPath(raw): AppPath<String>,
 ) -> Result<(axum::http::StatusCode, Json<Redelivery>), ApiError> {
     let id = event_id(&raw)?;
+    app.store.get_event(key.merchant_id, &id).await?;
+    let listeners = app.store.queue_listen_redeliveries(key.merchant_id, &id).await?;
     let merchant = app.store.get_merchant(key.merchant_id).await?;
     if merchant.webhook_url.is_none() {
-        return Err(ApiError::NoWebhookEndpoint);
+        if listeners == 0 {
+            return Err(ApiError::NoWebhookEndpoint);
+        }
+        return Ok((axum::http::StatusCode::CREATED, Json(Redelivery { delivered: false, attempt: None, listeners })));
     }
     let (delivery, _) = app.store.delivery_for_redelivery(key.merchant_id, &id).await?;
     let attempted = app.outbox.redeliver(&delivery).await?;
@@ -336,6 +348,6 @@ pub async fn redeliver_event(
         attempts.first().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a recorded attempt is missing")))?;
     Ok((
         axum::http::StatusCode::CREATED,
-        Json(Redelivery { delivered: attempted.outcome.delivered(), attempt: attempt.into() }),
+        Json(Redelivery { delivered: attempted.outcome.delivered(), attempt: Some(attempt.into()), listeners }),
     ))
 }

@@ -125,8 +125,9 @@ pub async fn get_listen_session(
 /// Wait for events
 ///
 /// The merchant's events after this key's cursor, oldest first, each signed now with the
-/// listener's secret; waits up to `wait` seconds for the first one. The cursor moves only when
-/// an attempt is recorded, so events handed over but never answered come again.
+/// listener's secret; waits up to `wait` seconds for the first one. Events a redelivery asked
+/// for come first. The cursor moves only when an attempt is recorded, so events handed over but
+/// never answered come again.
 #[utoipa::path(
     get, path = "/v1/listen/events", tag = "listen", security(("api_key" = [])),
     params(ListenParams),
@@ -159,8 +160,14 @@ pub async fn listen_events(
     let deadline = Instant::now() + Duration::from_secs(wait);
     let secret = listen_secret(&app, &key);
     loop {
+        // Redeliveries first, whatever their type: someone asked for them.
+        let redeliveries = app.store.listen_redeliveries(&key.key_id, key.merchant_id).await?;
         let cursor = app.store.listen_cursor(&key.key_id, key.merchant_id).await?;
-        let mut events = app.store.events_after(key.merchant_id, cursor.as_ref(), &[], BATCH).await?;
+        let mut events = if redeliveries.is_empty() {
+            app.store.events_after(key.merchant_id, cursor.as_ref(), &[], BATCH).await?
+        } else {
+            Vec::new()
+        };
         // Events of other types are passed over: the cursor moves past them at once.
         if let Some(last) = events.last()
             && !kinds.is_empty()
@@ -172,6 +179,7 @@ pub async fn listen_events(
                 continue;
             }
         }
+        events.splice(0..0, redeliveries);
         if !events.is_empty() || Instant::now() >= deadline {
             let unix = app.store.clock().wall_now().timestamp();
             let data = events

@@ -300,9 +300,12 @@ fn network_error(err: &reqwest::Error) -> &'static str {
         {
             return "connection_refused";
         }
-        let text = cause.to_string();
+        let text = cause.to_string().to_ascii_lowercase();
         if text.contains("dns error") || text.contains("failed to lookup address") {
             return "dns";
+        }
+        if ["tls", "certificate", "handshake", "corrupt message"].iter().any(|word| text.contains(word)) {
+            return "tls_error";
         }
         source = cause.source();
     }

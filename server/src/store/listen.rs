@@ -68,10 +68,58 @@ impl Store {
         Ok(events.into_iter().filter(|e| kinds.is_empty() || kinds.contains(&e.kind)).collect())
     }
 
-    /// Moves the key's cursor to `event` (forwarded).
+    /// Asks every listener of `merchant` (every key that has listened, and is not revoked) to
+    /// forward `event` again; returns how many.
+    pub async fn queue_listen_redeliveries(&self, merchant: Uuid, event: &EventId) -> StoreResult<u64> {
+        let now = self.clock.now();
+        transaction!(self, |tx| {
+            let queued = sqlx::query(
+                "INSERT INTO listen_redeliveries (key_id, event_id, created_at) \
+                 SELECT c.key_id, $2, $3 FROM listen_cursors c JOIN api_keys k ON k.id = c.key_id \
+                 WHERE k.merchant_id = $1 AND k.revoked_at IS NULL ON CONFLICT (key_id, event_id) DO NOTHING",
+            )
+            .bind(merchant)
+            .bind(event.as_ref())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            Ok(queued)
+        })
+    }
+
+    /// The events redeliveries asked this key's listener to forward again, oldest first.
+    pub async fn listen_redeliveries(&self, key_id: &str, merchant: Uuid) -> StoreResult<Vec<EventRow>> {
+        let rows: Vec<RawEvent> = read!(self, |pool| {
+            sqlx::query_as(concat!(
+                "SELECT ",
+                event_columns!("$3"),
+                " FROM listen_redeliveries r JOIN events e ON e.id = r.event_id \
+                 WHERE r.key_id = $1 AND e.merchant_id = $2 ORDER BY r.created_at, e.id LIMIT 20"
+            ))
+            .bind(key_id)
+            .bind(merchant)
+            .bind(DeliveryStatus::Pending.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(EventRow::try_from).collect()
+    }
+
+    /// Notes that the key's listener forwarded `event`: a redelivery of it is done, or else the
+    /// cursor moves to it.
     pub async fn advance_listen_cursor(&self, key_id: &str, event: &EventId) -> StoreResult<()> {
         let now = self.clock.now();
         transaction!(self, |tx| {
+            let redelivered = sqlx::query("DELETE FROM listen_redeliveries WHERE key_id = $1 AND event_id = $2")
+                .bind(key_id)
+                .bind(event.as_ref())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if redelivered > 0 {
+                return Ok(());
+            }
             sqlx::query(
                 "INSERT INTO listen_cursors (key_id, event_id, updated_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (key_id) DO UPDATE SET event_id = $2, updated_at = $3",

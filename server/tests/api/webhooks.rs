@@ -241,10 +241,11 @@ async fn a_redelivery_attempts_now_and_is_listed_as_manual(app: TestApp) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "no_webhook_endpoint",
     );
+    // Another merchant's event is no event at all.
     assert_error(
         &app.post(&format!("/v1/events/{event}/redeliver"), Some(&plain), json!({})).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "no_webhook_endpoint",
+        StatusCode::NOT_FOUND,
+        "resource_missing",
     );
     assert_error(
         &app.get(&format!("/v1/events/{event}/deliveries"), Some(&plain)).await,
@@ -295,4 +296,19 @@ async fn public_only_refuses_local_receivers_by_address_and_by_name() {
         assert_eq!(listed[0]["error"], "refused_address", "{target}: {:?}", listed[0]);
     }
     assert!(receiver.received_requests().await.unwrap().is_empty());
+}
+
+/// An https endpoint is reached over TLS, verified against the system's roots: here a server
+/// that speaks plain HTTP, so the handshake fails and the attempt says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_endpoints_are_reached_over_tls() {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await.unwrap();
+    let url = format!("https://127.0.0.1:{}/hook", receiver.address().port());
+    let (_, _, key, _) = shop_with_webhook(&app, &url).await;
+    app.intent(&key, 1000, false).await;
+    let event = app.get("/v1/events", Some(&key)).await.body["data"][0]["id"].as_str().unwrap().to_owned();
+    let listed = attempts(&app, &key, &event, 1).await;
+    assert_eq!(listed[0]["error"], "tls_error", "{:?}", listed[0]);
 }

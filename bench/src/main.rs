@@ -112,18 +112,24 @@ async fn hello_world(seconds: u64) -> Result<Outcome> {
     .await
 }
 
-/// A Kassa server on a fresh SQLite file, and a merchant's API key and one payment intent.
-async fn kassa(dir: &std::path::Path) -> Result<(String, String, String)> {
+/// Kassa's app on `database_url`, configured as `kassa serve` is by default but for a 10 s retry
+/// schedule.
+async fn app(database_url: &str) -> Result<kassa_server::app::AppState> {
     let args = kassa_server::cli::ServeArgs {
         listen: "127.0.0.1:0".into(),
-        database_url: format!("sqlite://{}", dir.join("kassa.db").display()),
+        database_url: database_url.to_owned(),
         public_url: None,
         jwt_secret: None,
         webhook_retry_schedule: "10s".into(),
         request_timeout: "30s".into(),
         webhook_public_only: false,
     };
-    let state = kassa_server::app::AppState::build(kassa_server::config::Config::from_args(args)?).await?;
+    kassa_server::app::AppState::build(kassa_server::config::Config::from_args(args)?).await
+}
+
+/// A Kassa server on a fresh SQLite file, and a merchant's API key and one payment intent.
+async fn kassa(dir: &std::path::Path) -> Result<(String, String, String)> {
+    let state = app(&format!("sqlite://{}", dir.join("kassa.db").display())).await?;
     let base = serve(kassa_server::app::router(state)).await?;
     let http = reqwest::Client::new();
     let post = |path: &str, token: Option<&str>, body: Value| {
@@ -338,16 +344,7 @@ async fn hooked_kassa(
     hook: &str,
     workers: bool,
 ) -> Result<(String, String, kassa_server::app::AppState)> {
-    let args = kassa_server::cli::ServeArgs {
-        listen: "127.0.0.1:0".into(),
-        database_url: database_url.to_owned(),
-        public_url: None,
-        jwt_secret: None,
-        webhook_retry_schedule: "10s".into(),
-        request_timeout: "30s".into(),
-        webhook_public_only: false,
-    };
-    let state = kassa_server::app::AppState::build(kassa_server::config::Config::from_args(args)?).await?;
+    let state = app(database_url).await?;
     if workers {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         kassa_server::app::start_workers(&state, stopped);

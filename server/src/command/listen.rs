@@ -3,6 +3,8 @@
 //! per answer. The server keeps the cursor (per API key), so a restart of either side loses
 //! and repeats nothing; the signing secret is the same for the same key every time.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -16,22 +18,34 @@ const POLL_TIMEOUT: Duration = Duration::from_secs(40);
 /// How long the local URL has to answer, as a webhook endpoint has.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Whether ctrl-c was pressed, and whether an event is being forwarded right now.
+#[derive(Default)]
+struct Interrupt {
+    interrupted: AtomicBool,
+    busy: AtomicBool,
+}
+
 fn now() -> String {
     chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 pub async fn run(args: ListenArgs) -> anyhow::Result<()> {
-    // Ctrl-C ends the command from wherever it is. An event forwarded but not yet reported is
-    // handed over again at the next start: delivery is at least once, as for webhooks.
-    // The handler is installed here, before anything else happens, so no ctrl-c is missed.
+    // Ctrl-C ends the command at once while it waits, and right after the event in hand has been
+    // forwarded and its answer recorded, so that event is not handed over again next time. The
+    // handler is installed here, before anything else happens, so no ctrl-c is missed.
     #[cfg(unix)]
-    let mut interrupted = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    let state = Arc::new(Interrupt::default());
+    let watcher = state.clone();
     tokio::spawn(async move {
         #[cfg(unix)]
-        interrupted.recv().await;
+        interrupt.recv().await;
         #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
-        std::process::exit(0);
+        watcher.interrupted.store(true, SeqCst);
+        if !watcher.busy.load(SeqCst) {
+            std::process::exit(0);
+        }
     });
     let base = args.client.base_url.trim_end_matches('/').to_owned();
     let api = client(&args.client.api_key, POLL_TIMEOUT)?;
@@ -42,7 +56,7 @@ pub async fn run(args: ListenArgs) -> anyhow::Result<()> {
             Ok(response) => break expect_ok(response, "starting to listen").await?,
             Err(err) => {
                 eprintln!("{}  cannot reach {base} ({err}); retrying", now());
-                wait_or_quit(Duration::from_secs(1)).await?;
+                pause(Duration::from_secs(1)).await?;
             }
         }
     };
@@ -60,7 +74,7 @@ pub async fn run(args: ListenArgs) -> anyhow::Result<()> {
                 Ok(batch) => batch,
                 Err(err) => {
                     eprintln!("{}  {err:#}; retrying", now());
-                    wait_or_quit(Duration::from_secs(1)).await?;
+                    pause(Duration::from_secs(1)).await?;
                     continue;
                 }
             },
@@ -69,7 +83,7 @@ pub async fn run(args: ListenArgs) -> anyhow::Result<()> {
                     eprintln!("{}  lost the connection to {base} ({err}); reconnecting", now());
                     connected = false;
                 }
-                wait_or_quit(Duration::from_millis(500)).await?;
+                pause(Duration::from_millis(500)).await?;
                 continue;
             }
         };
@@ -78,14 +92,19 @@ pub async fn run(args: ListenArgs) -> anyhow::Result<()> {
             connected = true;
         }
         for delivery in batch["data"].as_array().into_iter().flatten() {
-            forward(&api, &local, &base, &args.forward_to, delivery).await?;
+            state.busy.store(true, SeqCst);
+            forward(&api, &local, &base, &args.forward_to, delivery, &state).await?;
+            state.busy.store(false, SeqCst);
+            if state.interrupted.load(SeqCst) {
+                std::process::exit(0);
+            }
         }
     }
 }
 
-/// Pauses before a retry (ctrl-c still ends the command meanwhile).
-async fn wait_or_quit(pause: Duration) -> anyhow::Result<()> {
-    tokio::time::sleep(pause).await;
+/// Pauses before a retry.
+async fn pause(length: Duration) -> anyhow::Result<()> {
+    tokio::time::sleep(length).await;
     Ok(())
 }
 
@@ -96,6 +115,7 @@ async fn forward(
     base: &str,
     url: &str,
     delivery: &Value,
+    state: &Interrupt,
 ) -> anyhow::Result<()> {
     let field = |name: &str| delivery[name].as_str().unwrap_or_default().to_owned();
     let (id, kind) = (field("event_id"), field("type"));
@@ -145,6 +165,10 @@ async fn forward(
             }
             Err(_) => {}
         }
-        wait_or_quit(Duration::from_millis(500)).await?;
+        // The server is not taking it; ctrl-c gives up (the event comes again next time).
+        if state.interrupted.load(SeqCst) {
+            std::process::exit(0);
+        }
+        pause(Duration::from_millis(500)).await?;
     }
 }

@@ -159,10 +159,12 @@ pub async fn listen_events(
     };
     let deadline = Instant::now() + Duration::from_secs(wait);
     let secret = listen_secret(&app, &key);
+    // Made once if the key never listened; then only read while the poll waits.
+    app.store.listen_cursor(&key.key_id, key.merchant_id).await?;
     loop {
         // Redeliveries first, whatever their type: someone asked for them.
         let redeliveries = app.store.listen_redeliveries(&key.key_id, key.merchant_id).await?;
-        let cursor = app.store.listen_cursor(&key.key_id, key.merchant_id).await?;
+        let cursor = app.store.read_listen_cursor(&key.key_id).await?;
         let mut events = if redeliveries.is_empty() {
             app.store.events_after(key.merchant_id, cursor.as_ref(), &[], BATCH).await?
         } else {

@@ -39,6 +39,17 @@ impl Store {
         Ok(cursor.and_then(|id| EventId::parse(&id).ok()))
     }
 
+    /// The key's cursor as it is (a read: polling it writes nothing).
+    pub async fn read_listen_cursor(&self, key_id: &str) -> StoreResult<Option<EventId>> {
+        let cursor: Option<Option<String>> = read!(self, |pool| {
+            sqlx::query_scalar("SELECT event_id FROM listen_cursors WHERE key_id = $1")
+                .bind(key_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(cursor.flatten().and_then(|id| EventId::parse(&id).ok()))
+    }
+
     /// Up to `limit` of the merchant's events after `after` (all of them when `None`), oldest
     /// first, of `kinds` (any when empty).
     pub async fn events_after(

@@ -104,7 +104,21 @@ impl Held {
     pub fn saving<'a, T>(&'a self, render: &'a (dyn Fn(&T) -> Answer + Sync)) -> Option<SaveAnswer<'a, T>> {
         self.0.as_ref().map(|hold| SaveAnswer { hold, render })
     }
+
+    /// The response of a change whose store call took [`Held::saving`] and succeeded: under a
+    /// key, its answer is kept already, and the middleware writes nothing more.
+    pub fn respond(&self, answer: Answer) -> Response {
+        let mut response = answer.into_response();
+        if self.0.is_some() {
+            response.extensions_mut().insert(KeptWithChange);
+        }
+        response
+    }
 }
+
+/// A response extension: this answer was kept in the transaction of its change.
+#[derive(Debug, Clone, Copy)]
+struct KeptWithChange;
 
 /// `200`/`201` with `body` as JSON; `secret` names the intent whose client secret it carries.
 pub fn json_answer<T: serde::Serialize>(
@@ -229,7 +243,9 @@ async fn complete(app: &AppState, hold: &KeyHold, response: Response) -> Respons
             return ApiError::Internal(anyhow::anyhow!("unreadable response")).into_response();
         }
     };
-    let kept = if parts.status.is_server_error() || parts.extensions.get::<NoStore>().is_some() {
+    let kept = if parts.extensions.get::<KeptWithChange>().is_some() {
+        Ok(())
+    } else if parts.status.is_server_error() || parts.extensions.get::<NoStore>().is_some() {
         app.store.release_idempotency_key(hold).await
     } else {
         let answer = Answer { status: parts.status.as_u16(), body: body.to_vec(), client_secret: None };

@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,7 +18,7 @@ use crate::domain::{CardDetails, CardNumber, CardOutcome, Cvc, Expiry, PaymentIn
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::{Held, error_answer, json_answer};
 use crate::respond::RequestId;
-use crate::store::{Answer, Transitioned};
+use crate::store::Transitioned;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_checkout)).routes(routes!(confirm_checkout))
@@ -155,7 +156,7 @@ pub async fn confirm_checkout(
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<ConfirmCheckoutRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<Response, ApiError> {
     let id = verified_id(&id, &req.client_secret, &app)?;
     let number = CardNumber::parse(&req.card.number)?;
     let today = app.store.clock().now();
@@ -188,5 +189,5 @@ pub async fn confirm_checkout(
         ),
     };
     let done = app.store.transition(None, &id, &transition, held.saving(&answer)).await?;
-    Ok(answer(&done))
+    Ok(held.respond(answer(&done)))
 }

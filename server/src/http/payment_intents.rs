@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -320,7 +321,7 @@ pub async fn create_payment_intent(
     held: Held,
     State(app): State<AppState>,
     AppJson(req): AppJson<CreatePaymentIntentRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<Response, ApiError> {
     let amount = Amount::parse(&req.amount, "amount")?;
     let currency = Currency::parse(&req.currency)?;
     let success_url = HttpUrl::parse(&req.success_url, "success_url")?;
@@ -346,7 +347,7 @@ pub async fn create_payment_intent(
     };
     let answer = |intent: &domain::PaymentIntent| intent_answer(&app.wire, StatusCode::CREATED, intent);
     let intent = app.store.create_payment_intent(new, held.saving(&answer)).await?;
-    Ok(answer(&intent))
+    Ok(held.respond(answer(&intent)))
 }
 
 /// Get a payment intent
@@ -426,13 +427,13 @@ pub async fn capture_payment_intent(
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<CapturePaymentIntentRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<Response, ApiError> {
     let id = intent_id(&id)?;
     let amount = req.amount.as_ref().map(|a| Amount::parse(a, "amount")).transpose()?;
     let answer = |done: &Transitioned| intent_answer(&app.wire, StatusCode::OK, &done.intent);
     let transition = Transition::Capture(amount.map(Amount::get));
     let done = app.store.transition(Some(key.merchant_id), &id, &transition, held.saving(&answer)).await?;
-    Ok(answer(&done))
+    Ok(held.respond(answer(&done)))
 }
 
 /// Void a payment intent
@@ -458,9 +459,9 @@ pub async fn void_payment_intent(
     held: Held,
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,
-) -> Result<Answer, ApiError> {
+) -> Result<Response, ApiError> {
     let id = intent_id(&id)?;
     let answer = |done: &Transitioned| intent_answer(&app.wire, StatusCode::OK, &done.intent);
     let done = app.store.transition(Some(key.merchant_id), &id, &Transition::Void, held.saving(&answer)).await?;
-    Ok(answer(&done))
+    Ok(held.respond(answer(&done)))
 }

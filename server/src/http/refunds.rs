@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,7 +19,7 @@ use crate::domain::{self, Amount, RefundId, Transition};
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::{Held, error_answer, json_answer};
 use crate::respond::RequestId;
-use crate::store::{Answer, Transitioned};
+use crate::store::Transitioned;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(create_refund, list_refunds))
@@ -135,7 +136,7 @@ pub async fn create_refund(
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<CreateRefundRequest>,
-) -> Result<Answer, ApiError> {
+) -> Result<Response, ApiError> {
     let id = intent_id(&id)?;
     let amount = req.amount.as_ref().map(|a| Amount::parse(a, "amount")).transpose()?;
     let transition = Transition::Refund { amount: amount.map(Amount::get), reason: req.reason.map(Into::into) };
@@ -144,7 +145,7 @@ pub async fn create_refund(
         None => error_answer(&ApiError::Internal(anyhow::anyhow!("a refund transition made no refund")), &request_id),
     };
     let done = app.store.transition(Some(key.merchant_id), &id, &transition, held.saving(&answer)).await?;
-    Ok(answer(&done))
+    Ok(held.respond(answer(&done)))
 }
 
 /// List refunds

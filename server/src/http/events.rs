@@ -338,7 +338,7 @@ pub async fn redeliver_event(
         }
         return Ok((axum::http::StatusCode::CREATED, Json(Redelivery { delivered: false, attempt: None, listeners })));
     }
-    let (delivery, _) = app.store.delivery_for_redelivery(key.merchant_id, &id).await?;
+    let delivery = app.store.delivery_for_redelivery(key.merchant_id, &id).await?;
     let attempted = app.outbox.redeliver(&delivery).await?;
     let (attempts, _) = app
         .store

@@ -238,7 +238,7 @@ pub async fn record_listen_attempt(
         param: "event_id".into(),
         message: "must be an event id, evt_…".into(),
     })?;
-    let (delivery, _) = app.store.delivery_for_redelivery(key.merchant_id, &event).await?;
+    let delivery = app.store.delivery_for_redelivery(key.merchant_id, &event).await?;
     let error = req.error.as_deref().map(|e| match e {
         "timeout" => "timeout",
         "connection_refused" => "connection_refused",

@@ -280,12 +280,8 @@ impl Store {
     }
 
     /// The delivery of `event` (made now if the event had none, say because the merchant had no
-    /// webhook URL then), for a manual attempt: its current state and what the attempt needs.
-    pub async fn delivery_for_redelivery(
-        &self,
-        merchant: Uuid,
-        event: &EventId,
-    ) -> StoreResult<(DueDelivery, DeliveryStatus)> {
+    /// webhook URL then), with what a manual or listener's attempt needs.
+    pub async fn delivery_for_redelivery(&self, merchant: Uuid, event: &EventId) -> StoreResult<DueDelivery> {
         let now = self.clock.now();
         let id: String = transaction!(self, |tx| {
             let found: Option<String> = sqlx::query_scalar("SELECT id FROM events WHERE id = $1 AND merchant_id = $2")
@@ -314,22 +310,14 @@ impl Store {
                 .await?;
             Ok(id)
         })?;
-        let (raw, status): (Option<RawDue>, Option<String>) = read!(self, |pool| {
-            let raw = sqlx::query_as(due_query!("d.id = $1"))
+        let raw: Option<RawDue> = read!(self, |pool| {
+            sqlx::query_as(due_query!("d.id = $1"))
                 .bind(&id)
                 .bind(DeliveryStatus::Pending.as_str())
                 .fetch_optional(pool)
-                .await?;
-            let status = sqlx::query_scalar("SELECT status FROM deliveries WHERE id = $1")
-                .bind(&id)
-                .fetch_optional(pool)
-                .await?;
-            (raw, status)
+                .await?
         });
-        let (Some(raw), Some(status)) = (raw, status) else { return Err(StoreError::NotFound(Resource::Event)) };
-        let status = DeliveryStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("delivery {id}: status {status:?}")))?;
-        Ok((raw.try_into()?, status))
+        raw.ok_or(StoreError::NotFound(Resource::Event))?.try_into()
     }
 
     /// The attempts to deliver `event`, newest first.

@@ -13,6 +13,9 @@ use crate::domain::{EventId, EventKind};
 impl Store {
     /// The key's cursor, made (after the latest event) if the key never listened.
     pub async fn listen_cursor(&self, key_id: &str, merchant: Uuid) -> StoreResult<Option<EventId>> {
+        if let Some(cursor) = self.read_listen_cursor_row(key_id).await? {
+            return Ok(cursor);
+        }
         let now = self.clock.now();
         let cursor: Option<String> = transaction!(self, |tx| {
             let latest: Option<String> = sqlx::query_scalar(
@@ -41,13 +44,18 @@ impl Store {
 
     /// The key's cursor as it is (a read: polling it writes nothing).
     pub async fn read_listen_cursor(&self, key_id: &str) -> StoreResult<Option<EventId>> {
+        Ok(self.read_listen_cursor_row(key_id).await?.flatten())
+    }
+
+    /// `None` when the key never listened; else its cursor (`None` before any event).
+    async fn read_listen_cursor_row(&self, key_id: &str) -> StoreResult<Option<Option<EventId>>> {
         let cursor: Option<Option<String>> = read!(self, |pool| {
             sqlx::query_scalar("SELECT event_id FROM listen_cursors WHERE key_id = $1")
                 .bind(key_id)
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(cursor.flatten().and_then(|id| EventId::parse(&id).ok()))
+        Ok(cursor.map(|event| event.and_then(|id| EventId::parse(&id).ok())))
     }
 
     /// Up to `limit` of the merchant's events after `after` (all of them when `None`), oldest

@@ -95,6 +95,15 @@ impl Api {
         Self { base_url: base_url.into(), http: reqwest::Client::new() }
     }
 
+    /// The same API with `Kassa-Merchant: <merchant>` on every request: how a user token acts on
+    /// a merchant's payments (the dashboard).
+    pub fn on_merchant(&self, merchant: &str) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("kassa-merchant", merchant.parse().expect("a header value"));
+        let http = reqwest::Client::builder().default_headers(headers).build().expect("an HTTP client");
+        Self { base_url: self.base_url.clone(), http }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }

@@ -144,6 +144,31 @@ impl Ctx {
                 request.header("content-type", content_type).body(text.to_owned())
             }
         };
+        Self::send(request, &method, path).await
+    }
+
+    /// A raw request of a user acting on `merchant` (API.md "Dashboard access"): the user's
+    /// token with `Kassa-Merchant: <merchant>`.
+    pub async fn as_member(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        merchant: &str,
+        body: Option<&Value>,
+    ) -> Result<Raw> {
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base_url))
+            .bearer_auth(token)
+            .header("kassa-merchant", merchant);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        Self::send(request, &method, path).await
+    }
+
+    async fn send(request: reqwest::RequestBuilder, method: &Method, path: &str) -> Result<Raw> {
         let response = request.send().await.with_context(|| format!("{method} {path}"))?;
         let raw = Raw { status: response.status(), headers: response.headers().clone(), text: response.text().await? };
         let id = raw.request_id().unwrap_or_default();

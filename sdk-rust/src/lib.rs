@@ -33,11 +33,30 @@ mod downgrade;
 ///
 /// progenitor ignores the contract's security schemes, so credentials go on the HTTP client.
 pub fn authenticated(base_url: &str, token: &str) -> Result<Client, reqwest::Error> {
+    with_headers(base_url, bearer(token))
+}
+
+/// A client of a user acting on one merchant's payments, as the dashboard does: the user's
+/// access token, and `Kassa-Merchant: <merchant_id>` on every request (a viewer may read; a
+/// developer or above may also capture, void, refund and redeliver).
+pub fn as_member(base_url: &str, token: &str, merchant_id: uuid::Uuid) -> Result<Client, reqwest::Error> {
+    let mut headers = bearer(token);
+    if let Ok(value) = reqwest::header::HeaderValue::from_str(&merchant_id.to_string()) {
+        headers.insert("kassa-merchant", value);
+    }
+    with_headers(base_url, headers)
+}
+
+fn bearer(token: &str) -> reqwest::header::HeaderMap {
     let mut headers = reqwest::header::HeaderMap::new();
     if let Ok(mut value) = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")) {
         value.set_sensitive(true);
         headers.insert(reqwest::header::AUTHORIZATION, value);
     }
+    headers
+}
+
+fn with_headers(base_url: &str, headers: reqwest::header::HeaderMap) -> Result<Client, reqwest::Error> {
     let http = reqwest::Client::builder()
         .default_headers(headers)
         .connect_timeout(std::time::Duration::from_secs(10))

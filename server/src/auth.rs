@@ -206,6 +206,59 @@ impl<R: MinRole> FromRequestParts<AppState> for Member<R> {
     }
 }
 
+/// The header with which a user access token names the merchant it acts on, on the payment
+/// API (API.md "Dashboard access").
+pub const MERCHANT_HEADER: &str = "kassa-merchant";
+
+/// Who acts on a merchant's payment objects: the merchant's secret API key, or (the dashboard)
+/// a member's user access token naming the merchant in `Kassa-Merchant`, with at least the role
+/// `R`. A key may do all a key does; it is the merchant's own server. The checks run in the
+/// order a caller can fix them: the credential (401), the header (400), membership (404, so a
+/// stranger learns nothing), the role (403).
+#[derive(Debug)]
+pub struct MerchantAccess<R> {
+    pub merchant_id: Uuid,
+    _min: PhantomData<R>,
+}
+
+impl<R: MinRole> FromRequestParts<AppState> for MerchantAccess<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let credential = match credential(parts, app).await {
+            Ok(Some(credential)) => credential,
+            Ok(None) => return Err(ApiError::MissingCredentials),
+            Err(err) => return Err(err),
+        };
+        let named = named_merchant(parts)?;
+        let merchant_id = match credential {
+            Credential::ApiKey(key) => match named {
+                // A key naming another merchant asks for what it cannot see.
+                Some(other) if other != key.merchant_id => return Err(ApiError::NotFound("merchant")),
+                _ => key.merchant_id,
+            },
+            Credential::User(user_id) => {
+                let merchant_id = named.ok_or_else(|| ApiError::ParameterMissing("Kassa-Merchant".into()))?;
+                let role = app.store.member_role(merchant_id, user_id).await?.ok_or(ApiError::NotFound("merchant"))?;
+                role.require(R::ROLE)?;
+                merchant_id
+            }
+        };
+        Ok(Self { merchant_id, _min: PhantomData })
+    }
+}
+
+/// The merchant a request names in `Kassa-Merchant`, if it names one.
+pub fn named_merchant(parts: &Parts) -> Result<Option<Uuid>, ApiError> {
+    let Some(value) = parts.headers.get(MERCHANT_HEADER) else { return Ok(None) };
+    let bad = || ApiError::ParameterInvalid {
+        param: "Kassa-Merchant".into(),
+        message: "must be a merchant id (a UUID)".into(),
+    };
+    let value = value.to_str().map_err(|_| bad())?;
+    Uuid::parse_str(value.trim()).map(Some).map_err(|_| bad())
+}
+
 /// Each argon2 computation takes ~19 MiB and a core for tens of milliseconds, and register and
 /// login need no credential: without a bound, a burst of them could exhaust memory. Excess
 /// callers wait their turn.

@@ -30,7 +30,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
-use crate::auth::{Credential, credential};
+use crate::auth::{Credential, MERCHANT_HEADER, credential};
 use crate::domain::PaymentIntentId;
 use crate::error::ApiError;
 use crate::respond::{finish, request_id_of};
@@ -161,7 +161,12 @@ pub async fn idempotency(State(app): State<AppState>, request: Request, next: Ne
     };
     let scope = match resolved {
         Ok(Some(Credential::ApiKey(key))) => Some(format!("merchant {}", key.merchant_id)),
-        Ok(Some(Credential::User(user))) => Some(format!("user {user}")),
+        // A user acting on a merchant (the dashboard) keeps its keys per merchant: the same key
+        // on two merchants' objects is two requests.
+        Ok(Some(Credential::User(user))) => Some(match parts.headers.get(MERCHANT_HEADER) {
+            Some(merchant) => format!("user {user} merchant {}", String::from_utf8_lossy(merchant.as_bytes())),
+            None => format!("user {user}"),
+        }),
         // Without a valid credential only a checkout confirm has one of its own, its client
         // secret; anything else runs unkeyed (the handler refuses a bad credential anyway).
         Ok(None) | Err(_) => client_secret_in(&bytes).map(|secret| format!("client_secret {secret}")),

@@ -23,12 +23,12 @@ use crate::error::ErrorBody;
         (name = "merchants", description = "Merchants: the accounts payments belong to."),
         (name = "members", description = "A merchant's team and their roles: owner > admin > developer > viewer."),
         (name = "api_keys", description = "Secret API keys (`sk_test_…`), shown once at creation."),
-        (name = "payment_intents", description = "Payments: create an intent, let the customer pay it at its checkout, capture, void. Secret API key."),
-        (name = "refunds", description = "Money returned from succeeded payment intents. Secret API key."),
+        (name = "payment_intents", description = "Payments: create an intent, let the customer pay it at its checkout, capture, void. Secret API key, or a member's user token with `Kassa-Merchant`."),
+        (name = "refunds", description = "Money returned from succeeded payment intents. Secret API key, or a member's user token with `Kassa-Merchant`."),
         (name = "checkout", description = "What a browser holding an intent's client secret may see and do: the hosted checkout's API."),
-        (name = "events", description = "The record of state changes, read with a secret API key, and their deliveries to the merchant's webhook endpoint."),
+        (name = "events", description = "The record of state changes, read with a secret API key (or a member's user token with `Kassa-Merchant`), and their deliveries to the merchant's webhook endpoint."),
         (name = "listen", description = "What `kassa listen` uses to forward the merchant's events to a local URL: a long poll and a cursor per API key. Secret API key."),
-        (name = "request_logs", description = "The merchant's API requests of the last 7 days, bodies redacted. Secret API key."),
+        (name = "request_logs", description = "The API requests made with the merchant's API keys in the last 7 days, bodies redacted. Secret API key, or a member's user token with `Kassa-Merchant`."),
     )
 )]
 pub struct ApiDoc;
@@ -57,6 +57,15 @@ impl Modify for SharedRules {
                     .description(Some("A secret API key, `sk_test_…`, from POST /v1/merchants/{merchant_id}/api-keys."))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "kassa_merchant",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Kassa-Merchant",
+                "With a user token, the merchant it acts on (its id): how the dashboard reads and manages a \
+                 merchant's payments. A viewer may read; a developer or above may also capture, void, refund \
+                 and redeliver. Not needed with an API key (which may only name its own merchant).",
+            ))),
         );
         components.add_security_scheme(
             "client_secret",
@@ -95,20 +104,13 @@ impl Modify for SharedRules {
             }
             let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
             for operation in operations.into_iter().flatten() {
+                if names_a_merchant(operation) {
+                    document_merchant_header(&mut operation.responses.responses);
+                }
                 let responses = &mut operation.responses.responses;
                 responses.entry("500".into()).or_insert_with(|| {
-                    RefOr::T(
-                        ResponseBuilder::new()
-                            .description(
-                                "`internal_error`: something went wrong on Kassa's side; the body never reveals what.",
-                            )
-                            .content(
-                                "application/json",
-                                utoipa::openapi::ContentBuilder::new()
-                                    .schema(Some(utoipa::openapi::Ref::from_schema_name("Error")))
-                                    .build(),
-                            )
-                            .build(),
+                    error_response(
+                        "`internal_error`: something went wrong on Kassa's side; the body never reveals what.",
                     )
                 });
                 for response in responses.values_mut() {
@@ -116,6 +118,50 @@ impl Modify for SharedRules {
                         response.headers.insert("Request-Id".into(), RefOr::T(request_id.clone()));
                     }
                 }
+            }
+        }
+    }
+}
+
+/// A response with the documented error body.
+fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(utoipa::openapi::Ref::from_schema_name("Error")))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
+/// Whether the operation accepts a user token with `Kassa-Merchant` (`auth::MerchantAccess`).
+fn names_a_merchant(operation: &utoipa::openapi::path::Operation) -> bool {
+    operation
+        .security
+        .iter()
+        .flatten()
+        .any(|requirement| serde_json::to_value(requirement).is_ok_and(|value| value.get("kassa_merchant").is_some()))
+}
+
+/// What `Kassa-Merchant` adds to every operation that takes it: a 400 for a missing or
+/// malformed header, and a 404 for a merchant the user is not a member of.
+fn document_merchant_header(responses: &mut std::collections::BTreeMap<String, RefOr<utoipa::openapi::Response>>) {
+    let not_a_member = "the user is not a member of the merchant in `Kassa-Merchant`, or an API key named another \
+                        merchant there";
+    let additions = [
+        ("400", "With a user token: `parameter_missing` or `parameter_invalid` (`Kassa-Merchant`).".to_owned(), None),
+        ("404", format!("Also when {not_a_member}."), Some(format!("`resource_missing`: {not_a_member}."))),
+    ];
+    for (status, addition, alone) in additions {
+        match responses.get_mut(status) {
+            Some(RefOr::T(response)) => response.description = format!("{} {addition}", response.description),
+            Some(RefOr::Ref(_)) => {}
+            None => {
+                responses.insert(status.into(), error_response(alone.as_deref().unwrap_or(&addition)));
             }
         }
     }

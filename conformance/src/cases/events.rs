@@ -16,9 +16,9 @@ pub fn cases() -> Vec<Case> {
         ),
         case!("events: 404 for an unknown event", [("get_event", 404)], unknown_event_is_404),
         case!(
-            "events: 401 without an API key, or with a user token",
+            "events: 401 without a credential, with an unknown API key, or with a forged token",
             [("list_events", 401), ("get_event", 401)],
-            events_need_an_api_key
+            events_need_a_credential
         ),
     ]
 }
@@ -49,10 +49,13 @@ async fn unknown_event_is_404(cx: Ctx) -> Result<()> {
     Ok(())
 }
 
-async fn events_need_an_api_key(cx: Ctx) -> Result<()> {
-    let user = cx.user().await?;
+async fn events_need_a_credential(cx: Ctx) -> Result<()> {
+    let unknown = cx.sdk_as(&format!("sk_test_{}", "A".repeat(43)))?;
     expect_sdk_error(cx.sdk().list_events(None, None, None).await, 401, "missing_credentials")?;
-    expect_sdk_error(cx.sdk_as(&user.token)?.list_events(None, None, None).await, 401, "invalid_api_key")?;
-    expect_sdk_error(cx.sdk_as(&user.token)?.get_event("evt_000000000000000000000000").await, 401, "invalid_api_key")?;
+    expect_sdk_error(unknown.list_events(None, None, None).await, 401, "invalid_api_key")?;
+    expect_sdk_error(unknown.get_event("evt_000000000000000000000000").await, 401, "invalid_api_key")?;
+    // A token that is neither an API key nor a well-signed user token.
+    let forged = cx.sdk_as("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")?;
+    expect_sdk_error(forged.get_event("evt_000000000000000000000000").await, 401, "invalid_token")?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod api_keys;
 mod conventions;
+mod dashboard;
 mod events;
 mod members;
 mod merchants;
@@ -29,6 +30,7 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         api_keys::cases(),
         events::cases(),
         payments::cases(),
+        dashboard::cases(),
         webhooks::cases(),
         webhooks::request_log_cases(),
         webhooks::listen_cases(),

@@ -33,7 +33,7 @@ pub fn cases() -> Vec<Case> {
             invalid_create_fields
         ),
         case!(
-            "payment intents: 401 without a secret API key",
+            "payment intents: 401 without a credential or with an unknown API key; creating takes an API key, not a user token",
             [
                 ("create_payment_intent", 401),
                 ("get_payment_intent", 401),
@@ -159,7 +159,7 @@ fn card(number: &str) -> Card {
     Card { number: number.into(), exp_month: 12, exp_year: 2034, cvc: "123".into(), name: "Conformance".into() }
 }
 
-async fn create(shop: &Shop, amount: i64, manual: bool) -> Result<PaymentIntent> {
+pub(super) async fn create(shop: &Shop, amount: i64, manual: bool) -> Result<PaymentIntent> {
     Ok(shop
         .sdk
         .create_payment_intent(None, &new_intent(amount, manual))
@@ -168,7 +168,7 @@ async fn create(shop: &Shop, amount: i64, manual: bool) -> Result<PaymentIntent>
         .into_inner())
 }
 
-async fn pay(
+pub(super) async fn pay(
     cx: &Ctx,
     intent: &PaymentIntent,
     number: &str,
@@ -258,8 +258,8 @@ async fn invalid_create_fields(cx: Ctx) -> Result<()> {
 async fn payments_need_a_key(cx: Ctx) -> Result<()> {
     let shop = cx.shop().await?;
     let intent = create(&shop, 1000, true).await?;
-    let user = shop.merchant.owner.token.as_str();
-    for token in [None, Some(user)] {
+    let unknown_key = format!("sk_test_{}", "A".repeat(43));
+    for token in [None, Some(unknown_key.as_str())] {
         let anon = match token {
             Some(t) => cx.sdk_as(t)?,
             None => cx.sdk(),
@@ -281,6 +281,9 @@ async fn payments_need_a_key(cx: Ctx) -> Result<()> {
         )?;
         expect_sdk_error(anon.list_refunds(&intent.id, None, None).await, 401, code)?;
     }
+    // Creating an intent is the merchant's server's business: a user token is the wrong kind.
+    let user = cx.sdk_as(&shop.merchant.owner.token)?;
+    expect_sdk_error(user.create_payment_intent(None, &new_intent(1000, false)).await, 401, "invalid_api_key")?;
     Ok(())
 }
 

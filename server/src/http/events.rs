@@ -12,7 +12,7 @@ use super::payment_intents::PaymentIntent;
 use super::refunds::Refund;
 use super::{AppPath, AppQuery, ListParams, Wire};
 use crate::app::AppState;
-use crate::auth::MerchantKey;
+use crate::auth::{Developer, MerchantAccess, Viewer};
 use crate::domain::webhook::Trigger;
 use crate::domain::{EventId, EventKind};
 use crate::error::{ApiError, ErrorBody};
@@ -229,16 +229,16 @@ pub struct EventListParams {
 ///
 /// The merchant's events, newest first, optionally of one type.
 #[utoipa::path(
-    get, path = "/v1/events", tag = "events", security(("api_key" = [])),
+    get, path = "/v1/events", tag = "events", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(EventListParams),
     responses(
         (status = 200, description = "A page of events.", body = EventList),
         (status = 400, description = "`parameter_invalid` (type, limit), `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
-        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
     )
 )]
 pub async fn list_events(
-    key: MerchantKey,
+    key: MerchantAccess<Viewer>,
     State(app): State<AppState>,
     AppQuery(params): AppQuery<EventListParams>,
 ) -> Result<Json<EventList>, ApiError> {
@@ -252,17 +252,17 @@ pub async fn list_events(
 ///
 /// One of the merchant's events. Another merchant's event is 404.
 #[utoipa::path(
-    get, path = "/v1/events/{event_id}", tag = "events", security(("api_key" = [])),
+    get, path = "/v1/events/{event_id}", tag = "events", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(("event_id" = String, Path, description = "The event's id, `evt_…`.")),
     responses(
         (status = 200, description = "The event.", body = Event),
         (status = 400, description = "`parameter_invalid`: not an event id.", body = ErrorBody),
-        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such event for this merchant.", body = ErrorBody),
     )
 )]
 pub async fn get_event(
-    key: MerchantKey,
+    key: MerchantAccess<Viewer>,
     State(app): State<AppState>,
     AppPath(event_id): AppPath<String>,
 ) -> Result<Json<Event>, ApiError> {
@@ -284,17 +284,17 @@ fn event_id(raw: &str) -> Result<EventId, ApiError> {
 /// number, what made it, the URL, the receiver's status or why there was none, how long it
 /// took, the first 2 KB of the answer, and when the next attempt is due.
 #[utoipa::path(
-    get, path = "/v1/events/{event_id}/deliveries", tag = "events", security(("api_key" = [])),
+    get, path = "/v1/events/{event_id}/deliveries", tag = "events", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(("event_id" = String, Path, description = "The event's id, `evt_…`."), ListParams),
     responses(
         (status = 200, description = "A page of attempts.", body = DeliveryAttemptList),
         (status = 400, description = "`parameter_invalid`, `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
-        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such event for this merchant.", body = ErrorBody),
     )
 )]
 pub async fn list_event_deliveries(
-    key: MerchantKey,
+    key: MerchantAccess<Viewer>,
     State(app): State<AppState>,
     AppPath(raw): AppPath<String>,
     AppQuery(params): AppQuery<ListParams>,
@@ -312,19 +312,20 @@ pub async fn list_event_deliveries(
 /// delivered; a failure leaves the retry schedule as it was. Every `kassa listen` of the
 /// merchant forwards the event again too, at once or when it next connects.
 #[utoipa::path(
-    post, path = "/v1/events/{event_id}/redeliver", tag = "events", security(("api_key" = [])),
+    post, path = "/v1/events/{event_id}/redeliver", tag = "events", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(("event_id" = String, Path, description = "The event's id, `evt_…`.")),
     responses(
         (status = 201, description = "The attempt was made (see `delivered`).", body = Redelivery),
         (status = 400, description = "`parameter_invalid`: not an event id; `idempotency_key_reused`.", body = ErrorBody),
-        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
+        (status = 403, description = "`insufficient_role`: a user token of a viewer; this needs a developer or above.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such event for this merchant.", body = ErrorBody),
         (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
         (status = 422, description = "`no_webhook_endpoint`: the merchant has neither a `webhook_url` nor a listener.", body = ErrorBody),
     )
 )]
 pub async fn redeliver_event(
-    key: MerchantKey,
+    key: MerchantAccess<Developer>,
     State(app): State<AppState>,
     AppPath(raw): AppPath<String>,
 ) -> Result<(axum::http::StatusCode, Json<Redelivery>), ApiError> {

@@ -15,7 +15,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{AppJson, AppPath, AppQuery, ListParams, Wire};
 use crate::app::AppState;
-use crate::auth::MerchantKey;
+use crate::auth::{Developer, MerchantAccess, MerchantKey, Viewer};
 use crate::domain::{
     self, Amount, CaptureMethod, CardDetails, Currency, Decline, Email, ExpiresIn, HttpUrl, Metadata, PaymentIntentId,
     Status, Transition,
@@ -355,17 +355,17 @@ pub async fn create_payment_intent(
 /// The intent as it is now, which is what a server should trust (not a browser redirect). An
 /// intent past its deadline reads as `expired`.
 #[utoipa::path(
-    get, path = "/v1/payment-intents/{payment_intent_id}", tag = "payment_intents", security(("api_key" = [])),
+    get, path = "/v1/payment-intents/{payment_intent_id}", tag = "payment_intents", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`.")),
     responses(
         (status = 200, description = "The payment intent.", body = PaymentIntent),
         (status = 400, description = "`parameter_invalid`: not a payment intent id.", body = ErrorBody),
-        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
     )
 )]
 pub async fn get_payment_intent(
-    key: MerchantKey,
+    key: MerchantAccess<Viewer>,
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,
 ) -> Result<Json<PaymentIntent>, ApiError> {
@@ -378,16 +378,16 @@ pub async fn get_payment_intent(
 ///
 /// The merchant's intents, newest first, optionally with one status.
 #[utoipa::path(
-    get, path = "/v1/payment-intents", tag = "payment_intents", security(("api_key" = [])),
+    get, path = "/v1/payment-intents", tag = "payment_intents", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(PaymentIntentListParams),
     responses(
         (status = 200, description = "A page of payment intents.", body = PaymentIntentList),
         (status = 400, description = "`parameter_invalid` (status, limit), `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
-        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
     )
 )]
 pub async fn list_payment_intents(
-    key: MerchantKey,
+    key: MerchantAccess<Viewer>,
     State(app): State<AppState>,
     AppQuery(params): AppQuery<PaymentIntentListParams>,
 ) -> Result<Json<PaymentIntentList>, ApiError> {
@@ -407,7 +407,7 @@ pub async fn list_payment_intents(
 /// Charges an `authorized` intent (created with `capture_method: manual`): all of it, or a
 /// smaller `amount`, the rest being released. Appends `payment_intent.succeeded`.
 #[utoipa::path(
-    post, path = "/v1/payment-intents/{payment_intent_id}/capture", tag = "payment_intents", security(("api_key" = [])),
+    post, path = "/v1/payment-intents/{payment_intent_id}/capture", tag = "payment_intents", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(
         ("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`."),
     ),
@@ -415,14 +415,15 @@ pub async fn list_payment_intents(
     responses(
         (status = 200, description = "The intent, now `succeeded`.", body = PaymentIntent),
         (status = 400, description = "`invalid_amount` (more than `amount_capturable`), `parameter_invalid`, `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
-        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
+        (status = 403, description = "`insufficient_role`: a user token of a viewer; this needs a developer or above.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
         (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
         (status = 422, description = "`invalid_state`: the intent is not `authorized` (or its authorization expired).", body = ErrorBody),
     )
 )]
 pub async fn capture_payment_intent(
-    key: MerchantKey,
+    key: MerchantAccess<Developer>,
     held: Held,
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,
@@ -441,21 +442,22 @@ pub async fn capture_payment_intent(
 /// Cancels an intent that is waiting for payment or `authorized` (releasing the hold).
 /// Appends `payment_intent.canceled`.
 #[utoipa::path(
-    post, path = "/v1/payment-intents/{payment_intent_id}/void", tag = "payment_intents", security(("api_key" = [])),
+    post, path = "/v1/payment-intents/{payment_intent_id}/void", tag = "payment_intents", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(
         ("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`."),
     ),
     responses(
         (status = 200, description = "The intent, now `canceled`.", body = PaymentIntent),
         (status = 400, description = "`parameter_invalid`: not a payment intent id; `idempotency_key_reused`.", body = ErrorBody),
-        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
+        (status = 403, description = "`insufficient_role`: a user token of a viewer; this needs a developer or above.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
         (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
         (status = 422, description = "`invalid_state`: the intent is succeeded, canceled, expired or failed.", body = ErrorBody),
     )
 )]
 pub async fn void_payment_intent(
-    key: MerchantKey,
+    key: MerchantAccess<Developer>,
     held: Held,
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,

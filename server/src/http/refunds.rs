@@ -14,7 +14,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::payment_intents::intent_id;
 use super::{AppJson, AppPath, AppQuery, ListParams};
 use crate::app::AppState;
-use crate::auth::MerchantKey;
+use crate::auth::{Developer, MerchantAccess, Viewer};
 use crate::domain::{self, Amount, RefundId, Transition};
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::{Held, error_answer, json_answer};
@@ -115,7 +115,7 @@ pub struct CreateRefundRequest {
 /// add up, but never beyond `amount_received`. The intent's status stays `succeeded`; its
 /// `amount_refunded` grows. Appends `refund.created`.
 #[utoipa::path(
-    post, path = "/v1/payment-intents/{payment_intent_id}/refunds", tag = "refunds", security(("api_key" = [])),
+    post, path = "/v1/payment-intents/{payment_intent_id}/refunds", tag = "refunds", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(
         ("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`."),
     ),
@@ -123,14 +123,15 @@ pub struct CreateRefundRequest {
     responses(
         (status = 201, description = "The refund.", body = Refund),
         (status = 400, description = "`invalid_amount`, `parameter_invalid` (reason), `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
-        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
+        (status = 403, description = "`insufficient_role`: a user token of a viewer; this needs a developer or above.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
         (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
         (status = 422, description = "`refund_exceeds_captured`: more than remains of `amount_received`; `invalid_state`: the intent has not succeeded.", body = ErrorBody),
     )
 )]
 pub async fn create_refund(
-    key: MerchantKey,
+    key: MerchantAccess<Developer>,
     held: Held,
     RequestId(request_id): RequestId,
     State(app): State<AppState>,
@@ -152,17 +153,17 @@ pub async fn create_refund(
 ///
 /// The intent's refunds, newest first.
 #[utoipa::path(
-    get, path = "/v1/payment-intents/{payment_intent_id}/refunds", tag = "refunds", security(("api_key" = [])),
+    get, path = "/v1/payment-intents/{payment_intent_id}/refunds", tag = "refunds", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`."), ListParams),
     responses(
         (status = 200, description = "A page of refunds.", body = RefundList),
         (status = 400, description = "`parameter_invalid`, `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
-        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
     )
 )]
 pub async fn list_refunds(
-    key: MerchantKey,
+    key: MerchantAccess<Viewer>,
     State(app): State<AppState>,
     AppPath(id): AppPath<String>,
     AppQuery(params): AppQuery<ListParams>,

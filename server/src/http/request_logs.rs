@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{AppQuery, ListParams};
 use crate::app::AppState;
-use crate::auth::MerchantKey;
+use crate::auth::{MerchantAccess, Viewer};
 use crate::domain::RequestId;
 use crate::error::{ApiError, ErrorBody};
 use crate::store::{RequestLogFilter, RequestLogRow};
@@ -99,16 +99,16 @@ pub struct RequestLogListParams {
 /// with their redacted bodies. Entries are written just after their answer, so the newest may
 /// take a moment to appear.
 #[utoipa::path(
-    get, path = "/v1/request-logs", tag = "request_logs", security(("api_key" = [])),
+    get, path = "/v1/request-logs", tag = "request_logs", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(RequestLogListParams),
     responses(
         (status = 200, description = "A page of request logs.", body = RequestLogList),
         (status = 400, description = "`parameter_invalid` (status, method, created_gte, created_lt, limit), `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
-        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
     )
 )]
 pub async fn list_request_logs(
-    key: MerchantKey,
+    key: MerchantAccess<Viewer>,
     State(app): State<AppState>,
     AppQuery(params): AppQuery<RequestLogListParams>,
 ) -> Result<Json<RequestLogList>, ApiError> {

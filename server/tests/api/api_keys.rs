@@ -93,10 +93,13 @@ async fn malformed_and_unknown_api_keys_are_401(app: TestApp) {
         (None, "missing_credentials"),
         (Some("sk_test_short"), "invalid_api_key"),
         (Some(unknown.as_str()), "invalid_api_key"),
-        (Some(token.as_str()), "invalid_api_key"),
     ] {
         assert_error(&app.get("/v1/events", credential).await, StatusCode::UNAUTHORIZED, code);
     }
+    // Creating an intent takes an API key only; a user token is the wrong kind of credential.
+    let create = app.post("/v1/payment-intents", Some(&token), kassa_testkit::Api::intent_body(1000, false)).await;
+    assert_error(&create, StatusCode::UNAUTHORIZED, "invalid_api_key");
+    // Reads take a user token too (with Kassa-Merchant), so a header that is neither is an invalid token.
     let basic = app.send(app.http.get(app.url("/v1/events")).header("authorization", "Basic dXNlcjpwYXNz")).await;
-    assert_error(&basic, StatusCode::UNAUTHORIZED, "invalid_api_key");
+    assert_error(&basic, StatusCode::UNAUTHORIZED, "invalid_token");
 }

@@ -28,6 +28,7 @@ use crate::error::ErrorBody;
         (name = "checkout", description = "What a browser holding an intent's client secret may see and do: the hosted checkout's API."),
         (name = "events", description = "The record of state changes, read with a secret API key (or a member's user token with `Kassa-Merchant`), and their deliveries to the merchant's webhook endpoint."),
         (name = "listen", description = "What `kassa listen` uses to forward the merchant's events to a local URL: a long poll and a cursor per API key. Secret API key."),
+        (name = "reports", description = "What the dashboard's charts draw: payments per day and currency. Secret API key, or a member's user token with `Kassa-Merchant`."),
         (name = "request_logs", description = "The API requests made with the merchant's API keys in the last 7 days, bodies redacted. Secret API key, or a member's user token with `Kassa-Merchant`."),
     )
 )]

@@ -44,10 +44,10 @@ async fn the_sdk_drives_the_account_quick_start_end_to_end() {
     assert_eq!(listed.data[0].id, key.id);
 
     let payments = kassa_sdk::authenticated(&server.base_url, &key.key).unwrap();
-    assert!(payments.list_events(None, None, None).await.is_ok(), "the new key authenticates");
+    assert!(payments.list_events(None, None, None, None).await.is_ok(), "the new key authenticates");
     let revoked = dashboard.revoke_api_key(&merchant.id, &key.id).await.expect("revoke");
     assert_eq!(revoked.status(), 204);
-    match payments.list_events(None, None, None).await {
+    match payments.list_events(None, None, None, None).await {
         Err(kassa_sdk::Error::ErrorResponse(error)) => {
             assert_eq!(error.status(), 401);
             assert_eq!(error.into_inner().error.code, "invalid_api_key");

@@ -62,11 +62,11 @@ async fn key_shown_once(cx: Ctx) -> Result<()> {
 async fn revoked_key_refused(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
     let (key_id, key) = cx.api_key(&merchant).await?;
-    let events = cx.sdk_as(&key)?.list_events(None, None, None).await?;
+    let events = cx.sdk_as(&key)?.list_events(None, None, None, None).await?;
     ensure!(events.status() == 200, "a fresh key should work: {}", events.status());
     let revoked = cx.sdk_as(&merchant.owner.token)?.revoke_api_key(&merchant.id.parse()?, &key_id).await?;
     ensure!(revoked.status() == 204, "status {}", revoked.status());
-    expect_sdk_error(cx.sdk_as(&key)?.list_events(None, None, None).await, 401, "invalid_api_key")?;
+    expect_sdk_error(cx.sdk_as(&key)?.list_events(None, None, None, None).await, 401, "invalid_api_key")?;
     Ok(())
 }
 
@@ -91,7 +91,10 @@ async fn foreign_keys_are_404(cx: Ctx) -> Result<()> {
     let (their_key_id, their_key) = cx.api_key(&theirs).await?;
     let sdk = cx.sdk_as(&mine.owner.token)?;
     expect_sdk_error(sdk.revoke_api_key(&mine.id.parse()?, &their_key_id).await, 404, "resource_missing")?;
-    ensure!(cx.sdk_as(&their_key)?.list_events(None, None, None).await.is_ok(), "their key must survive my attempt");
+    ensure!(
+        cx.sdk_as(&their_key)?.list_events(None, None, None, None).await.is_ok(),
+        "their key must survive my attempt"
+    );
     let their_id = theirs.id.parse()?;
     expect_sdk_error(
         sdk.create_api_key(&their_id, None, &CreateApiKeyRequest { name: "x".into() }).await,

@@ -50,7 +50,62 @@ pub fn cases() -> Vec<Case> {
             [("list_payment_intents", 400), ("list_events", 400), ("list_request_logs", 400)],
             the_header_is_required_with_a_user_token
         ),
+        case!(
+            "reports: the payments report sums today's capture, refund and decline per currency, and the timeline filter finds an intent's events",
+            [("payments_report", 200), ("list_events", 200)],
+            payments_report
+        ),
+        case!(
+            "reports: 400 for a malformed or reversed range; 401 without a credential; 404 for a stranger's Kassa-Merchant",
+            [("payments_report", 400), ("payments_report", 401), ("payments_report", 404)],
+            payments_report_refusals
+        ),
     ]
+}
+
+async fn payments_report(cx: Ctx) -> Result<()> {
+    let (shop, intent, viewer) = shop_and_member(&cx, MemberRole::Viewer).await?;
+    let key = Some(shop.key.as_str());
+    cx.post(&format!("/v1/payment-intents/{}/capture", intent.id), key, &json!({})).await?.expect_status(200)?;
+    cx.post(&format!("/v1/payment-intents/{}/refunds", intent.id), key, &json!({"amount": 500}))
+        .await?
+        .expect_status(201)?;
+    let declined = create(&shop, 700, false).await?;
+    ensure!(pay(&cx, &declined, "4000000000000002").await.is_err(), "the decline card was approved");
+    let report = cx
+        .as_member(Method::GET, "/v1/reports/payments", &viewer, &shop.merchant.id, None)
+        .await?
+        .expect_status(200)?;
+    ensure!(report["object"] == "payments_report", "{report}");
+    let usd = report["currencies"]
+        .as_array()
+        .and_then(|all| all.iter().find(|c| c["currency"] == "usd"))
+        .ok_or_else(|| anyhow::anyhow!("no usd in {report}"))?;
+    let expected = json!({"gross_volume": 1500, "refunded": 500, "net_volume": 1000, "succeeded": 1, "failed": 1});
+    ensure!(usd["totals"] == expected, "totals {} ≠ {expected}", usd["totals"]);
+    let days = usd["days"].as_array().map(Vec::len).unwrap_or_default();
+    ensure!(days == 30, "the default range is 30 days, got {days}");
+    let today = &usd["days"][29];
+    ensure!(today["date"] == report["to"] && today["net_volume"] == 1000, "the last day: {today}");
+    let timeline = cx.get(&format!("/v1/events?payment_intent={}", intent.id), key).await?.expect_status(200)?;
+    let types: Vec<&str> =
+        timeline["data"].as_array().into_iter().flatten().filter_map(|e| e["type"].as_str()).collect();
+    let want = ["refund.created", "payment_intent.succeeded", "payment_intent.authorized", "payment_intent.created"];
+    ensure!(types == want, "the intent's timeline: {types:?}");
+    Ok(())
+}
+
+async fn payments_report_refusals(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    let key = Some(shop.key.as_str());
+    cx.get("/v1/reports/payments?from=2026-02-30", key).await?.expect_error(400, "parameter_invalid")?;
+    cx.get("/v1/reports/payments?from=2026-12-02&to=2026-12-01", key).await?.expect_error(400, "parameter_invalid")?;
+    cx.get("/v1/reports/payments", None).await?.expect_error(401, "missing_credentials")?;
+    let stranger = cx.user().await?;
+    cx.as_member(Method::GET, "/v1/reports/payments", &stranger.token, &shop.merchant.id, None)
+        .await?
+        .expect_error(404, "resource_missing")?;
+    Ok(())
 }
 
 /// A shop with a paid intent under manual capture, and a member of it with `role`.

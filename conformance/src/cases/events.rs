@@ -26,7 +26,7 @@ pub fn cases() -> Vec<Case> {
 async fn new_merchant_has_no_events(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
     let (_, key) = cx.api_key(&merchant).await?;
-    let list = cx.sdk_as(&key)?.list_events(None, None, None).await?.into_inner();
+    let list = cx.sdk_as(&key)?.list_events(None, None, None, None).await?.into_inner();
     ensure!(list.data.is_empty() && !list.has_more, "{list:?}");
     Ok(())
 }
@@ -51,8 +51,8 @@ async fn unknown_event_is_404(cx: Ctx) -> Result<()> {
 
 async fn events_need_a_credential(cx: Ctx) -> Result<()> {
     let unknown = cx.sdk_as(&format!("sk_test_{}", "A".repeat(43)))?;
-    expect_sdk_error(cx.sdk().list_events(None, None, None).await, 401, "missing_credentials")?;
-    expect_sdk_error(unknown.list_events(None, None, None).await, 401, "invalid_api_key")?;
+    expect_sdk_error(cx.sdk().list_events(None, None, None, None).await, 401, "missing_credentials")?;
+    expect_sdk_error(unknown.list_events(None, None, None, None).await, 401, "invalid_api_key")?;
     expect_sdk_error(unknown.get_event("evt_000000000000000000000000").await, 401, "invalid_api_key")?;
     // A token that is neither an API key nor a well-signed user token.
     let forged = cx.sdk_as("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")?;

@@ -204,7 +204,7 @@ async fn create_intent(cx: Ctx) -> Result<()> {
     ensure!((pi.expires_at - pi.created_at).num_seconds() == 600, "expires_at should be created_at + expires_in");
     ensure!(pi.metadata.get("order_id").map(String::as_str) == Some("6735"), "metadata {:?}", pi.metadata);
     ensure!(pi.payment_method.is_none() && pi.last_payment_error.is_none() && pi.attempts == 0, "{pi:?}");
-    let events = shop.sdk.list_events(None, None, None).await?.into_inner();
+    let events = shop.sdk.list_events(None, None, None, None).await?.into_inner();
     let event = events.data.first().context("no event")?;
     ensure!(serde_json::to_value(event.type_)? == "payment_intent.created", "first event {:?}", event.type_);
     ensure!(
@@ -344,7 +344,7 @@ async fn quick_start(cx: Ctx) -> Result<()> {
     ensure!(method.brand == "visa" && method.last4 == "4242" && method.exp_month == 12, "{method:?}");
     let raw = cx.get(&path(&intent, ""), Some(&shop.key)).await?;
     ensure!(!raw.text.contains("4242424242424242"), "the card number is returned");
-    let events = shop.sdk.list_events(None, None, None).await?.into_inner();
+    let events = shop.sdk.list_events(None, None, None, None).await?.into_inner();
     let types: Vec<Value> = events.data.iter().map(|e| serde_json::to_value(e.type_)).collect::<Result<_, _>>()?;
     ensure!(types == [json!("payment_intent.succeeded"), json!("payment_intent.created")], "events {types:?}");
     // 5555 5555 5555 4444 is mastercard.
@@ -387,7 +387,7 @@ async fn declining_cards(cx: Ctx) -> Result<()> {
         ensure!(last.decline_code == decline && intent.attempts == 1, "{number}: {last:?}");
         ensure!(matches!(intent.status, PaymentIntentStatus::RequiresPaymentMethod), "a decline leaves it payable");
     }
-    let events = shop.sdk.list_events(None, None, None).await?.into_inner();
+    let events = shop.sdk.list_events(None, None, None, None).await?.into_inner();
     let failed = events
         .data
         .iter()
@@ -553,7 +553,7 @@ async fn refunds(cx: Ctx) -> Result<()> {
     let list = shop.sdk.list_refunds(&intent.id, None, None).await?.into_inner();
     let ids: Vec<_> = list.data.iter().map(|r| r.id.as_str()).collect();
     ensure!(ids == [rest.id.as_str(), first.id.as_str()], "newest first: {ids:?}");
-    let events = shop.sdk.list_events(Some(100.try_into()?), None, None).await?.into_inner();
+    let events = shop.sdk.list_events(Some(100.try_into()?), None, None, None).await?.into_inner();
     let refunds =
         events.data.iter().filter(|e| serde_json::to_value(e.type_).ok() == Some(json!("refund.created"))).count();
     ensure!(refunds == 2, "one refund.created per refund, found {refunds}");
@@ -597,7 +597,7 @@ async fn expiry(cx: Ctx) -> Result<()> {
     expect_sdk_error(shop.sdk.void_payment_intent(&intent.id, None).await, 422, "invalid_state")?;
     // The expiry is recorded as an event, soon.
     for _ in 0..50 {
-        let events = shop.sdk.list_events(None, None, None).await?.into_inner();
+        let events = shop.sdk.list_events(None, None, None, None).await?.into_inner();
         if events.data.iter().any(|e| serde_json::to_value(e.type_).ok() == Some(json!("payment_intent.expired"))) {
             return Ok(());
         }
@@ -725,7 +725,7 @@ async fn concurrent_confirms(cx: Ctx) -> Result<()> {
         }
     }
     ensure!(approved == 1, "{approved} of 50 concurrent confirms succeeded");
-    let events = shop.sdk.list_events(Some(100.try_into()?), None, None).await?.into_inner();
+    let events = shop.sdk.list_events(Some(100.try_into()?), None, None, None).await?.into_inner();
     let succeeded = events
         .data
         .iter()

@@ -14,9 +14,9 @@ use super::{AppPath, AppQuery, ListParams, Wire};
 use crate::app::AppState;
 use crate::auth::{Developer, MerchantAccess, Viewer};
 use crate::domain::webhook::Trigger;
-use crate::domain::{EventId, EventKind};
+use crate::domain::{EventId, EventKind, PaymentIntentId};
 use crate::error::{ApiError, ErrorBody};
-use crate::store::{AttemptRow, EventObject, EventRow};
+use crate::store::{AttemptRow, EventFilter, EventObject, EventRow};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -218,6 +218,8 @@ pub struct EventListParams {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub kind: Option<EventType>,
+    /// Only events of this payment intent (`pi_…`), its refunds' included: its timeline.
+    pub payment_intent: Option<String>,
     /// How many events to return, 1 to 100.
     #[param(minimum = 1, maximum = 100, default = 10)]
     pub limit: Option<i64>,
@@ -227,13 +229,13 @@ pub struct EventListParams {
 
 /// List events
 ///
-/// The merchant's events, newest first, optionally of one type.
+/// The merchant's events, newest first, optionally of one type or of one payment intent.
 #[utoipa::path(
     get, path = "/v1/events", tag = "events", security(("api_key" = []), ("user_token" = [], "kassa_merchant" = [])),
     params(EventListParams),
     responses(
         (status = 200, description = "A page of events.", body = EventList),
-        (status = 400, description = "`parameter_invalid` (type, limit), `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
+        (status = 400, description = "`parameter_invalid` (type, payment_intent, limit), `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
         (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
     )
 )]
@@ -243,7 +245,14 @@ pub async fn list_events(
     AppQuery(params): AppQuery<EventListParams>,
 ) -> Result<Json<EventList>, ApiError> {
     let page = ListParams { limit: params.limit, starting_after: params.starting_after }.page(EventId::parse)?;
-    let (rows, has_more) = app.store.list_events(key.merchant_id, params.kind.map(|k| k.0), page).await?;
+    let intent = params.payment_intent.as_deref().map(|raw| {
+        PaymentIntentId::parse(raw).map_err(|_| ApiError::ParameterInvalid {
+            param: "payment_intent".into(),
+            message: "must be a payment intent id, pi_…".into(),
+        })
+    });
+    let filter = EventFilter { kind: params.kind.map(|k| k.0), payment_intent: intent.transpose()? };
+    let (rows, has_more) = app.store.list_events(key.merchant_id, &filter, page).await?;
     let data = rows.iter().map(|row| Event::render(&app.wire, row)).collect::<Result<_, _>>()?;
     Ok(Json(EventList { data, has_more }))
 }

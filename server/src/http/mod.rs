@@ -13,6 +13,7 @@ mod merchants;
 pub mod ops;
 pub(crate) mod payment_intents;
 mod refunds;
+mod reports;
 mod request_logs;
 mod users;
 
@@ -51,6 +52,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(checkout::router())
         .merge(events::router())
         .merge(request_logs::router())
+        .merge(reports::router())
         .merge(listen::router())
 }
 

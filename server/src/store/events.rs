@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::snapshot::Snapshot;
 use super::{Page, Resource, Store, StoreError, StoreResult, cursor, read};
 use crate::domain::webhook::DeliveryStatus;
-use crate::domain::{EventId, EventKind, PaymentIntent, Refund};
+use crate::domain::{EventId, EventKind, PaymentIntent, PaymentIntentId, Refund};
 
 /// The object an event is about, as it was at that moment.
 #[derive(Debug, Clone)]
@@ -71,11 +71,19 @@ impl TryFrom<RawEvent> for EventRow {
     }
 }
 
+/// Which of the merchant's events a list holds.
+#[derive(Debug, Default)]
+pub struct EventFilter {
+    pub kind: Option<EventKind>,
+    /// The events of one payment intent and its refunds.
+    pub payment_intent: Option<PaymentIntentId>,
+}
+
 impl Store {
     pub async fn list_events(
         &self,
         merchant: Uuid,
-        kind: Option<EventKind>,
+        filter: &EventFilter,
         page: Page<EventId>,
     ) -> StoreResult<(Vec<EventRow>, bool)> {
         let (after_at, after_id) = cursor!(
@@ -91,14 +99,16 @@ impl Store {
                 event_columns!("$6"),
                 " FROM events e WHERE e.merchant_id = $1 AND ($2 IS NULL OR e.type = $2) \
                  AND ($3 IS NULL OR e.created_at < $3 OR (e.created_at = $3 AND e.id < $4)) \
+                 AND ($7 IS NULL OR e.payment_intent_id = $7) \
                  ORDER BY e.created_at DESC, e.id DESC LIMIT $5"
             ))
             .bind(merchant)
-            .bind(kind.map(EventKind::as_str))
+            .bind(filter.kind.map(EventKind::as_str))
             .bind(after_at)
             .bind(after_id)
             .bind(i64::from(page.limit) + 1)
             .bind(DeliveryStatus::Pending.as_str())
+            .bind(filter.payment_intent.as_ref().map(AsRef::<str>::as_ref))
             .fetch_all(pool)
             .await?
         });

@@ -14,6 +14,7 @@ mod listen;
 mod members;
 mod merchants;
 mod payment_intents;
+mod reports;
 mod request_logs;
 mod settings;
 mod snapshot;
@@ -30,11 +31,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use api_keys::{ApiKeyRow, AuthenticatedKey};
 pub use deliveries::{AttemptRow, DueDelivery, NewAttempt, Settle};
-pub use events::{EventObject, EventRow};
+pub use events::{EventFilter, EventObject, EventRow};
 pub use idempotency::{Answer, Claim, KeyHold, SECRET_PLACEHOLDER, SaveAnswer};
 pub use members::MemberRow;
 pub use merchants::{MerchantRow, MerchantUpdate};
 pub use payment_intents::{NewPaymentIntent, Transitioned};
+pub use reports::DayActivity;
 pub use request_logs::{REQUEST_LOG_RETENTION, RequestLogFilter, RequestLogRow};
 pub use users::UserRow;
 

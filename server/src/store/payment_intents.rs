@@ -152,17 +152,22 @@ pub struct Transitioned {
 /// endpoint, its delivery (the outbox), in the caller's transaction: the change, its event and
 /// the delivery commit together, so a crash loses none.
 macro_rules! append_event {
-    ($tx:expr, $merchant:expr, $kind:expr, $snapshot:expr, $now:expr) => {{
+    ($tx:expr, $merchant:expr, $intent:expr, $kind:expr, $snapshot:expr, $now:expr) => {{
         let kind: EventKind = $kind;
         let event = EventId::generate();
-        sqlx::query("INSERT INTO events (id, merchant_id, type, data, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(event.as_ref())
-            .bind($merchant)
-            .bind(kind.as_str())
-            .bind($snapshot.to_json()?)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
+        let intent: &PaymentIntentId = $intent;
+        sqlx::query(
+            "INSERT INTO events (id, merchant_id, payment_intent_id, type, data, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(event.as_ref())
+        .bind($merchant)
+        .bind(intent.as_ref())
+        .bind(kind.as_str())
+        .bind($snapshot.to_json()?)
+        .bind($now)
+        .execute(&mut *$tx)
+        .await?;
         sqlx::query(
             "INSERT INTO deliveries (id, event_id, merchant_id, status, attempts, next_attempt_at, created_at) \
              SELECT $1, $2, id, $3, 0, $4, $4 FROM merchants WHERE id = $5 AND webhook_url IS NOT NULL",
@@ -267,7 +272,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let snapshot = Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(&intent)));
-            append_event!(tx, intent.merchant_id, EventKind::PaymentIntentCreated, snapshot, now);
+            append_event!(tx, intent.merchant_id, &intent.id, EventKind::PaymentIntentCreated, snapshot, now);
             if let Some(save) = &save {
                 save_answer!(tx, save.hold, &(save.render)(&intent));
             }
@@ -421,7 +426,7 @@ impl Store {
                     Some(refund) => Snapshot::Refund(RefundSnapshot::from(refund)),
                     None => Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(after))),
                 };
-                append_event!(tx, after.merchant_id, applied.event, snapshot, now);
+                append_event!(tx, after.merchant_id, &after.id, applied.event, snapshot, now);
                 let done = Transitioned { intent: applied.after, refund };
                 if let Some(save) = &save {
                     save_answer!(tx, save.hold, &(save.render)(&done));

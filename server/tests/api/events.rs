@@ -12,6 +12,7 @@ crate::on_both_backends!(
     events_list_newest_first_filter_by_type_and_paginate,
     another_merchants_event_is_404,
     malformed_event_queries_are_400,
+    events_filter_by_payment_intent_with_its_refunds,
 );
 
 /// Seeds `count` events of `kind` for `merchant`, one second apart from `first_second` seconds
@@ -111,4 +112,26 @@ async fn malformed_event_queries_are_400(app: TestApp) {
         assert_error(&reply, StatusCode::BAD_REQUEST, code);
         assert_eq!(reply.body["error"]["param"], param, "{path}");
     }
+}
+
+async fn events_filter_by_payment_intent_with_its_refunds(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, false).await;
+    let other = app.intent(&key, 2000, false).await;
+    assert_eq!(app.pay(&intent, "4242 4242 4242 4242").await.status, StatusCode::OK);
+    let id = intent["id"].as_str().unwrap();
+    let refund = app.post(&format!("/v1/payment-intents/{id}/refunds"), Some(&key), json!({"amount": 100})).await;
+    assert_eq!(refund.status, StatusCode::CREATED);
+    let timeline = app.get(&format!("/v1/events?payment_intent={id}"), Some(&key)).await;
+    let types: Vec<&str> =
+        timeline.body["data"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["refund.created", "payment_intent.succeeded", "payment_intent.created"], "{}", timeline.body);
+    let other_id = other["id"].as_str().unwrap();
+    let theirs =
+        app.get(&format!("/v1/events?payment_intent={other_id}&type=payment_intent.created"), Some(&key)).await;
+    assert_eq!(theirs.body["data"].as_array().unwrap().len(), 1, "{}", theirs.body);
+    assert_eq!(theirs.body["data"][0]["data"]["object"]["id"], other_id);
+    let malformed = app.get("/v1/events?payment_intent=evt_123", Some(&key)).await;
+    assert_error(&malformed, StatusCode::BAD_REQUEST, "parameter_invalid");
+    assert_eq!(malformed.body["error"]["param"], "payment_intent");
 }

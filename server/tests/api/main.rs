@@ -13,6 +13,7 @@ mod merchants;
 mod openapi_drift;
 mod ops;
 mod payments;
+mod reports;
 mod request_logs;
 mod users;
 mod webhooks;

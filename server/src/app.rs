@@ -173,6 +173,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(crate::http::ops::router())
         .merge(crate::http::checkout_page::router())
+        .merge(crate::http::dashboard_page::router())
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(middleware)

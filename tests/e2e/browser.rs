@@ -133,6 +133,42 @@ impl Browser {
         self.call(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await;
     }
 
+    /// How many elements match `css`.
+    pub async fn count(&self, css: &str) -> usize {
+        let found =
+            self.call(reqwest::Method::POST, "/elements", Some(json!({"using": "css selector", "value": css}))).await;
+        found.as_array().map_or(0, Vec::len)
+    }
+
+    /// The value of attribute `name` of the first element matching `css`.
+    pub async fn attribute(&self, css: &str, name: &str) -> Option<String> {
+        let id = self.element(css).await?;
+        let value = self.call(reqwest::Method::GET, &format!("/element/{id}/attribute/{name}"), None).await;
+        value.as_str().map(str::to_owned)
+    }
+
+    /// Runs `script` (a function body) in the page; its return value.
+    pub async fn execute(&self, script: &str) -> Value {
+        self.call(reqwest::Method::POST, "/execute/sync", Some(json!({"script": script, "args": []}))).await
+    }
+
+    /// Resizes the window, e.g. to a phone's width.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.call(reqwest::Method::POST, "/window/rect", Some(json!({"width": width, "height": height}))).await;
+    }
+
+    /// Saves a PNG of the page as `target/screenshots/<name>.png`, the artifact a reviewer looks at.
+    pub async fn screenshot(&self, name: &str) {
+        use base64::Engine as _;
+        let encoded = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(encoded.as_str().unwrap_or_default())
+            .expect("a base64 screenshot");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        std::fs::create_dir_all(&dir).expect("the screenshot directory");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("writing a screenshot");
+    }
+
     /// Polls `probe` until it holds, for up to 10 seconds.
     pub async fn wait_for<F, Fut>(&self, what: &str, probe: F)
     where
@@ -141,7 +177,14 @@ impl Browser {
     {
         let deadline = Instant::now() + Duration::from_secs(10);
         while !probe().await {
-            assert!(Instant::now() < deadline, "timed out waiting for {what} (at {})", self.url().await);
+            if Instant::now() >= deadline {
+                let name: String = what.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+                self.screenshot(&format!("timed-out-{name}")).await;
+                panic!(
+                    "timed out waiting for {what} (at {}; see target/screenshots/timed-out-{name}.png)",
+                    self.url().await
+                );
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

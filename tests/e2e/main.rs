@@ -8,6 +8,7 @@ mod listen;
 mod checkout_page;
 mod conformance;
 mod crash;
+mod dashboard;
 mod docs_browser;
 mod quickstart;
 mod sdk_flow;

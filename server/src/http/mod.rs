@@ -5,6 +5,7 @@
 mod api_keys;
 pub(crate) mod checkout;
 pub mod checkout_page;
+pub(crate) mod dashboard_page;
 pub mod error_body;
 pub mod events;
 mod listen;

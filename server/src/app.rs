@@ -185,7 +185,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
     let state = AppState::build(config).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
-    tracing::info!(address = %listener.local_addr()?, backend = state.store.backend(), "kassa is serving");
+    let dashboard = format!("{}/dashboard", state.config.public_url.trim_end_matches('/'));
+    tracing::info!(address = %listener.local_addr()?, backend = state.store.backend(), %dashboard, "kassa is serving");
+    if !state.store.has_users().await? {
+        tracing::info!("a new sandbox: open {dashboard} to sign up, create a merchant and get an API key");
+    }
     let store = state.store.clone();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let tasks = state.tasks.clone();

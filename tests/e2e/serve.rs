@@ -23,7 +23,23 @@ async fn serve_with_no_configuration_listens_on_4242_with_kassa_db() {
     assert!(db.exists(), "kassa.db was not created in the working directory");
     let docs = reqwest::get("http://127.0.0.1:4242/docs/").await.unwrap();
     assert_eq!(docs.status(), 200);
+    // A new sandbox says where a newcomer starts, and the dashboard is there.
+    let log = server.log_text();
+    assert!(log.contains("open http://127.0.0.1:4242/dashboard to sign up"), "{log}");
+    assert_eq!(reqwest::get("http://127.0.0.1:4242/dashboard").await.unwrap().status(), 200);
     assert!(server.terminate(), "kassa did not exit cleanly on SIGTERM:\n{}", server.log_text());
+}
+
+/// Once somebody has signed up, the welcome is not repeated.
+#[tokio::test]
+async fn the_welcome_line_is_for_an_empty_sandbox_only() {
+    let server = Server::start(None).await;
+    assert!(server.log_text().contains("to sign up, create a merchant"), "{}", server.log_text());
+    kassa_testkit::Api::new(&server.base_url).register().await;
+    let dir = server.stop_keeping_data();
+    let again = Server::start_in(dir, None).await;
+    let log = again.log_text();
+    assert!(log.contains("kassa is serving") && !log.contains("to sign up"), "only an empty sandbox says it: {log}");
 }
 
 #[tokio::test]

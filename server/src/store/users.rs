@@ -51,6 +51,13 @@ impl Store {
         }))
     }
 
+    /// Whether anyone has registered yet: a fresh sandbox says where to start.
+    pub async fn has_users(&self) -> StoreResult<bool> {
+        let found: Option<i32> =
+            read!(self, |pool| sqlx::query_scalar("SELECT 1 FROM users LIMIT 1").fetch_optional(pool).await?);
+        Ok(found.is_some())
+    }
+
     pub async fn user_exists(&self, id: Uuid) -> StoreResult<bool> {
         let found: Option<i32> = read!(self, |pool| {
             sqlx::query_scalar("SELECT 1 FROM users WHERE id = $1").bind(id).fetch_optional(pool).await?

@@ -1,6 +1,7 @@
 //! The hosted checkout page in a real browser (API.md "Hosted checkout"): a customer sees the
 //! merchant and amount, is declined and retries, pays, and lands on `success_url`; an expired
-//! intent sends them to `cancel_url`; a wrong secret gets a 403 page.
+//! intent sends them to `cancel_url`, as does "Back to <merchant>"; a wrong secret gets a 403
+//! page. The amount reads as a customer expects, with the description and the test cards.
 
 use kassa_sdk::types::{CreateMerchantRequest, CreatePaymentIntentRequest, PaymentIntentStatus};
 
@@ -32,7 +33,7 @@ fn intent(server: &Server, expires_in: Option<i64>) -> CreatePaymentIntentReques
         // Pages of this same server, so the browser can land somewhere on loopback.
         success_url: format!("{}/healthz?order=7", server.base_url),
         cancel_url: format!("{}/healthz?cancelled=7", server.base_url),
-        description: None,
+        description: Some("2 × <Notebook> & pen".into()),
         capture_method: None,
         customer_email: None,
         metadata: None,
@@ -51,7 +52,11 @@ async fn a_customer_is_declined_retries_and_lands_on_the_success_url() {
     let browser = Browser::start().await;
     browser.goto(&pi.checkout_url).await;
     assert_eq!(browser.text("h1").await, "Acme <Books> & Co", "the merchant's name, as text");
-    assert_eq!(browser.text("#amount").await, "19.99 EUR");
+    assert_eq!(browser.text("#amount").await, "€19.99", "as a customer reads an amount");
+    assert_eq!(browser.text("#description").await, "2 × <Notebook> & pen", "the description, as text");
+    assert_eq!(browser.text("#test-mode").await, "Test mode");
+    assert!(browser.text("#test-cards").await.contains("4242 4242 4242 4242"), "the test cards are listed");
+    browser.screenshot("checkout").await;
 
     browser.fill("#number", "4000 0000 0000 9995").await;
     browser.fill("#name", "Ada Lovelace").await;
@@ -91,6 +96,31 @@ async fn an_expired_intent_sends_the_customer_to_the_cancel_url_and_a_wrong_secr
 
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     browser.goto(&pi.checkout_url).await;
-    let expected = format!("{}/healthz?cancelled=7", server.base_url);
+    let expected = format!("{}/healthz?cancelled=7&payment_intent={}", server.base_url, pi.id);
     browser.wait_for("the redirect to cancel_url", || async { browser.url().await == expected }).await;
+}
+
+#[tokio::test]
+async fn back_to_the_merchant_goes_to_the_cancel_url_and_leaves_the_intent_open() {
+    if !available(true) {
+        return;
+    }
+    let server = Server::start(None).await;
+    let shop = merchant_key(&server).await;
+    let mut request = intent(&server, None);
+    request.currency = "jpy".into();
+    request.amount = 1000;
+    let pi = shop.create_payment_intent(None, &request).await.unwrap().into_inner();
+    let browser = Browser::start().await;
+    browser.goto(&pi.checkout_url).await;
+    assert_eq!(browser.text("#amount").await, "¥1,000", "yen have no decimals");
+    assert_eq!(browser.text("#back").await, "← Back to Acme <Books> & Co");
+    browser.click("#back").await;
+    let expected = format!("{}/healthz?cancelled=7&payment_intent={}", server.base_url, pi.id);
+    browser.wait_for("the cancel_url", || async { browser.url().await == expected }).await;
+    // As with a Stripe Checkout Session, the customer may still come back and pay.
+    let open = shop.get_payment_intent(&pi.id).await.unwrap().into_inner();
+    assert!(matches!(open.status, PaymentIntentStatus::RequiresPaymentMethod), "{open:?}");
+    browser.goto(&pi.checkout_url).await;
+    assert_eq!(browser.text("#amount").await, "¥1,000");
 }

@@ -14,7 +14,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use crate::app::AppState;
-use crate::domain::{Currency, Status, random_base62};
+use crate::domain::{Status, random_base62};
+use crate::domain::payment_intent::redirect_url;
 
 const PAGE: &str = include_str!("pages/checkout.html");
 const NOTICE: &str = include_str!("pages/notice.html");
@@ -41,17 +42,6 @@ fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// `1000` usd is `10.00 USD`; `1000` jpy is `1000 JPY`.
-fn format_amount(amount: i64, currency: Currency) -> String {
-    let exponent = currency.exponent();
-    let code = currency.code().to_ascii_uppercase();
-    if exponent == 0 {
-        return format!("{amount} {code}");
-    }
-    let unit = 10_i64.pow(exponent);
-    format!("{}.{:0width$} {code}", amount / unit, amount % unit, width = exponent as usize)
 }
 
 /// A page with headers fit for a page that carries a secret: never cached, never sent as a
@@ -100,14 +90,18 @@ async fn checkout_page(
         Status::RequiresPaymentMethod => {
             let values = [
                 ("merchant", merchant.name),
-                ("amount", format_amount(row.amount, row.currency)),
+                ("amount", row.currency.display(row.amount)),
+                ("description", row.description.clone().unwrap_or_default()),
                 ("intent", row.id.to_string()),
                 ("secret", secret.to_owned()),
-                ("cancel", row.cancel_url.clone()),
+                // Going back is the customer cancelling: the shop's cancel page learns which
+                // payment, and the intent stays open until it expires, as a Stripe Checkout
+                // Session does, so the customer may still come back and pay.
+                ("cancel", redirect_url(&row.cancel_url, row.id.as_ref())),
             ];
             page(StatusCode::OK, PAGE, &values, &random_base62(22))
         }
-        Status::Expired => Redirect::to(&row.cancel_url).into_response(),
+        Status::Expired => Redirect::to(&redirect_url(&row.cancel_url, row.id.as_ref())).into_response(),
         Status::Succeeded | Status::Authorized => {
             notice(StatusCode::OK, "This payment is complete", "Nothing more to pay. You can close this page.")
         }
@@ -127,13 +121,6 @@ fn unavailable(err: anyhow::Error) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts_are_shown_in_major_units() {
-        assert_eq!(format_amount(1000, Currency::Usd), "10.00 USD");
-        assert_eq!(format_amount(5, Currency::Eur), "0.05 EUR");
-        assert_eq!(format_amount(1000, Currency::Jpy), "1000 JPY");
-    }
 
     #[test]
     fn other_peoples_text_is_escaped() {

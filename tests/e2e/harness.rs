@@ -158,3 +158,77 @@ impl Drop for Server {
 }
 
 pub use kassa_testkit::postgres_database;
+
+/// The sample shop's binary (`examples/shop`), built beside `kassa` by `cargo xtask test`.
+pub fn shop_bin() -> PathBuf {
+    let bin = kassa_bin().with_file_name(format!("kassa-shop{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{} is missing: run the tests with `cargo xtask test`", bin.display());
+    bin
+}
+
+/// A running process whose output lines (stdout and stderr) are collected as they come, and
+/// which is killed on drop: `kassa listen`, the sample shop.
+pub struct Watched {
+    child: Child,
+    name: &'static str,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Watched {
+    pub fn spawn(mut command: Command, name: &'static str) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child =
+            command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("{name}: {e}"));
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let streams = [
+            child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        ];
+        for stream in streams.into_iter().flatten() {
+            let lines = lines.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    lines.lock().unwrap().push(line);
+                }
+            });
+        }
+        Self { child, name, lines }
+    }
+
+    /// The first line containing `text`, waiting up to 20 s for it.
+    pub async fn line_with(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(line) = self.lines.lock().unwrap().iter().find(|l| l.contains(text)) {
+                return line.clone();
+            }
+            assert!(Instant::now() < deadline, "{} never printed {text:?}: {:?}", self.name, self.output());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn output(&self) -> Vec<String> {
+        self.lines.lock().unwrap().clone()
+    }
+
+    /// Ctrl-C, as a person stops it; whether it exited cleanly.
+    pub fn interrupt(mut self) -> bool {
+        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        false
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -2,9 +2,7 @@
 //! with a secret that stays the same for the same API key, and survives a server restart
 //! without losing or repeating an event; `kassa trigger` causes the events it is asked for.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kassa_testkit::Api;
@@ -12,75 +10,13 @@ use serde_json::Value;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{Server, free_port, kassa_bin};
+use crate::harness::{Server, Watched, free_port, kassa_bin};
 
-/// A running `kassa listen`, its output lines collected.
-struct Listener {
-    child: Child,
-    lines: Arc<Mutex<Vec<String>>>,
-}
-
-impl Listener {
-    fn start(base_url: &str, key: &str, forward_to: &str) -> Self {
-        let mut child = Command::new(kassa_bin())
-            .args(["listen", "--forward-to", forward_to, "--api-key", key, "--base-url", base_url])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("kassa listen starts");
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        for stream in [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            let lines = lines.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    lines.lock().unwrap().push(line);
-                }
-            });
-        }
-        Self { child, lines }
-    }
-
-    async fn line_with(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(line) = self.lines.lock().unwrap().iter().find(|l| l.contains(text)) {
-                return line.clone();
-            }
-            assert!(Instant::now() < deadline, "kassa listen never printed {text:?}: {:?}", self.lines.lock().unwrap());
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    fn output(&self) -> Vec<String> {
-        self.lines.lock().unwrap().clone()
-    }
-
-    /// Ctrl-C, as a person stops it; whether it exited cleanly.
-    fn interrupt(mut self) -> bool {
-        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status.success();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        false
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Starts `kassa listen`, as a person would.
+pub fn listen(base_url: &str, key: &str, forward_to: &str) -> Watched {
+    let mut command = Command::new(kassa_bin());
+    command.args(["listen", "--forward-to", forward_to, "--api-key", key, "--base-url", base_url]);
+    Watched::spawn(command, "kassa listen")
 }
 
 fn trigger(base_url: &str, key: &str, event: &str) -> String {
@@ -131,7 +67,7 @@ async fn listen_forwards_signed_events_and_survives_a_server_restart_without_los
     // What happened before the listener started is not forwarded.
     api.intent(&key, 1000, false).await;
 
-    let listener = Listener::start(&base, &key, &forward_to);
+    let listener = listen(&base, &key, &forward_to);
     let ready = listener.line_with("Ready!").await;
     let secret = ready.split_whitespace().find(|w| w.starts_with("whsec_")).expect("a secret").to_owned();
     assert!(ready.ends_with("(^C to quit)"), "{ready}");
@@ -176,7 +112,7 @@ async fn listen_forwards_signed_events_and_survives_a_server_restart_without_los
     // A listener started again with the same key has the same secret, and goes on from its
     // cursor: an event made while none listened is forwarded, and nothing before it again.
     trigger(&server.base_url, &key, "payment_intent.canceled");
-    let again = Listener::start(&server.base_url, &key, &forward_to);
+    let again = listen(&server.base_url, &key, &forward_to);
     let ready = again.line_with("Ready!").await;
     assert!(ready.contains(&secret), "the secret changed: {ready}");
     let got = wait_for(&receiver, 7).await;

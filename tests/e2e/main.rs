@@ -13,4 +13,5 @@ mod docs_browser;
 mod quickstart;
 mod sdk_flow;
 mod serve;
+mod shop;
 mod webhooks;

@@ -14,8 +14,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use crate::app::AppState;
-use crate::domain::{Status, random_base62};
 use crate::domain::payment_intent::redirect_url;
+use crate::domain::{Status, random_base62};
 
 const PAGE: &str = include_str!("pages/checkout.html");
 const NOTICE: &str = include_str!("pages/notice.html");

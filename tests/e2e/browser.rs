@@ -98,6 +98,16 @@ impl Browser {
         self.call(reqwest::Method::POST, "/url", Some(json!({"url": url}))).await;
     }
 
+    /// Reloads the page (going to the same URL with a `#fragment` would not).
+    pub async fn reload(&self) {
+        self.call(reqwest::Method::POST, "/refresh", Some(json!({}))).await;
+    }
+
+    /// Makes the page's `confirm()` dialogs answer yes, as a person clicking OK.
+    pub async fn accept_confirms(&self) {
+        self.execute("window.confirm = () => true; return true").await;
+    }
+
     pub async fn url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", None).await.as_str().unwrap_or_default().to_owned()
     }

@@ -143,10 +143,9 @@ async fn a_newcomer_signs_up_takes_payments_refunds_one_and_sees_it_all() {
     browser.fill("#refund-amount", "400").await;
     browser.click("#refund-button").await;
     browser.wait_for("the refund", || async { browser.text("#payment-refunded").await == "$4.00" }).await;
-    let page = browser.url().await;
     browser
         .wait_for("the refund's webhook attempt", || async {
-            browser.goto(&page).await;
+            browser.reload().await;
             browser.wait_for("the timeline", || async { browser.count("#timeline li").await > 0 }).await;
             let text = browser.text("#timeline li[data-type=\"refund.created\"]").await;
             text.contains("Webhook attempt 1 (scheduled)") && text.contains("200")
@@ -229,4 +228,107 @@ async fn a_viewer_sees_no_refund_button_and_the_api_refuses_the_viewer_too() {
     let refund =
         api.on_merchant(&merchant).post(&format!("/v1/payment-intents/{id}/refunds"), Some(token), json!({})).await;
     assert_error(&refund, StatusCode::FORBIDDEN, "insufficient_role");
+}
+
+#[tokio::test]
+async fn an_owner_pages_switches_merchants_and_manages_keys_webhooks_and_the_team() {
+    if !available(true) {
+        return;
+    }
+    let server = Server::start(None).await;
+    let api = Api::new(&server.base_url);
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let (_, email, owner) = api.user().await;
+    let first =
+        api.post("/v1/merchants", Some(&owner), json!({"name": "First Shop", "webhook_url": receiver.uri()})).await;
+    let first = first.body["id"].as_str().unwrap().to_owned();
+    let second = api.merchant(&owner).await;
+    let (_, key) = api.api_key(&owner, &first).await;
+    let mut body = Api::intent_body(1000, false);
+    body["metadata"] = json!({"note": HOSTILE});
+    let tagged = api.post("/v1/payment-intents", Some(&key), body).await.body;
+    assert_eq!(api.pay(&tagged, VISA).await.status, StatusCode::OK);
+    for amount in 1..=21 {
+        intent(&api, &key, 100 * amount, "usd", &format!("Order {amount}")).await;
+    }
+    let (_, colleague) = api.register().await;
+
+    let browser = Browser::start().await;
+    browser.resize(1280, 1000).await;
+    sign_in(&browser, &server, &email).await;
+    browser.wait_for("the home page", || async { browser.count("#today-volume").await == 1 }).await;
+
+    // Two merchants: switch to the other one and back.
+    let shown = browser.text("h1").await;
+    let other = if shown == "First Shop" { &second } else { &first };
+    browser.click(&format!("#merchant-switch option[value='{other}']")).await;
+    browser.wait_for("the other merchant", || async { browser.url().await.contains(other.as_str()) }).await;
+    browser.click(&format!("#merchant-switch option[value='{first}']")).await;
+    browser.wait_for("the first merchant", || async { browser.text("h1").await == "First Shop" }).await;
+
+    // Pages of 20, newest first.
+    browser.goto(&format!("{}/dashboard#/m/{first}/payments", server.base_url)).await;
+    browser.wait_for("the first page", || async { browser.count("#payments tbody tr").await == 20 }).await;
+    assert_eq!(browser.text("#payments td.description").await, "Order 21");
+    browser.click("#next").await;
+    browser.wait_for("the second page", || async { browser.count("#payments tbody tr").await == 2 }).await;
+    assert_eq!(browser.attribute("#next", "disabled").await.as_deref(), Some("true"));
+    browser.click("#previous").await;
+    browser
+        .wait_for("the first page again", || async { browser.text("#payments td.description").await == "Order 21" })
+        .await;
+
+    // Metadata is text too; redeliver makes a manual attempt.
+    let id = tagged["id"].as_str().unwrap();
+    browser.goto(&format!("{}/dashboard#/m/{first}/payments/{id}", server.base_url)).await;
+    browser.wait_for("the payment's page", || async { browser.count("#payment-metadata").await == 1 }).await;
+    assert_eq!(browser.text("#payment-metadata").await, format!("note: {HOSTILE}"));
+    assert_eq!(browser.execute("return window.pwned === undefined").await, json!(true));
+    browser
+        .wait_for("the scheduled delivery", || async {
+            browser.reload().await;
+            browser.wait_for("the timeline", || async { browser.count("#timeline li").await == 2 }).await;
+            browser.text("#timeline li[data-type=\"payment_intent.succeeded\"]").await.contains("(scheduled)")
+        })
+        .await;
+    browser.click("#timeline li[data-type=\"payment_intent.succeeded\"] .redeliver").await;
+    browser
+        .wait_for("the manual attempt", || async {
+            browser.text("#timeline li[data-type=\"payment_intent.succeeded\"]").await.contains("(manual)")
+        })
+        .await;
+
+    // Keys: create a second, revoke the first, which the API refuses at once.
+    browser.goto(&format!("{}/dashboard#/m/{first}/keys", server.base_url)).await;
+    browser.wait_for("the keys", || async { browser.count("#keys tbody tr").await == 1 }).await;
+    browser.fill("#key-name", "second").await;
+    browser.click("#create-key button[type=submit]").await;
+    browser.wait_for("two keys", || async { browser.count("#keys tbody tr").await == 2 }).await;
+    let old = api.get("/v1/payment-intents?limit=1", Some(&key)).await;
+    assert_eq!(old.status, StatusCode::OK);
+    browser.accept_confirms().await;
+    browser.click("#keys tbody tr:last-child button").await;
+    browser.wait_for("one key", || async { browser.count("#keys tbody tr").await == 1 }).await;
+    assert_error(&api.get("/v1/payment-intents", Some(&key)).await, StatusCode::UNAUTHORIZED, "invalid_api_key");
+
+    // Webhooks: recent deliveries, and a rolled secret shown once.
+    browser.goto(&format!("{}/dashboard#/m/{first}/webhooks", server.base_url)).await;
+    browser.wait_for("the deliveries", || async { browser.count("#deliveries tbody tr").await == 10 }).await;
+    assert!(browser.text("#deliveries").await.contains("delivered"), "{}", browser.text("#deliveries").await);
+    browser.accept_confirms().await;
+    browser.click("#view .card button.secondary").await;
+    browser
+        .wait_for("the rolled secret", || async { browser.text("#rolled-secret").await.starts_with("whsec_") })
+        .await;
+
+    // Team: add a colleague as a viewer.
+    browser.goto(&format!("{}/dashboard#/m/{first}/team", server.base_url)).await;
+    browser.wait_for("the team", || async { browser.count("#members tbody tr").await == 1 }).await;
+    browser.fill("#member-email", &colleague).await;
+    browser.click("#member-role option[value=viewer]").await;
+    browser.click("#add-member button[type=submit]").await;
+    browser.wait_for("two members", || async { browser.count("#members tbody tr").await == 2 }).await;
+    assert!(browser.text("#members").await.contains(&colleague));
+    browser.screenshot("dashboard-team").await;
 }

@@ -142,12 +142,13 @@ function submit(run) {
   };
 }
 
-/** A button that runs `action`, then re-renders the current route. */
-function actionButton(label, action, cls) {
+/** A button that runs `action` (once `ask`, if given, is confirmed), then re-renders the route. */
+function actionButton(label, action, cls, ask) {
   return h('button', {
     class: cls,
     type: 'button',
     onclick: async (event) => {
+      if (ask && !window.confirm(ask)) return;
       event.target.disabled = true;
       try {
         await action();
@@ -485,7 +486,8 @@ async function paymentPage(id) {
     h('button', { type: 'submit' }, 'Capture'), h('p', { class: 'error', role: 'alert' })));
   }
   if (developer && (pi.status === 'authorized' || pi.status === 'requires_payment_method')) {
-    actions.push(actionButton('Void', () => api('POST', `/v1/payment-intents/${pi.id}/void`, {}), 'danger'));
+    actions.push(actionButton('Void', () => api('POST', `/v1/payment-intents/${pi.id}/void`, {}), 'danger',
+      'Void this payment? A voided payment cannot be paid or captured.'));
   }
   if (developer && pi.status === 'succeeded' && pi.amount_refunded < pi.amount_received) {
     const left = pi.amount_received - pi.amount_refunded;
@@ -550,7 +552,8 @@ async function keysPage() {
       h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Key'), h('th', { class: 'hide-narrow' }, 'Last used'), h('th', {}, ''))),
       h('tbody', {}, keys.data.map((k) => h('tr', { 'data-id': k.id },
         h('td', {}, k.name), h('td', {}, h('code', {}, `${k.prefix}…`)), h('td', { class: 'hide-narrow' }, when(k.last_used_at)),
-        h('td', {}, may('developer') ? actionButton('Revoke', () => api('DELETE', m(`/api-keys/${k.id}`), undefined, { merchant: false }), 'danger') : '')))))) :
+        h('td', {}, may('developer') ? actionButton('Revoke', () => api('DELETE', m(`/api-keys/${k.id}`), undefined, { merchant: false }), 'danger',
+          `Revoke "${k.name}"? Requests with it are refused at once.`) : '')))))) :
       h('p', { class: 'muted' }, 'No keys yet. Create one to call the API.'));
 }
 
@@ -578,7 +581,7 @@ async function webhooksPage() {
       admin && actionButton('Roll signing secret', async () => {
         const rolled = await api('POST', m('/webhook-secret/roll'), {}, { merchant: false });
         sessionStorage.setItem('kassa.secret', rolled.webhook_secret);
-      }, 'secondary')),
+      }, 'secondary', 'Roll the signing secret? Deliveries are signed with the new one from now on.')),
     h('h2', {}, 'Recent deliveries'),
     events.data.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'deliveries' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Event'), h('th', {}, 'Last attempt'), h('th', { class: 'hide-narrow' }, 'When'))),
@@ -609,7 +612,8 @@ async function teamPage() {
       h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Email'), h('th', {}, 'Role'), h('th', {}, ''))),
       h('tbody', {}, members.data.map((x) => h('tr', {},
         h('td', {}, x.name), h('td', {}, x.email), h('td', {}, x.role),
-        h('td', {}, admin && x.user_id !== session.user.id ? actionButton('Remove', () => api('DELETE', m(`/members/${x.user_id}`), undefined, { merchant: false }), 'danger') : '')))))));
+        h('td', {}, admin && x.user_id !== session.user.id ? actionButton('Remove', () => api('DELETE', m(`/members/${x.user_id}`), undefined, { merchant: false }), 'danger',
+          `Remove ${x.email} from this merchant?`) : '')))))));
 }
 
 // ---- Request logs ------------------------------------------------------------------------

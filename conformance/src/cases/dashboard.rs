@@ -120,11 +120,7 @@ async fn shop_and_member(cx: &Ctx, role: MemberRole) -> Result<(Shop, kassa_sdk:
 async fn viewers_read(cx: Ctx) -> Result<()> {
     let (shop, intent, viewer) = shop_and_member(&cx, MemberRole::Viewer).await?;
     let merchant = shop.merchant.id.as_str();
-    let get = |path: String| {
-        let cx = cx.clone();
-        let viewer = viewer.clone();
-        async move { cx.as_member(Method::GET, &path, &viewer, merchant, None).await }
-    };
+    let get = async |path: String| cx.as_member(Method::GET, &path, &viewer, merchant, None).await;
     let one = get(format!("/v1/payment-intents/{}", intent.id)).await?.expect_status(200)?;
     ensure!(one["id"] == intent.id.as_str() && one["status"] == "authorized", "{one}");
     let list = get("/v1/payment-intents?status=authorized".into()).await?.expect_status(200)?;

@@ -256,7 +256,11 @@ pub struct CreatePaymentIntentRequest {
     /// `payment_intent=<id>` added. Absolute http(s).
     #[schema(example = "https://shop.example/thanks")]
     pub success_url: String,
-    /// Where the browser goes when the customer gives up or the intent expires.
+    /// Where the browser goes when the customer goes back to the shop from the checkout
+    /// ("Back to <merchant>") or the intent has expired; `{PAYMENT_INTENT_ID}` is replaced and
+    /// `payment_intent=<id>` added, as for `success_url`. Going back leaves the intent open
+    /// until it expires (as a Stripe Checkout Session stays open), so the customer may return
+    /// and pay. Absolute http(s).
     #[schema(example = "https://shop.example/cart")]
     pub cancel_url: String,
     /// At most 1000 characters.

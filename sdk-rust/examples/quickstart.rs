@@ -56,7 +56,11 @@ async fn main() -> Result<(), Error> {
         )
         .await?
         .into_inner();
-    println!("Created {} — checkout at {}", intent.id, intent.checkout_url);
+    // An API key's view of an intent carries its client secret and checkout URL.
+    let (Some(client_secret), Some(checkout_url)) = (intent.client_secret, intent.checkout_url) else {
+        return Err("the new intent came without its client secret".into());
+    };
+    println!("Created {} — checkout at {checkout_url}", intent.id);
 
     // 6–8. The customer's browser pays at the checkout, with the intent's client secret.
     let card = Card {
@@ -66,10 +70,8 @@ async fn main() -> Result<(), Error> {
         cvc: "123".into(),
         name: "Ada Lovelace".into(),
     };
-    let paid = kassa
-        .confirm_checkout(&intent.id, None, &ConfirmCheckoutRequest { client_secret: intent.client_secret, card })
-        .await?
-        .into_inner();
+    let paid =
+        kassa.confirm_checkout(&intent.id, None, &ConfirmCheckoutRequest { client_secret, card }).await?.into_inner();
     println!("Checkout approved; the browser goes to {}", paid.redirect_url);
 
     // 9. The merchant's server trusts its own read of the intent, never the redirect.

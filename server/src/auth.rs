@@ -218,7 +218,18 @@ pub const MERCHANT_HEADER: &str = "kassa-merchant";
 #[derive(Debug)]
 pub struct MerchantAccess<R> {
     pub merchant_id: Uuid,
+    /// The member's role; `None` for the merchant's own API key.
+    pub role: Option<Role>,
     _min: PhantomData<R>,
+}
+
+impl<R> MerchantAccess<R> {
+    /// Whether intents read with this access carry their client secret (and checkout URL). A
+    /// client secret pays an intent, so a viewer, who may only read, never sees one; a
+    /// developer could make an API key and read it anyway.
+    pub fn sees_client_secrets(&self) -> bool {
+        self.role.is_none_or(|role| role >= Role::Developer)
+    }
 }
 
 impl<R: MinRole> FromRequestParts<AppState> for MerchantAccess<R> {
@@ -231,20 +242,20 @@ impl<R: MinRole> FromRequestParts<AppState> for MerchantAccess<R> {
             Err(err) => return Err(err),
         };
         let named = named_merchant(parts)?;
-        let merchant_id = match credential {
+        let (merchant_id, role) = match credential {
             Credential::ApiKey(key) => match named {
                 // A key naming another merchant asks for what it cannot see.
                 Some(other) if other != key.merchant_id => return Err(ApiError::NotFound("merchant")),
-                _ => key.merchant_id,
+                _ => (key.merchant_id, None),
             },
             Credential::User(user_id) => {
                 let merchant_id = named.ok_or_else(|| ApiError::ParameterMissing("Kassa-Merchant".into()))?;
                 let role = app.store.member_role(merchant_id, user_id).await?.ok_or(ApiError::NotFound("merchant"))?;
                 role.require(R::ROLE)?;
-                merchant_id
+                (merchant_id, Some(role))
             }
         };
-        Ok(Self { merchant_id, _min: PhantomData })
+        Ok(Self { merchant_id, role, _min: PhantomData })
     }
 }
 

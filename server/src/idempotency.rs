@@ -30,7 +30,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
-use crate::auth::{Credential, MERCHANT_HEADER, credential};
+use crate::auth::{Credential, credential, named_merchant};
 use crate::domain::PaymentIntentId;
 use crate::error::ApiError;
 use crate::respond::{finish, request_id_of};
@@ -161,12 +161,20 @@ pub async fn idempotency(State(app): State<AppState>, request: Request, next: Ne
     };
     let scope = match resolved {
         Ok(Some(Credential::ApiKey(key))) => Some(format!("merchant {}", key.merchant_id)),
-        // A user acting on a merchant (the dashboard) keeps its keys per merchant: the same key
-        // on two merchants' objects is two requests.
-        Ok(Some(Credential::User(user))) => Some(match parts.headers.get(MERCHANT_HEADER) {
-            Some(merchant) => format!("user {user} merchant {}", String::from_utf8_lossy(merchant.as_bytes())),
-            None => format!("user {user}"),
-        }),
+        // A user acting on a merchant (the dashboard) keeps its keys per merchant, named as the
+        // extractor parses it: the same key on two merchants' objects is two requests. Only a
+        // member gets a key's answer replayed: one removed since runs unkeyed, into its 404.
+        // (A malformed header runs unkeyed too, into its 400.)
+        Ok(Some(Credential::User(user))) => match named_merchant(&parts) {
+            Ok(None) => Some(format!("user {user}")),
+            Ok(Some(merchant)) => match app.store.member_role(merchant, user).await {
+                Ok(Some(_)) => Some(format!("user {user} merchant {merchant}")),
+                Ok(None) => None,
+                // Unkeyed, a retry could repeat the change: refuse instead.
+                Err(err) => return finish(ApiError::from(err).into_response(), &request_id),
+            },
+            Err(_) => None,
+        },
         // Without a valid credential only a checkout confirm has one of its own, its client
         // secret; anything else runs unkeyed (the handler refuses a bad credential anyway).
         Ok(None) | Err(_) => client_secret_in(&bytes).map(|secret| format!("client_secret {secret}")),

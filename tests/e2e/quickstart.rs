@@ -79,7 +79,7 @@ async fn restarting_between_create_and_confirm_loses_nothing() {
         .confirm_checkout(
             &intent.id,
             None,
-            &ConfirmCheckoutRequest { client_secret: intent.client_secret.clone(), card },
+            &ConfirmCheckoutRequest { client_secret: intent.client_secret.clone().unwrap(), card },
         )
         .await
         .expect("the intent and its client secret survive the restart")

@@ -176,8 +176,16 @@ pub(super) async fn pay(
     kassa_sdk::ResponseValue<kassa_sdk::types::ConfirmCheckoutResponse>,
     kassa_sdk::Error<kassa_sdk::types::Error>,
 > {
-    let request = ConfirmCheckoutRequest { client_secret: intent.client_secret.clone(), card: card(number) };
+    let Ok(client_secret) = secret(intent) else {
+        return Err(kassa_sdk::Error::InvalidRequest("the intent came without its client_secret".into()));
+    };
+    let request = ConfirmCheckoutRequest { client_secret: client_secret.to_owned(), card: card(number) };
     cx.sdk().confirm_checkout(&intent.id, None, &request).await
+}
+
+/// The client secret an API key's view of an intent carries (API.md "Payment intents").
+pub(super) fn secret(intent: &PaymentIntent) -> Result<&str> {
+    intent.client_secret.as_deref().ok_or_else(|| anyhow::anyhow!("{} came without its client_secret", intent.id))
 }
 
 fn path(intent: &PaymentIntent, tail: &str) -> String {
@@ -195,11 +203,12 @@ async fn create_intent(cx: Ctx) -> Result<()> {
     ensure!(pi.id.starts_with("pi_") && pi.id.len() >= 27, "id {}", pi.id);
     ensure!(pi.object == "payment_intent" && matches!(pi.status, PaymentIntentStatus::RequiresPaymentMethod), "{pi:?}");
     ensure!(pi.amount == 1999 && pi.amount_received == 0 && pi.amount_refunded == 0 && pi.currency == "usd", "{pi:?}");
-    ensure!(pi.client_secret.starts_with(&format!("{}_secret_", pi.id)), "client_secret {}", pi.client_secret);
+    let client_secret = secret(&pi)?;
+    ensure!(client_secret.starts_with(&format!("{}_secret_", pi.id)), "client_secret {client_secret}");
+    let checkout_url = pi.checkout_url.as_deref().unwrap_or_default();
     ensure!(
-        pi.checkout_url.ends_with(&format!("/checkout/{}?client_secret={}", pi.id, pi.client_secret)),
-        "checkout_url {}",
-        pi.checkout_url
+        checkout_url.ends_with(&format!("/checkout/{}?client_secret={client_secret}", pi.id)),
+        "checkout_url {checkout_url}"
     );
     ensure!((pi.expires_at - pi.created_at).num_seconds() == 600, "expires_at should be created_at + expires_in");
     ensure!(pi.metadata.get("order_id").map(String::as_str) == Some("6735"), "metadata {:?}", pi.metadata);
@@ -320,7 +329,7 @@ async fn list_intents(cx: Ctx) -> Result<()> {
 async fn quick_start(cx: Ctx) -> Result<()> {
     let shop = cx.shop().await?;
     let intent = create(&shop, 1000, false).await?;
-    let view = cx.sdk().get_checkout(&intent.id, &intent.client_secret).await?.into_inner();
+    let view = cx.sdk().get_checkout(&intent.id, secret(&intent)?).await?.into_inner();
     ensure!(
         view.amount == 1000 && view.merchant_name == "Conformance Books" && view.attempts_remaining == 5,
         "{view:?}"
@@ -450,7 +459,7 @@ async fn card_validation(cx: Ctx) -> Result<()> {
     ] {
         cx.post(&confirm, None, &attempt(card)).await?.expect_error(400, code)?;
     }
-    let view = cx.sdk().get_checkout(&intent.id, &intent.client_secret).await?.into_inner();
+    let view = cx.sdk().get_checkout(&intent.id, secret(&intent)?).await?.into_inner();
     ensure!(view.attempts_remaining == 5, "validation errors counted as attempts: {view:?}");
     Ok(())
 }
@@ -459,9 +468,9 @@ async fn client_secret_checks(cx: Ctx) -> Result<()> {
     let shop = cx.shop().await?;
     let intent = create(&shop, 1000, false).await?;
     let other = create(&shop, 1000, false).await?;
-    expect_sdk_error(cx.sdk().get_checkout(&intent.id, &other.client_secret).await, 403, "invalid_client_secret")?;
+    expect_sdk_error(cx.sdk().get_checkout(&intent.id, secret(&other)?).await, 403, "invalid_client_secret")?;
     expect_sdk_error(cx.sdk().get_checkout(&intent.id, "pi_x_secret_y").await, 403, "invalid_client_secret")?;
-    let request = ConfirmCheckoutRequest { client_secret: other.client_secret.clone(), card: card("4242424242424242") };
+    let request = ConfirmCheckoutRequest { client_secret: secret(&other)?.to_owned(), card: card("4242424242424242") };
     expect_sdk_error(cx.sdk().confirm_checkout(&intent.id, None, &request).await, 403, "invalid_client_secret")?;
     let untouched = shop.sdk.get_payment_intent(&intent.id).await?.into_inner();
     ensure!(matches!(untouched.status, PaymentIntentStatus::RequiresPaymentMethod), "a wrong secret paid the intent");
@@ -591,7 +600,7 @@ async fn expiry(cx: Ctx) -> Result<()> {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let read = shop.sdk.get_payment_intent(&intent.id).await?.into_inner();
     ensure!(matches!(read.status, PaymentIntentStatus::Expired), "past expires_at, status {:?}", read.status);
-    let view = cx.sdk().get_checkout(&intent.id, &intent.client_secret).await?.into_inner();
+    let view = cx.sdk().get_checkout(&intent.id, secret(&intent)?).await?.into_inner();
     ensure!(matches!(view.status, PaymentIntentStatus::Expired), "checkout view {:?}", view.status);
     expect_sdk_error(pay(&cx, &intent, "4242424242424242").await, 422, "payment_intent_expired")?;
     expect_sdk_error(shop.sdk.void_payment_intent(&intent.id, None).await, 422, "invalid_state")?;

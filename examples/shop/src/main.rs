@@ -124,7 +124,8 @@ async fn checkout(State(shop): State<App>) -> Response {
         metadata: Some([("order_id".to_owned(), order.clone())].into()),
         expires_in: None,
     };
-    // The order's id is the idempotency key: a retried click creates one intent, not two.
+    // The order's id is the idempotency key: should this request be sent again (a timeout, a
+    // retry of the job that sends it), Kassa answers with the same intent instead of a second.
     let intent = match shop.kassa.create_payment_intent(Some(&order), &request).await {
         Ok(intent) => intent.into_inner(),
         Err(err) => return failure("creating the payment intent", err),
@@ -133,7 +134,10 @@ async fn checkout(State(shop): State<App>) -> Response {
     if let Ok(mut orders) = shop.orders.lock() {
         orders.insert(order, Order { payment_intent: intent.id.clone(), paid: false });
     }
-    Redirect::to(&intent.checkout_url).into_response()
+    match intent.checkout_url {
+        Some(checkout_url) => Redirect::to(&checkout_url).into_response(),
+        None => failure("reading the checkout URL", "an API key's intent always has one"),
+    }
 }
 
 #[derive(Deserialize)]

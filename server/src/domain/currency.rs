@@ -43,8 +43,9 @@ impl Currency {
     }
 
     /// An amount in minor units as a customer reads it, the way `Intl.NumberFormat("en-US")`
-    /// writes it (so the checkout and the dashboard agree): `9999` usd is `$99.99`, `1000` jpy
-    /// is `¥1,000`, `150000` chf is `CHF 1,500.00`.
+    /// writes it (so the checkout and the dashboard agree; Intl's space after a code is a
+    /// no-break space, this one a plain space): `9999` usd is `$99.99`, `1000` jpy is `¥1,000`,
+    /// `150000` chf is `CHF 1,500.00`.
     pub fn display(self, amount: i64) -> String {
         let symbol = match self {
             Self::Usd => "$",

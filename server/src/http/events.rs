@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::payment_intents::PaymentIntent;
+use super::payment_intents::{PaymentIntent, Secret};
 use super::refunds::Refund;
 use super::{AppPath, AppQuery, ListParams, Wire};
 use crate::app::AppState;
@@ -91,10 +91,10 @@ pub enum EventDataObject {
 impl Event {
     /// Renders a stored event: its object's snapshot through the same wire types as a live
     /// object, with what is derived (the client secret) derived now.
-    fn render(wire: &Wire, row: &EventRow) -> Result<Self, ApiError> {
+    fn render(wire: &Wire, row: &EventRow, secret: Secret) -> Result<Self, ApiError> {
         let object = match &row.object {
             EventObject::PaymentIntent(intent) => {
-                EventDataObject::PaymentIntent(Box::new(PaymentIntent::as_written(wire, intent)))
+                EventDataObject::PaymentIntent(Box::new(PaymentIntent::as_written(wire, intent, secret)))
             }
             EventObject::Refund(refund) => EventDataObject::Refund(Refund::from(refund)),
         };
@@ -111,7 +111,7 @@ impl Event {
 /// The bytes a webhook delivery carries: the event as `GET /v1/events/{event_id}` shows it.
 pub fn event_json(wire: &Wire, row: &EventRow) -> Vec<u8> {
     // Plain data always serializes; an unrenderable snapshot was refused when it was read.
-    Event::render(wire, row).ok().and_then(|event| serde_json::to_vec(&event).ok()).unwrap_or_default()
+    Event::render(wire, row, Secret::Shown).ok().and_then(|event| serde_json::to_vec(&event).ok()).unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
@@ -253,7 +253,8 @@ pub async fn list_events(
     });
     let filter = EventFilter { kind: params.kind.map(|k| k.0), payment_intent: intent.transpose()? };
     let (rows, has_more) = app.store.list_events(key.merchant_id, &filter, page).await?;
-    let data = rows.iter().map(|row| Event::render(&app.wire, row)).collect::<Result<_, _>>()?;
+    let data =
+        rows.iter().map(|row| Event::render(&app.wire, row, Secret::for_reader(&key))).collect::<Result<_, _>>()?;
     Ok(Json(EventList { data, has_more }))
 }
 
@@ -277,7 +278,7 @@ pub async fn get_event(
 ) -> Result<Json<Event>, ApiError> {
     let id = self::event_id(&event_id)?;
     let row = app.store.get_event(key.merchant_id, &id).await?;
-    Ok(Json(Event::render(&app.wire, &row)?))
+    Ok(Json(Event::render(&app.wire, &row, Secret::for_reader(&key))?))
 }
 
 fn event_id(raw: &str) -> Result<EventId, ApiError> {

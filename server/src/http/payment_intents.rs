@@ -164,10 +164,13 @@ pub struct PaymentIntent {
     pub status: PaymentIntentStatus,
     pub capture_method: PaymentIntentCaptureMethod,
     /// Lets a browser pay this intent (hosted checkout); keep it out of logs and URLs you share.
-    #[schema(example = "pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_9f2c6d0e4b1a8c7d5e3f2a1b0c9d8e7f")]
-    pub client_secret: String,
-    /// The hosted checkout page for this intent.
-    pub checkout_url: String,
+    /// Null when read with a viewer's user token: a viewer may only read, and the secret pays.
+    #[schema(required = true, example = "pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_9f2c6d0e4b1a8c7d5e3f2a1b0c9d8e7f")]
+    pub client_secret: Option<String>,
+    /// The hosted checkout page for this intent (it carries the client secret, so it is null
+    /// when that is).
+    #[schema(required = true)]
+    pub checkout_url: Option<String>,
     pub success_url: String,
     pub cancel_url: String,
     #[schema(required = true)]
@@ -190,19 +193,19 @@ pub struct PaymentIntent {
 impl PaymentIntent {
     /// The API's view of an intent as of `now`: one past its deadline reads as `expired` at
     /// once, before the sweeper writes it down. The client secret is derived here, never stored.
-    pub fn render(wire: &Wire, intent: &domain::PaymentIntent, now: DateTime<Utc>) -> Self {
+    pub fn render(wire: &Wire, intent: &domain::PaymentIntent, now: DateTime<Utc>, secret: Secret) -> Self {
         let read = intent.as_of(now);
-        Self::with_status(wire, &read, read.status)
+        Self::with_status(wire, &read, read.status, secret)
     }
 
     /// The view of an intent just written (created, or changed by a transition), or kept in an
     /// event: its status is the one written down.
-    pub fn as_written(wire: &Wire, intent: &domain::PaymentIntent) -> Self {
-        Self::with_status(wire, intent, intent.status)
+    pub fn as_written(wire: &Wire, intent: &domain::PaymentIntent, secret: Secret) -> Self {
+        Self::with_status(wire, intent, intent.status, secret)
     }
 
-    fn with_status(wire: &Wire, intent: &domain::PaymentIntent, status: Status) -> Self {
-        let client_secret = wire.client_secrets.issue(&intent.id);
+    fn with_status(wire: &Wire, intent: &domain::PaymentIntent, status: Status, secret: Secret) -> Self {
+        let client_secret = (secret == Secret::Shown).then(|| wire.client_secrets.issue(&intent.id));
         Self {
             id: intent.id.to_string(),
             object: "payment_intent".into(),
@@ -213,7 +216,9 @@ impl PaymentIntent {
             currency: intent.currency.code().into(),
             status: status.into(),
             capture_method: intent.capture_method.into(),
-            checkout_url: format!("{}/checkout/{}?client_secret={client_secret}", wire.public_url, intent.id),
+            checkout_url: client_secret
+                .as_ref()
+                .map(|secret| format!("{}/checkout/{}?client_secret={secret}", wire.public_url, intent.id)),
             client_secret,
             success_url: intent.success_url.clone(),
             cancel_url: intent.cancel_url.clone(),
@@ -232,8 +237,22 @@ impl PaymentIntent {
 /// The answer of a call that created or changed an intent: the intent as written. It carries
 /// the client secret, so the kept copy has it taken out.
 pub(super) fn intent_answer(wire: &Wire, status: StatusCode, intent: &domain::PaymentIntent) -> Answer {
-    let body = PaymentIntent::as_written(wire, intent);
-    json_answer(status, &body, Some((&body.client_secret, &intent.id)))
+    let body = PaymentIntent::as_written(wire, intent, Secret::Shown);
+    json_answer(status, &body, body.client_secret.as_deref().map(|secret| (secret, &intent.id)))
+}
+
+/// Whether a rendered intent carries its client secret (see
+/// `auth::MerchantAccess::sees_client_secrets`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secret {
+    Shown,
+    Hidden,
+}
+
+impl Secret {
+    pub fn for_reader<R>(access: &MerchantAccess<R>) -> Self {
+        if access.sees_client_secrets() { Self::Shown } else { Self::Hidden }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -375,7 +394,7 @@ pub async fn get_payment_intent(
 ) -> Result<Json<PaymentIntent>, ApiError> {
     let id = intent_id(&id)?;
     let intent = app.store.get_payment_intent(Some(key.merchant_id), &id).await?;
-    Ok(Json(PaymentIntent::render(&app.wire, &intent, app.store.clock().now())))
+    Ok(Json(PaymentIntent::render(&app.wire, &intent, app.store.clock().now(), Secret::for_reader(&key))))
 }
 
 /// List payment intents
@@ -401,7 +420,7 @@ pub async fn list_payment_intents(
         app.store.list_payment_intents(key.merchant_id, params.status.map(Status::from), page).await?;
     let now = app.store.clock().now();
     Ok(Json(PaymentIntentList {
-        data: rows.iter().map(|r| PaymentIntent::render(&app.wire, r, now)).collect(),
+        data: rows.iter().map(|r| PaymentIntent::render(&app.wire, r, now, Secret::for_reader(&key))).collect(),
         has_more,
     }))
 }

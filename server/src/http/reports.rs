@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Datelike as _, Days, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -29,10 +29,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
-    /// The first day, `YYYY-MM-DD` (UTC). Default: 29 days before `to`.
+    /// The first day, `YYYY-MM-DD` (UTC), year 1 to 9999. Default: 29 days before `to`.
     #[param(example = "2026-11-02", pattern = r"^\d{4}-\d{2}-\d{2}$")]
     pub from: Option<String>,
-    /// The last day, `YYYY-MM-DD` (UTC), included. Default: today. At most 366 days after `from`.
+    /// The last day, `YYYY-MM-DD` (UTC), included. Default: today. The range holds at most 366
+    /// days, both ends included.
     #[param(example = "2026-12-01", pattern = r"^\d{4}-\d{2}-\d{2}$")]
     pub to: Option<String>,
 }
@@ -122,14 +123,20 @@ impl DayFigures {
     }
 }
 
+/// A `YYYY-MM-DD` day exactly: chrono alone would also take `2026-1-5`, `+2026-…` and years
+/// of any width, whose arithmetic overflows.
 fn day(raw: Option<&str>, param: &str) -> Result<Option<NaiveDate>, ApiError> {
-    raw.map(|raw| {
-        NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| ApiError::ParameterInvalid {
-            param: param.into(),
-            message: "must be a date, YYYY-MM-DD".into(),
-        })
-    })
-    .transpose()
+    let Some(raw) = raw else { return Ok(None) };
+    let shaped = raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(date) if shaped && date.year() >= 1 => Ok(Some(date)),
+        _ => Err(invalid(param, "must be a date, YYYY-MM-DD")),
+    }
+}
+
+fn invalid(param: &str, message: &str) -> ApiError {
+    ApiError::ParameterInvalid { param: param.into(), message: message.into() }
 }
 
 /// Payments report
@@ -143,7 +150,7 @@ fn day(raw: Option<&str>, param: &str) -> Result<Option<NaiveDate>, ApiError> {
     params(ReportParams),
     responses(
         (status = 200, description = "The report.", body = PaymentsReport),
-        (status = 400, description = "`parameter_invalid` (from, to: not a date, `from` after `to`, or more than 366 days), `unknown_parameter`.", body = ErrorBody),
+        (status = 400, description = "`parameter_invalid` (from, to: not a `YYYY-MM-DD` date of year 1 to 9999, `from` after `to`, or more than 366 days), `unknown_parameter`.", body = ErrorBody),
         (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
     )
 )]
@@ -154,16 +161,20 @@ pub async fn payments_report(
 ) -> Result<Json<PaymentsReport>, ApiError> {
     let today = app.store.clock().now().date_naive();
     let to = day(params.to.as_deref(), "to")?.unwrap_or(today);
-    let from = day(params.from.as_deref(), "from")?.unwrap_or(to - Days::new(DEFAULT_DAYS - 1));
+    let from = match day(params.from.as_deref(), "from")? {
+        Some(from) => from,
+        None => to.checked_sub_days(Days::new(DEFAULT_DAYS - 1)).ok_or_else(|| invalid("to", "is too early"))?,
+    };
     if from > to {
-        return Err(ApiError::ParameterInvalid { param: "from".into(), message: "must not be after `to`".into() });
+        return Err(invalid("from", "must not be after `to`"));
     }
     let span = (to - from).num_days() as u64 + 1;
     if span > MAX_DAYS {
-        return Err(ApiError::ParameterInvalid { param: "to".into(), message: "at most 366 days after `from`".into() });
+        return Err(invalid("to", "the range holds at most 366 days, both ends included"));
     }
     let start = from.and_time(NaiveTime::MIN).and_utc();
-    let end = (to + Days::new(1)).and_time(NaiveTime::MIN).and_utc();
+    let end = to.checked_add_days(Days::new(1)).ok_or_else(|| invalid("to", "is too late"))?;
+    let end = end.and_time(NaiveTime::MIN).and_utc();
     let activity = app.store.payment_activity(key.merchant_id, start, end).await?;
 
     let mut by_currency: BTreeMap<&str, Vec<&DayActivity>> = BTreeMap::new();

@@ -13,6 +13,8 @@ crate::on_both_backends!(
     a_user_token_without_or_with_a_malformed_kassa_merchant_is_400,
     an_api_key_may_name_only_its_own_merchant,
     a_users_idempotency_keys_are_kept_per_merchant,
+    a_viewer_never_sees_a_client_secret,
+    a_removed_member_gets_no_replay_and_the_merchant_may_be_written_any_way,
 );
 
 /// A merchant's owner token, its id, its API key, and a paid intent.
@@ -60,7 +62,8 @@ async fn viewers_read_but_may_not_capture_void_refund_or_redeliver(app: TestApp)
     assert_error(&redeliver, StatusCode::FORBIDDEN, "insufficient_role");
     // Nothing changed: the intent is still authorized, and can be captured and refunded by its key.
     assert_eq!(app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await.body["status"], "authorized");
-    app.post(&format!("/v1/payment-intents/{id}/capture"), Some(&key), json!({})).await;
+    let captured = app.post(&format!("/v1/payment-intents/{id}/capture"), Some(&key), json!({})).await;
+    assert_eq!(captured.body["status"], "succeeded", "{}", captured.body);
     let refund = as_member.post(&format!("/v1/payment-intents/{id}/refunds"), Some(&viewer), json!({})).await;
     assert_error(&refund, StatusCode::FORBIDDEN, "insufficient_role");
     assert_eq!(app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await.body["amount_refunded"], 0);
@@ -168,4 +171,57 @@ async fn a_users_idempotency_keys_are_kept_per_merchant(app: TestApp) {
     assert_eq!(again.headers.get("idempotent-replayed").map(|v| v.to_str().unwrap()), Some("true"));
     let refunds = app.get(&path, Some(&key_a)).await;
     assert_eq!(refunds.body["data"].as_array().unwrap().len(), 1);
+}
+
+async fn a_viewer_never_sees_a_client_secret(app: TestApp) {
+    // A client secret pays the intent: a viewer, who may only read, gets none.
+    let (owner, merchant) = app.owner().await;
+    let (_, key) = app.api_key(&owner, &merchant).await;
+    let intent = app.intent(&key, 1500, false).await;
+    let id = intent["id"].as_str().unwrap();
+    let (_, viewer) = app.member(&owner, &merchant, "viewer").await;
+    let (_, developer) = app.member(&owner, &merchant, "developer").await;
+    let as_member = app.on_merchant(&merchant);
+    let one = as_member.get(&format!("/v1/payment-intents/{id}"), Some(&viewer)).await;
+    assert_eq!((&one.body["client_secret"], &one.body["checkout_url"]), (&json!(null), &json!(null)), "{}", one.body);
+    let list = as_member.get("/v1/payment-intents", Some(&viewer)).await;
+    assert_eq!(list.body["data"][0]["client_secret"], json!(null));
+    let events = as_member.get("/v1/events", Some(&viewer)).await;
+    assert_eq!(events.body["data"][0]["data"]["object"]["client_secret"], json!(null), "{}", events.body);
+    let event = events.body["data"][0]["id"].as_str().unwrap();
+    let one_event = as_member.get(&format!("/v1/events/{event}"), Some(&viewer)).await;
+    assert_eq!(one_event.body["data"]["object"]["checkout_url"], json!(null));
+    assert!(
+        kassa_testkit::secrets_in(one.text.as_bytes()).is_empty()
+            && kassa_testkit::secrets_in(events.text.as_bytes()).is_empty()
+    );
+    // A developer (who could make an API key anyway) and the key itself see it.
+    let seen = as_member.get(&format!("/v1/payment-intents/{id}"), Some(&developer)).await;
+    assert_eq!(seen.body["client_secret"], intent["client_secret"]);
+    assert_eq!(
+        app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await.body["checkout_url"],
+        intent["checkout_url"]
+    );
+}
+
+async fn a_removed_member_gets_no_replay_and_the_merchant_may_be_written_any_way(app: TestApp) {
+    let (owner, merchant, key, intent) = shop_with_a_payment(&app, false).await;
+    let id = intent["id"].as_str().unwrap();
+    let (user_id, developer) = app.member(&owner, &merchant, "developer").await;
+    let path = format!("/v1/payment-intents/{id}/refunds");
+    let first =
+        app.on_merchant(&merchant).post_keyed(&path, Some(&developer), "refund-9", json!({"amount": 100})).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    // The same merchant in capitals names the same merchant: the retry is replayed, not repeated.
+    let shouted = app.on_merchant(&merchant.to_uppercase());
+    let again = shouted.post_keyed(&path, Some(&developer), "refund-9", json!({"amount": 100})).await;
+    assert_eq!(again.headers.get("idempotent-replayed").map(|v| v.to_str().unwrap()), Some("true"), "{}", again.body);
+    assert_eq!(app.get(&path, Some(&key)).await.body["data"].as_array().unwrap().len(), 1);
+    // Once removed, the member's retry is not answered from the kept copy: it is a stranger's 404.
+    let removed = app.delete(&format!("/v1/merchants/{merchant}/members/{user_id}"), Some(&owner)).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    let after =
+        app.on_merchant(&merchant).post_keyed(&path, Some(&developer), "refund-9", json!({"amount": 100})).await;
+    assert_error(&after, StatusCode::NOT_FOUND, "resource_missing");
+    assert!(after.headers.get("idempotent-replayed").is_none());
 }

@@ -20,6 +20,10 @@ fn currency<'a>(report: &'a Value, code: &str) -> &'a Value {
 }
 
 async fn the_report_counts_captures_refunds_and_declines_on_the_day_they_happened(app: TestApp) {
+    // Noon, UTC, so no midnight falls between the steps below.
+    let now = app.state.store.clock().now();
+    let noon = (now.date_naive() + TimeDelta::days(1)).and_hms_opt(12, 0, 0).unwrap().and_utc();
+    app.state.store.clock().advance(noon - now);
     let key = app.shop().await;
     let paid = app.intent(&key, 1000, false).await;
     assert_eq!(app.pay(&paid, VISA).await.status, StatusCode::OK);
@@ -104,6 +108,12 @@ async fn report_ranges_are_validated(app: TestApp) {
         ("to=yesterday", "to"),
         ("from=2026-12-02&to=2026-12-01", "from"),
         ("from=2025-01-01&to=2026-01-02", "to"),
+        ("to=%2B262142-12-31", "to"),
+        ("to=-262143-01-01", "to"),
+        ("from=2026-1-5", "from"),
+        ("from=%202026-01-05", "from"),
+        ("from=0000-12-31", "from"),
+        ("to=9999-13-01", "to"),
     ] {
         let reply = app.get(&format!("/v1/reports/payments?{query}"), Some(&key)).await;
         assert_error(&reply, StatusCode::BAD_REQUEST, "parameter_invalid");

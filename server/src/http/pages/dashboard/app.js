@@ -94,14 +94,17 @@ class ApiError extends Error {
   }
 }
 
-/** Calls the public API. `merchant: false` leaves out `Kassa-Merchant`. */
-async function api(method, path, body, { merchant = true } = {}) {
+/**
+ * Calls the public API. `merchant: false` leaves out `Kassa-Merchant`. A POST carries `key` as
+ * its Idempotency-Key: forms and buttons make one when they are drawn and send it with every
+ * try, so pressing Refund again after a lost answer replays the refund instead of repeating it.
+ */
+async function api(method, path, body, { merchant = true, key } = {}) {
   const headers = { accept: 'application/json' };
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   if (merchant && session.merchant) headers['kassa-merchant'] = session.merchant.id;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  // A retried click must not refund twice.
-  if (method === 'POST') headers['idempotency-key'] = newKey();
+  if (method === 'POST') headers['idempotency-key'] = key || newKey();
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
@@ -119,11 +122,25 @@ function newKey() {
   return `dashboard-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/**
+ * The key for the next try after `error`: the same when the outcome is unknown (no answer, a
+ * 5xx, a request still running), so the retry cannot repeat the change; a new one after a
+ * definite refusal, which the user may correct and send again.
+ */
+function nextKey(key, error) {
+  const unknown = !(error instanceof ApiError) || error.status >= 500 || error.status === 409;
+  return unknown ? key : newKey();
+}
+
 const m = (tail) => `/v1/merchants/${session.merchant.id}${tail}`;
 const may = (role) => ROLES.indexOf(session.role) >= ROLES.indexOf(role);
 
-/** A form's submit handler that shows the API's error next to it instead of failing silently. */
+/**
+ * A form's submit handler that shows the API's error next to it instead of failing silently.
+ * `run(form, key)` gets the form's idempotency key, the same for every submit of this form.
+ */
 function submit(run) {
+  let key = newKey();
   return async (event) => {
     event.preventDefault();
     const form = event.target;
@@ -132,8 +149,9 @@ function submit(run) {
     if (error) error.textContent = '';
     if (button) button.disabled = true;
     try {
-      await run(form);
+      await run(form, key);
     } catch (e) {
+      key = nextKey(key, e);
       if (error) error.textContent = e.message;
       else alert(e.message);
     } finally {
@@ -142,8 +160,12 @@ function submit(run) {
   };
 }
 
-/** A button that runs `action` (once `ask`, if given, is confirmed), then re-renders the route. */
+/**
+ * A button that runs `action(key)` (once `ask`, if given, is confirmed), then re-renders the
+ * route; `key` is the button's idempotency key, the same for every click.
+ */
 function actionButton(label, action, cls, ask) {
+  let key = newKey();
   return h('button', {
     class: cls,
     type: 'button',
@@ -151,9 +173,10 @@ function actionButton(label, action, cls, ask) {
       if (ask && !window.confirm(ask)) return;
       event.target.disabled = true;
       try {
-        await action();
+        await action(key);
         route();
       } catch (e) {
+        key = nextKey(key, e);
         alert(e.message);
         event.target.disabled = false;
       }
@@ -476,9 +499,9 @@ async function paymentPage(id) {
   const developer = may('developer');
   const actions = [];
   if (developer && pi.status === 'authorized') {
-    actions.push(h('form', { class: 'inline', id: 'capture', onsubmit: submit(async (form) => {
+    actions.push(h('form', { class: 'inline', id: 'capture', onsubmit: submit(async (form, key) => {
       const amount = form.amount.value ? Number(form.amount.value) : undefined;
-      await api('POST', `/v1/payment-intents/${pi.id}/capture`, amount ? { amount } : {});
+      await api('POST', `/v1/payment-intents/${pi.id}/capture`, amount ? { amount } : {}, { key });
       route();
     }) },
     h('div', {}, h('label', { for: 'capture-amount' }, `Amount (minor units, up to ${pi.amount_capturable})`),
@@ -486,14 +509,14 @@ async function paymentPage(id) {
     h('button', { type: 'submit' }, 'Capture'), h('p', { class: 'error', role: 'alert' })));
   }
   if (developer && (pi.status === 'authorized' || pi.status === 'requires_payment_method')) {
-    actions.push(actionButton('Void', () => api('POST', `/v1/payment-intents/${pi.id}/void`, {}), 'danger',
+    actions.push(actionButton('Void', (key) => api('POST', `/v1/payment-intents/${pi.id}/void`, {}, { key }), 'danger',
       'Void this payment? A voided payment cannot be paid or captured.'));
   }
   if (developer && pi.status === 'succeeded' && pi.amount_refunded < pi.amount_received) {
     const left = pi.amount_received - pi.amount_refunded;
-    actions.push(h('form', { class: 'inline', id: 'refund', onsubmit: submit(async (form) => {
+    actions.push(h('form', { class: 'inline', id: 'refund', onsubmit: submit(async (form, key) => {
       const amount = form.amount.value ? Number(form.amount.value) : undefined;
-      await api('POST', `/v1/payment-intents/${pi.id}/refunds`, amount ? { amount } : {});
+      await api('POST', `/v1/payment-intents/${pi.id}/refunds`, amount ? { amount } : {}, { key });
       route();
     }) },
     h('div', {}, h('label', { for: 'refund-amount' }, `Amount (minor units, up to ${left})`),
@@ -524,7 +547,7 @@ async function paymentPage(id) {
         a.status_code ? statusBadge(a.status_code >= 200 && a.status_code < 300 ? 'ok' : 'error') : statusBadge('error'),
         ` ${a.status_code || a.error || ''} in ${a.duration_ms} ms`,
         a.next_attempt_at ? ` · next attempt ${when(a.next_attempt_at)}` : '')),
-      developer ? actionButton('Redeliver', () => api('POST', `/v1/events/${event.id}/redeliver`, {}), 'secondary redeliver') : null))));
+      developer ? actionButton('Redeliver', (key) => api('POST', `/v1/events/${event.id}/redeliver`, {}, { key }), 'secondary redeliver') : null))));
 }
 
 // ---- API keys ----------------------------------------------------------------------------

@@ -118,6 +118,7 @@ impl From<StoreError> for ApiError {
                 Resource::ApiKey => "API key",
                 Resource::PaymentIntent => "payment intent",
                 Resource::Event => "event",
+                Resource::Charge => "charge",
             }),
             StoreError::UnknownCursor => Self::InvalidStartingAfter,
             StoreError::Duplicate(Unique::Email) => Self::EmailTaken,

@@ -25,6 +25,7 @@ use crate::error::ErrorBody;
         (name = "api_keys", description = "Secret API keys (`sk_test_…`), shown once at creation."),
         (name = "payment_intents", description = "Payments: create an intent, let the customer pay it at its checkout, capture, void. Secret API key, or a member's user token with `Kassa-Merchant`."),
         (name = "refunds", description = "Money returned from succeeded payment intents. Secret API key, or a member's user token with `Kassa-Merchant`."),
+        (name = "charges", description = "Every attempt to pay an intent, approved or declined. Secret API key, or a member's user token with `Kassa-Merchant`."),
         (name = "checkout", description = "What a browser holding an intent's client secret may see and do: the hosted checkout's API."),
         (name = "events", description = "The record of state changes, read with a secret API key (or a member's user token with `Kassa-Merchant`), and their deliveries to the merchant's webhook endpoint."),
         (name = "listen", description = "What `kassa listen` uses to forward the merchant's events to a local URL: a long poll and a cursor per API key. Secret API key."),

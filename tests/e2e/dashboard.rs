@@ -134,6 +134,11 @@ async fn a_newcomer_signs_up_takes_payments_refunds_one_and_sees_it_all() {
     browser.click("#status-filter option[value=requires_payment_method]").await;
     browser.wait_for("the filtered table", || async { browser.count("#payments tbody tr").await == 1 }).await;
     assert_eq!(browser.text("#payments td.description").await, "Declined");
+    browser.click("#payments tbody tr").await;
+    browser.wait_for("the declined payment's attempts", || async { browser.count("#charges li").await == 1 }).await;
+    assert!(browser.text("#charges li[data-status=failed]").await.contains("generic decline (05)"));
+    browser.goto(&format!("{}/dashboard#/m/{merchant}/payments", server.base_url)).await;
+    browser.wait_for("the payments page", || async { browser.count("#search").await == 1 }).await;
     browser.fill("#search-id", paid["id"].as_str().unwrap()).await;
     browser.click("#search button[type=submit]").await;
 
@@ -152,6 +157,10 @@ async fn a_newcomer_signs_up_takes_payments_refunds_one_and_sees_it_all() {
         })
         .await;
     assert_eq!(browser.count("#timeline li").await, 3, "created, succeeded, refund.created");
+    assert!(
+        browser.text("#charges li[data-status=succeeded]").await.contains("$4.00 refunded"),
+        "the charge follows the refund"
+    );
     let refunded = api.get(&format!("/v1/payment-intents/{}", paid["id"].as_str().unwrap()), Some(&key)).await;
     assert_eq!(refunded.body["amount_refunded"], 400);
     browser.screenshot("dashboard-payment").await;

@@ -1,6 +1,7 @@
 //! The cases, one module per resource, each named by the API.md sentence it checks.
 
 mod api_keys;
+mod charges;
 mod conventions;
 mod dashboard;
 mod events;
@@ -31,6 +32,7 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         events::cases(),
         payments::cases(),
         dashboard::cases(),
+        charges::cases(),
         webhooks::cases(),
         webhooks::request_log_cases(),
         webhooks::listen_cases(),

@@ -63,6 +63,10 @@ prefixed_id!(
     PaymentIntentId, "pi_", "payment intent"
 );
 prefixed_id!(
+    /// A charge's id: one attempt to pay an intent.
+    ChargeId, "ch_", "charge"
+);
+prefixed_id!(
     /// A refund's id.
     RefundId, "re_", "refund"
 );

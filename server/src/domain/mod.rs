@@ -5,6 +5,7 @@
 
 mod amount;
 mod card;
+mod charge;
 mod clock;
 mod currency;
 mod email;
@@ -22,11 +23,14 @@ pub mod webhook;
 
 pub use amount::Amount;
 pub use card::{Brand, CardNumber, CardOutcome, Cvc, Decline, DeclineCode, Expiry};
+pub use charge::{Charge, ChargeStatus, ChargeWrite};
 pub use clock::Clock;
 pub use currency::Currency;
 pub use email::Email;
 pub use event::EventKind;
-pub use ids::{ApiKeyId, AttemptId, DeliveryId, EventId, PaymentIntentId, RefundId, RequestId, random_base62};
+pub use ids::{
+    ApiKeyId, AttemptId, ChargeId, DeliveryId, EventId, PaymentIntentId, RefundId, RequestId, random_base62,
+};
 pub use name::Name;
 pub use password::Password;
 pub use payment_intent::{

@@ -9,7 +9,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{Brand, Currency, Decline, DomainError, EventKind, PaymentIntentId, RefundReason};
+use super::{
+    Brand, Charge, ChargeId, ChargeStatus, ChargeWrite, Currency, Decline, DomainError, EventKind, PaymentIntentId,
+    RefundReason,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -107,6 +110,9 @@ pub struct PaymentIntent {
     pub attempts: i64,
     pub last_payment_error: Option<Decline>,
     pub payment_method: Option<CardDetails>,
+    /// The charge of the latest attempt (none before the first, or for intents paid before
+    /// charges were recorded).
+    pub latest_charge: Option<ChargeId>,
     pub created_at: DateTime<Utc>,
     /// The deadline: payment for a waiting intent, capture for an authorized one.
     pub expires_at: DateTime<Utc>,
@@ -118,7 +124,10 @@ pub enum Transition {
     /// An approved card.
     Confirm(CardDetails),
     /// A declined card: one more attempt.
-    Decline(Decline),
+    Decline {
+        card: CardDetails,
+        decline: Decline,
+    },
     /// Capture this much of an authorization (all of it when `None`).
     Capture(Option<i64>),
     Void,
@@ -159,7 +168,7 @@ impl Transition {
     pub fn kind(&self) -> TransitionKind {
         match self {
             Self::Confirm(_) => TransitionKind::Confirm,
-            Self::Decline(_) => TransitionKind::Decline,
+            Self::Decline { .. } => TransitionKind::Decline,
             Self::Capture(_) => TransitionKind::Capture,
             Self::Void => TransitionKind::Void,
             Self::Refund { .. } => TransitionKind::Refund,
@@ -190,6 +199,8 @@ pub struct Applied {
     pub event: EventKind,
     /// For a refund: how much.
     pub refunded: Option<i64>,
+    /// What becomes of the intent's charges.
+    pub charge: Option<ChargeWrite>,
 }
 
 impl PaymentIntent {
@@ -230,11 +241,14 @@ impl PaymentIntent {
         }
         let mut after = self.clone();
         let mut refunded = None;
+        let mut charge = None;
         let event = match transition {
             Transition::Confirm(card) => {
                 after.attempts += 1;
                 after.last_payment_error = None;
                 after.payment_method = Some(card.clone());
+                let automatic = self.capture_method == CaptureMethod::Automatic;
+                charge = Some(self.attempt(card, None, automatic, now));
                 match self.capture_method {
                     CaptureMethod::Automatic => {
                         after.status = Status::Succeeded;
@@ -250,9 +264,10 @@ impl PaymentIntent {
                     }
                 }
             }
-            Transition::Decline(decline) => {
+            Transition::Decline { card, decline } => {
                 after.attempts += 1;
                 after.last_payment_error = Some(*decline);
+                charge = Some(self.attempt(card, Some(*decline), false, now));
                 if after.attempts >= MAX_ATTEMPTS {
                     after.status = Status::Failed;
                 }
@@ -291,7 +306,38 @@ impl PaymentIntent {
                 EventKind::PaymentIntentExpired
             }
         };
-        Ok(Applied { after, event, refunded })
+        match &charge {
+            Some(ChargeWrite::Insert(new)) => after.latest_charge = Some(new.id.clone()),
+            // Captures and refunds move the approved charge's money with the intent's.
+            _ if matches!(kind, TransitionKind::Capture | TransitionKind::Refund) => {
+                charge = after.latest_charge.clone().map(|id| ChargeWrite::Follow {
+                    id,
+                    captured: after.status == Status::Succeeded,
+                    amount_captured: after.amount_received,
+                    amount_refunded: after.amount_refunded,
+                });
+            }
+            _ => {}
+        }
+        Ok(Applied { after, event, refunded, charge })
+    }
+
+    /// The charge of a new attempt with `card`: declined with `outcome`, or approved (and
+    /// captured at once when `captured`).
+    fn attempt(&self, card: &CardDetails, outcome: Option<Decline>, captured: bool, now: DateTime<Utc>) -> ChargeWrite {
+        ChargeWrite::Insert(Charge {
+            id: ChargeId::generate(),
+            payment_intent: self.id.clone(),
+            amount: self.amount,
+            currency: self.currency,
+            status: if outcome.is_some() { ChargeStatus::Failed } else { ChargeStatus::Succeeded },
+            outcome,
+            card: card.clone(),
+            captured,
+            amount_captured: if captured { self.amount } else { 0 },
+            amount_refunded: 0,
+            created_at: now,
+        })
     }
 }
 
@@ -371,6 +417,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    use crate::domain::DeclineCode;
+
     #[test]
     fn redirect_urls_carry_the_intent() {
         let id = "pi_123";
@@ -422,8 +470,16 @@ mod tests {
             attempts: 0,
             last_payment_error: None,
             payment_method: None,
+            latest_charge: None,
             created_at,
             expires_at: created_at + TimeDelta::hours(1),
+        }
+    }
+
+    fn inserted(applied: &Applied) -> &Charge {
+        match &applied.charge {
+            Some(ChargeWrite::Insert(charge)) => charge,
+            other => panic!("no new charge: {other:?}"),
         }
     }
 
@@ -455,9 +511,52 @@ mod tests {
     }
 
     #[test]
+    fn every_attempt_is_a_charge_and_the_approved_one_follows_captures_and_refunds() {
+        let pi = intent(CaptureMethod::Manual);
+        let declined = pi
+            .apply(
+                &Transition::Decline { card: card(), decline: Decline::of(DeclineCode::GenericDecline) },
+                minutes(&pi, 1),
+            )
+            .unwrap();
+        let failed = inserted(&declined);
+        assert_eq!(
+            (failed.status, failed.outcome.map(|d| d.code)),
+            (ChargeStatus::Failed, Some(DeclineCode::GenericDecline))
+        );
+        assert_eq!((failed.captured, failed.amount_captured, &failed.card.last4), (false, 0, &"4242".to_owned()));
+        assert_eq!(declined.after.latest_charge.as_ref(), Some(&failed.id));
+
+        let authorized = declined.after.apply(&Transition::Confirm(card()), minutes(&pi, 2)).unwrap();
+        let approved = inserted(&authorized).clone();
+        assert_eq!((approved.status, approved.captured, approved.outcome), (ChargeStatus::Succeeded, false, None));
+        assert_ne!(approved.id, failed.id);
+        assert_eq!(authorized.after.latest_charge.as_ref(), Some(&approved.id));
+
+        let captured = authorized.after.apply(&Transition::Capture(Some(600)), minutes(&pi, 3)).unwrap();
+        let follow = |id: &ChargeId, captured, amount_captured, amount_refunded| {
+            Some(ChargeWrite::Follow { id: id.clone(), captured, amount_captured, amount_refunded })
+        };
+        assert_eq!(captured.charge, follow(&approved.id, true, 600, 0));
+        let refunded = captured.after.apply(&Transition::Refund { amount: Some(250), reason: None }, minutes(&pi, 4));
+        assert_eq!(refunded.unwrap().charge, follow(&approved.id, true, 600, 250));
+        // A void or an expiry leaves the charge as it was.
+        assert_eq!(authorized.after.apply(&Transition::Void, minutes(&pi, 5)).unwrap().charge, None);
+    }
+
+    #[test]
+    fn an_automatic_capture_charges_captured() {
+        let pi = intent(CaptureMethod::Automatic);
+        let done = pi.apply(&Transition::Confirm(card()), minutes(&pi, 1)).unwrap();
+        let charge = inserted(&done);
+        assert_eq!((charge.captured, charge.amount_captured, charge.amount), (true, 1000, 1000));
+    }
+
+    #[test]
     fn the_fifth_decline_fails_the_intent() {
         let mut pi = intent(CaptureMethod::Automatic);
-        let decline = Transition::Decline(Decline::of(crate::domain::DeclineCode::InsufficientFunds));
+        let decline =
+            Transition::Decline { card: card(), decline: Decline::of(crate::domain::DeclineCode::InsufficientFunds) };
         for n in 1..=5 {
             let done = pi.apply(&decline, minutes(&pi, n)).unwrap();
             assert_eq!(done.event, EventKind::PaymentIntentPaymentFailed);

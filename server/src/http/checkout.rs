@@ -163,19 +163,20 @@ pub async fn confirm_checkout(
     let expiry = Expiry::parse(req.card.exp_month, req.card.exp_year, (today.year(), today.month()))?;
     Cvc::parse(&req.card.cvc)?;
     // Card numbers stop here: only brand, last4 and expiry go on.
+    let card = CardDetails {
+        brand: number.brand(),
+        last4: number.last4().to_owned(),
+        exp_month: expiry.month,
+        exp_year: expiry.year,
+    };
     let transition = match number.test_outcome() {
-        CardOutcome::Approved => Transition::Confirm(CardDetails {
-            brand: number.brand(),
-            last4: number.last4().to_owned(),
-            exp_month: expiry.month,
-            exp_year: expiry.year,
-        }),
-        CardOutcome::Declined(decline) => Transition::Decline(decline),
+        CardOutcome::Approved => Transition::Confirm(card),
+        CardOutcome::Declined(decline) => Transition::Decline { card, decline },
     };
     // An approval answers where to send the browser; a decline is committed (it counts as an
     // attempt) and answered with the card error.
     let answer = |done: &Transitioned| match (&transition, done.intent.last_payment_error) {
-        (Transition::Decline(_), Some(decline)) => error_answer(
+        (Transition::Decline { .. }, Some(decline)) => error_answer(
             &ApiError::CardDeclined { decline, attempts_remaining: done.intent.attempts_remaining() },
             &request_id,
         ),

@@ -3,6 +3,7 @@
 //! nowhere else, and store rows convert into them with `From`.
 
 mod api_keys;
+mod charges;
 pub(crate) mod checkout;
 pub mod checkout_page;
 pub(crate) mod dashboard_page;
@@ -50,6 +51,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(api_keys::router())
         .merge(payment_intents::router())
         .merge(refunds::router())
+        .merge(charges::router())
         .merge(checkout::router())
         .merge(events::router())
         .merge(request_logs::router())

@@ -184,6 +184,10 @@ pub struct PaymentIntent {
     pub last_payment_error: Option<PaymentError>,
     #[schema(required = true)]
     pub payment_method: Option<PaymentMethod>,
+    /// The charge of the latest attempt to pay (`GET /v1/charges/{charge_id}`); null before
+    /// the first.
+    #[schema(required = true, example = "ch_3MtwBwLkdIwHu7ix28a3tqPa")]
+    pub latest_charge: Option<String>,
     pub created_at: DateTime<Utc>,
     /// Waiting intents expire at `created_at + expires_in`; an authorized intent's
     /// `expires_at` is its capture deadline, 7 days after authorization.
@@ -228,6 +232,7 @@ impl PaymentIntent {
             attempts: intent.attempts,
             last_payment_error: intent.last_payment_error.as_ref().map(PaymentError::from),
             payment_method: intent.payment_method.as_ref().map(PaymentMethod::from),
+            latest_charge: intent.latest_charge.as_ref().map(ToString::to_string),
             created_at: intent.created_at,
             expires_at: intent.expires_at,
         }

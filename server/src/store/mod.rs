@@ -7,6 +7,7 @@
 
 mod api_keys;
 mod cache;
+mod charges;
 mod deliveries;
 mod events;
 mod idempotency;
@@ -51,6 +52,7 @@ pub enum Resource {
     ApiKey,
     PaymentIntent,
     Event,
+    Charge,
 }
 
 /// Which unique rule refused a write.

@@ -8,22 +8,24 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::charges::{follow_charge, insert_charge};
 use super::idempotency::save_answer;
 use super::snapshot::{
-    DeclineSnapshot, IntentSnapshot, RefundSnapshot, Snapshot, parse_brand, parse_capture_method, parse_currency,
-    parse_id, parse_reason, parse_refund_status, parse_status,
+    DeclineSnapshot, IntentSnapshot, RefundSnapshot, Snapshot, parse_brand, parse_capture_method, parse_charge_id,
+    parse_currency, parse_id, parse_reason, parse_refund_status, parse_status,
 };
 use super::{Page, Resource, SaveAnswer, Store, StoreError, StoreResult, cursor, read, transaction};
 use crate::domain::{
-    CaptureMethod, CardDetails, Currency, Email, EventId, EventKind, ExpiresIn, HttpUrl, Metadata, PaymentIntent,
-    PaymentIntentId, Refund, RefundId, RefundReason, RefundStatus, Status, Transition, TransitionKind,
+    CaptureMethod, CardDetails, ChargeWrite, Currency, Email, EventId, EventKind, ExpiresIn, HttpUrl, Metadata,
+    PaymentIntent, PaymentIntentId, Refund, RefundId, RefundReason, RefundStatus, Status, Transition, TransitionKind,
 };
 
 macro_rules! intent_columns {
     () => {
         "id, merchant_id, amount, currency, status, capture_method, amount_capturable, amount_received, \
          amount_refunded, success_url, cancel_url, description, customer_email, metadata, attempts, \
-         last_payment_error, card_brand, card_last4, card_exp_month, card_exp_year, created_at, expires_at"
+         last_payment_error, card_brand, card_last4, card_exp_month, card_exp_year, latest_charge, created_at, \
+         expires_at"
     };
 }
 
@@ -52,6 +54,7 @@ struct IntentRow {
     card_last4: Option<String>,
     card_exp_month: Option<i64>,
     card_exp_year: Option<i64>,
+    latest_charge: Option<String>,
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 }
@@ -96,6 +99,7 @@ impl TryFrom<IntentRow> for PaymentIntent {
             attempts: row.attempts,
             last_payment_error,
             payment_method,
+            latest_charge: row.latest_charge.as_deref().map(parse_charge_id).transpose()?,
             created_at: row.created_at,
             expires_at: row.expires_at,
         })
@@ -248,6 +252,7 @@ impl Store {
                 attempts: 0,
                 last_payment_error: None,
                 payment_method: None,
+                latest_charge: None,
                 created_at: now,
                 expires_at: now + new.expires_in.duration(),
             };
@@ -388,8 +393,8 @@ impl Store {
                 let updated = sqlx::query(
                     "UPDATE payment_intents SET status = $5, amount_capturable = $6, amount_received = $7, \
                      amount_refunded = $8, attempts = $9, last_payment_error = $10, card_brand = $11, \
-                     card_last4 = $12, card_exp_month = $13, card_exp_year = $14, expires_at = $15 \
-                     WHERE id = $1 AND status = $2 AND attempts = $3 AND amount_refunded = $4",
+                     card_last4 = $12, card_exp_month = $13, card_exp_year = $14, expires_at = $15, \
+                     latest_charge = $16 WHERE id = $1 AND status = $2 AND attempts = $3 AND amount_refunded = $4",
                 )
                 .bind(id.as_ref())
                 .bind(before.status.as_str())
@@ -406,11 +411,19 @@ impl Store {
                 .bind(card.map(|c| i64::from(c.exp_month)))
                 .bind(card.map(|c| i64::from(c.exp_year)))
                 .bind(after.expires_at)
+                .bind(after.latest_charge.as_ref().map(AsRef::<str>::as_ref))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
                 if updated == 0 {
                     continue;
+                }
+                match &applied.charge {
+                    Some(ChargeWrite::Insert(charge)) => insert_charge!(tx, after.merchant_id, charge),
+                    Some(ChargeWrite::Follow { id, captured, amount_captured, amount_refunded }) => {
+                        follow_charge!(tx, id, *captured, *amount_captured, *amount_refunded)
+                    }
+                    None => {}
                 }
                 let refund = match applied.refunded {
                     Some(amount) => {

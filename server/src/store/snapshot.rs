@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use super::{StoreError, StoreResult};
 use crate::domain::{
-    Brand, CaptureMethod, CardDetails, Currency, Decline, DeclineCode, Metadata, PaymentIntent, PaymentIntentId,
-    Refund, RefundId, RefundReason, RefundStatus, Status,
+    Brand, CaptureMethod, CardDetails, ChargeId, Currency, Decline, DeclineCode, Metadata, PaymentIntent,
+    PaymentIntentId, Refund, RefundId, RefundReason, RefundStatus, Status,
 };
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -45,6 +45,9 @@ pub struct IntentSnapshot {
     attempts: i64,
     last_payment_error: Option<DeclineSnapshot>,
     payment_method: Option<CardSnapshot>,
+    /// Absent in events written before charges were.
+    #[serde(default)]
+    latest_charge: Option<String>,
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 }
@@ -108,6 +111,7 @@ impl From<&PaymentIntent> for IntentSnapshot {
                 exp_month: card.exp_month,
                 exp_year: card.exp_year,
             }),
+            latest_charge: pi.latest_charge.as_ref().map(ToString::to_string),
             created_at: pi.created_at,
             expires_at: pi.expires_at,
         }
@@ -145,6 +149,7 @@ impl IntentSnapshot {
                     })
                 })
                 .transpose()?,
+            latest_charge: self.latest_charge.as_deref().map(parse_charge_id).transpose()?,
             created_at: self.created_at,
             expires_at: self.expires_at,
         })
@@ -193,6 +198,10 @@ impl RefundSnapshot {
 
 pub fn parse_id(raw: &str) -> StoreResult<PaymentIntentId> {
     PaymentIntentId::parse(raw).map_err(|_| StoreError::Corrupt(format!("a payment intent id {raw:?}")))
+}
+
+pub fn parse_charge_id(raw: &str) -> StoreResult<ChargeId> {
+    ChargeId::parse(raw).map_err(|_| StoreError::Corrupt(format!("a charge id {raw:?}")))
 }
 
 pub fn parse_status(raw: &str) -> StoreResult<Status> {

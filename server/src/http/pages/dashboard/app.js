@@ -490,9 +490,10 @@ async function paymentsPage() {
 
 async function paymentPage(id) {
   const pi = await api('GET', `/v1/payment-intents/${encodeURIComponent(id)}`);
-  const [events, refunds] = await Promise.all([
+  const [events, refunds, charges] = await Promise.all([
     api('GET', `/v1/events?payment_intent=${encodeURIComponent(id)}&limit=100`),
     api('GET', `/v1/payment-intents/${encodeURIComponent(id)}/refunds?limit=100`),
+    api('GET', `/v1/charges?payment_intent=${encodeURIComponent(id)}&limit=100`),
   ]);
   const attempts = await Promise.all(events.data.map((e) => api('GET', `/v1/events/${e.id}/deliveries?limit=20`)));
   const money_ = (v) => money(v, pi.currency);
@@ -538,6 +539,11 @@ async function paymentPage(id) {
       h('dt', {}, 'Created'), h('dd', {}, when(pi.created_at)),
       metadata.length ? [h('dt', {}, 'Metadata'), h('dd', { id: 'payment-metadata' }, metadata.map(([k, v]) => h('div', {}, h('code', {}, k), ': ', v)))] : null)),
     actions.length ? h('div', { class: 'card actions', id: 'payment-actions' }, actions) : null,
+    charges.data.length ? [h('h2', {}, 'Attempts'), h('ul', { id: 'charges' }, charges.data.map((c) => h('li', { 'data-status': c.status },
+      statusBadge(c.status), ` ${money_(c.amount)} with ${c.payment_method.brand || c.payment_method.type} •••• ${c.payment_method.last4}`,
+      c.outcome ? ` · ${c.outcome.decline_code.replaceAll('_', ' ')} (${c.outcome.network_decline_code})` : '',
+      c.amount_refunded ? ` · ${money_(c.amount_refunded)} refunded` : '',
+      ` · ${when(c.created_at)}`)))] : null,
     refunds.data.length ? [h('h2', {}, 'Refunds'), h('ul', { id: 'refunds' }, refunds.data.map((r) => h('li', {}, `${money_(r.amount)} · ${when(r.created_at)}${r.reason ? ` · ${r.reason}` : ''}`)))] : null,
     h('h2', {}, 'Timeline'),
     h('ul', { class: 'timeline', id: 'timeline' }, events.data.map((event, i) => h('li', { 'data-type': event.type },

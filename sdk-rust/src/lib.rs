@@ -82,4 +82,8 @@ pub mod test_cards {
     pub const EXPIRED_CARD: &str = "4000 0000 0000 0069";
     /// Declined: `incorrect_cvc`, network code N7.
     pub const INCORRECT_CVC: &str = "4000 0000 0000 0127";
+    /// Asks for 3-D Secure; approved once the customer completes it.
+    pub const AUTHENTICATION_REQUIRED: &str = "4000 0027 6000 3184";
+    /// Asks for 3-D Secure, then declined (`insufficient_funds`) once it is completed.
+    pub const AUTHENTICATION_THEN_DECLINED: &str = "4000 0082 6000 3178";
 }

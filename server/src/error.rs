@@ -147,11 +147,15 @@ impl From<Refusal> for ApiError {
     fn from(refusal: Refusal) -> Self {
         use TransitionKind::*;
         match refusal {
-            Refusal::Status { transition: Confirm | Decline, status } => Self::UnexpectedState(status.as_str()),
+            Refusal::Status { transition: Confirm | Decline | RequireAction | Authenticate, status } => {
+                Self::UnexpectedState(status.as_str())
+            }
             Refusal::Status { transition: Capture | Void | Refund | Expire, status } => {
                 Self::InvalidState(status.as_str())
             }
-            Refusal::Expired { transition: Confirm | Decline } => Self::PaymentIntentExpired,
+            Refusal::Expired { transition: Confirm | Decline | RequireAction | Authenticate } => {
+                Self::PaymentIntentExpired
+            }
             Refusal::Expired { transition: Capture | Void | Refund | Expire } => {
                 Self::InvalidState(crate::domain::Status::Expired.as_str())
             }
@@ -295,9 +299,13 @@ impl ApiError {
                 "This Idempotency-Key was used with a different request; use a new key for a new request.".into(),
                 None,
             ),
-            Self::CardDeclined { decline, .. } => {
-                (StatusCode::PAYMENT_REQUIRED, CardError, "card_declined", decline.code.message().into(), None)
-            }
+            Self::CardDeclined { decline, .. } => (
+                StatusCode::PAYMENT_REQUIRED,
+                CardError,
+                decline.code.error_code(),
+                decline.code.message().into(),
+                None,
+            ),
             Self::InvalidClientSecret => (
                 StatusCode::FORBIDDEN,
                 PermissionError,

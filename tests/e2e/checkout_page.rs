@@ -124,3 +124,52 @@ async fn back_to_the_merchant_goes_to_the_cancel_url_and_leaves_the_intent_open(
     browser.goto(pi.checkout_url.as_deref().unwrap()).await;
     assert_eq!(browser.text("#amount").await, "¥1,000");
 }
+
+/// Fills the card form and presses Pay.
+async fn pay_with(browser: &Browser, number: &str) {
+    browser.fill("#number", number).await;
+    browser.fill("#name", "Ada Lovelace").await;
+    browser.fill("#expiry", "12/34").await;
+    browser.fill("#cvc", "123").await;
+    browser.click("#submit").await;
+}
+
+#[tokio::test]
+async fn a_card_that_asks_for_3d_secure_is_authenticated_on_kassas_page_failed_once_then_completed() {
+    if !available(true) {
+        return;
+    }
+    let server = Server::start(None).await;
+    let shop = merchant_key(&server).await;
+    let pi = shop.create_payment_intent(None, &intent(&server, None)).await.unwrap().into_inner();
+    let browser = Browser::start().await;
+    browser.goto(pi.checkout_url.as_deref().unwrap()).await;
+
+    // The card asks for authentication: Kassa's page, where the customer fails it.
+    pay_with(&browser, "4000 0027 6000 3184").await;
+    browser.wait_for("the authentication page", || async { browser.count("#complete").await == 1 }).await;
+    assert_eq!(browser.text("#amount").await, "€19.99");
+    assert_eq!(browser.text("#card").await, "Card ending in 3184");
+    browser.screenshot("checkout-authentication").await;
+    browser.click("#fail").await;
+    // Back on the checkout, with what happened, and another try.
+    browser
+        .wait_for("the checkout with the failure", || async {
+            browser.text("#message").await.contains("could not be authenticated")
+        })
+        .await;
+    let failed = shop.get_payment_intent(&pi.id).await.unwrap().into_inner();
+    assert!(matches!(failed.status, PaymentIntentStatus::RequiresPaymentMethod), "{failed:?}");
+    assert_eq!(failed.attempts, 1);
+
+    pay_with(&browser, "4000 0027 6000 3184").await;
+    browser.wait_for("the authentication page again", || async { browser.count("#complete").await == 1 }).await;
+    browser.click("#complete").await;
+    let expected = format!("{}/healthz?order=7&payment_intent={}", server.base_url, pi.id);
+    browser.wait_for("the redirect to success_url", || async { browser.url().await == expected }).await;
+    let paid = shop.get_payment_intent(&pi.id).await.unwrap().into_inner();
+    assert!(matches!(paid.status, PaymentIntentStatus::Succeeded), "{paid:?}");
+    let charges = shop.list_charges(None, Some(&pi.id), None).await.unwrap().into_inner();
+    assert_eq!(charges.data.len(), 2, "the failed authentication and the payment are both attempts");
+    assert!(!server.log_text().contains("4000002760003184"), "the card number is never logged");
+}

@@ -16,12 +16,15 @@ fn run_example(name: &str, server: &Server) -> String {
 }
 
 #[tokio::test]
-async fn the_quickstart_and_decline_examples_print_their_results() {
+async fn the_quickstart_decline_and_3d_secure_examples_print_their_results() {
     let server = Server::start(None).await;
     let out = run_example("quickstart", &server);
     assert!(out.contains("Verified payment: amount=1000 cents, status=succeeded"), "{out}");
     let out = run_example("decline", &server);
     assert!(out.contains("decline_code=insufficient_funds network_decline_code=51 attempts_remaining=4"), "{out}");
+    let out = run_example("three_d_secure", &server);
+    assert!(out.contains("Confirm answered requires_action: authenticate at http://"), "{out}");
+    assert!(out.contains("Verified payment: amount=4200 cents, status=succeeded"), "{out}");
 
     // Neither the database nor the log holds a card number, with or without spaces.
     let stored = String::from_utf8_lossy(&server.database_bytes()).into_owned();

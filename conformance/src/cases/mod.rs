@@ -1,6 +1,7 @@
 //! The cases, one module per resource, each named by the API.md sentence it checks.
 
 mod api_keys;
+mod authentication;
 mod charges;
 mod conventions;
 mod dashboard;
@@ -33,6 +34,7 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         payments::cases(),
         dashboard::cases(),
         charges::cases(),
+        authentication::cases(),
         webhooks::cases(),
         webhooks::request_log_cases(),
         webhooks::listen_cases(),

@@ -141,7 +141,7 @@ pub fn cases() -> Vec<Case> {
     ]
 }
 
-fn new_intent(amount: i64, manual: bool) -> CreatePaymentIntentRequest {
+pub(super) fn new_intent(amount: i64, manual: bool) -> CreatePaymentIntentRequest {
     CreatePaymentIntentRequest {
         amount,
         currency: "usd".into(),
@@ -650,7 +650,7 @@ async fn idempotent_create(cx: Ctx) -> Result<()> {
 /// Each round, `setup` makes a fresh target (path and body); 12 identical requests with one
 /// key then go at once. Every answer must be the one result (`success`), a replay of it, or
 /// `409 idempotency_key_in_use`; rounds repeat until a 409 is seen.
-async fn race_one_key<F, Fut>(cx: &Ctx, token: Option<&str>, success: u16, setup: F) -> Result<()>
+pub(super) async fn race_one_key<F, Fut>(cx: &Ctx, token: Option<&str>, success: u16, setup: F) -> Result<()>
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<(String, Value)>>,

@@ -65,6 +65,9 @@ impl CardNumber {
             "4000000000009995" => decline(DeclineCode::InsufficientFunds),
             "4000000000000069" => decline(DeclineCode::ExpiredCard),
             "4000000000000127" => decline(DeclineCode::IncorrectCvc),
+            // 3-D Secure, as in Stripe's test mode: always asks, then approves or declines.
+            "4000002760003184" => CardOutcome::Authenticate { then: None },
+            "4000008260003178" => CardOutcome::Authenticate { then: Some(Decline::of(DeclineCode::InsufficientFunds)) },
             // A real card in a test sandbox: refused, as live cards are in test mode.
             _ => decline(DeclineCode::TestModeLiveCard),
         }
@@ -94,6 +97,11 @@ fn luhn(digits: &str) -> bool {
 pub enum CardOutcome {
     Approved,
     Declined(Decline),
+    /// The issuer asks the customer to authenticate (3-D Secure) first; once they have, it
+    /// approves, or declines with `then`.
+    Authenticate {
+        then: Option<Decline>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +119,8 @@ impl Decline {
             DeclineCode::InsufficientFunds => "51",
             DeclineCode::ExpiredCard => "54",
             DeclineCode::IncorrectCvc => "N7",
+            // Visa's "additional customer authentication required".
+            DeclineCode::AuthenticationRequired => "1A",
         };
         Self { code, network_code }
     }
@@ -123,11 +133,19 @@ pub enum DeclineCode {
     ExpiredCard,
     IncorrectCvc,
     TestModeLiveCard,
+    /// The customer failed (or refused) 3-D Secure authentication.
+    AuthenticationRequired,
 }
 
 impl DeclineCode {
-    pub const ALL: [DeclineCode; 5] =
-        [Self::GenericDecline, Self::InsufficientFunds, Self::ExpiredCard, Self::IncorrectCvc, Self::TestModeLiveCard];
+    pub const ALL: [DeclineCode; 6] = [
+        Self::GenericDecline,
+        Self::InsufficientFunds,
+        Self::ExpiredCard,
+        Self::IncorrectCvc,
+        Self::TestModeLiveCard,
+        Self::AuthenticationRequired,
+    ];
 
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.as_str() == raw)
@@ -140,6 +158,16 @@ impl DeclineCode {
             Self::ExpiredCard => "expired_card",
             Self::IncorrectCvc => "incorrect_cvc",
             Self::TestModeLiveCard => "test_mode_live_card",
+            Self::AuthenticationRequired => "authentication_required",
+        }
+    }
+
+    /// The error code a decline is reported with: a failed authentication is Stripe's
+    /// `payment_intent_authentication_failure`, anything else `card_declined`.
+    pub fn error_code(self) -> &'static str {
+        match self {
+            Self::AuthenticationRequired => "payment_intent_authentication_failure",
+            _ => "card_declined",
         }
     }
 
@@ -150,6 +178,7 @@ impl DeclineCode {
             Self::ExpiredCard => "Your card has expired.",
             Self::IncorrectCvc => "Your card's security code is incorrect.",
             Self::TestModeLiveCard => "Your card was declined: this is a test sandbox, use a test card.",
+            Self::AuthenticationRequired => "The card could not be authenticated. Try again or use another card.",
         }
     }
 }
@@ -202,6 +231,9 @@ mod tests {
         ] {
             assert_eq!(outcome(number), CardOutcome::Declined(Decline { code, network_code: network }), "{number}");
         }
+        assert_eq!(outcome("4000 0027 6000 3184"), CardOutcome::Authenticate { then: None });
+        let declines_after = Some(Decline { code: DeclineCode::InsufficientFunds, network_code: "51" });
+        assert_eq!(outcome("4000 0082 6000 3178"), CardOutcome::Authenticate { then: declines_after });
     }
 
     #[test]

@@ -4,6 +4,7 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventKind {
     PaymentIntentCreated,
+    PaymentIntentRequiresAction,
     PaymentIntentAuthorized,
     PaymentIntentSucceeded,
     PaymentIntentPaymentFailed,
@@ -13,8 +14,9 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 8] = [
         Self::PaymentIntentCreated,
+        Self::PaymentIntentRequiresAction,
         Self::PaymentIntentAuthorized,
         Self::PaymentIntentSucceeded,
         Self::PaymentIntentPaymentFailed,
@@ -26,6 +28,7 @@ impl EventKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PaymentIntentCreated => "payment_intent.created",
+            Self::PaymentIntentRequiresAction => "payment_intent.requires_action",
             Self::PaymentIntentAuthorized => "payment_intent.authorized",
             Self::PaymentIntentSucceeded => "payment_intent.succeeded",
             Self::PaymentIntentPaymentFailed => "payment_intent.payment_failed",

@@ -34,8 +34,8 @@ pub use ids::{
 pub use name::Name;
 pub use password::Password;
 pub use payment_intent::{
-    Applied, CaptureMethod, CardDetails, ExpiresIn, Metadata, PaymentIntent, Refusal, Status, Transition,
-    TransitionKind,
+    Applied, CaptureMethod, CardDetails, ExpiresIn, Metadata, PaymentIntent, PendingAuthentication, Refusal, Status,
+    Transition, TransitionKind,
 };
 pub use refund::{Refund, RefundReason, RefundStatus};
 pub use role::Role;

@@ -17,6 +17,8 @@ use super::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     RequiresPaymentMethod,
+    /// Waiting for the customer to authenticate (3-D Secure).
+    RequiresAction,
     Authorized,
     Succeeded,
     Canceled,
@@ -25,12 +27,20 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] =
-        [Self::RequiresPaymentMethod, Self::Authorized, Self::Succeeded, Self::Canceled, Self::Expired, Self::Failed];
+    pub const ALL: [Status; 7] = [
+        Self::RequiresPaymentMethod,
+        Self::RequiresAction,
+        Self::Authorized,
+        Self::Succeeded,
+        Self::Canceled,
+        Self::Expired,
+        Self::Failed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::RequiresPaymentMethod => "requires_payment_method",
+            Self::RequiresAction => "requires_action",
             Self::Authorized => "authorized",
             Self::Succeeded => "succeeded",
             Self::Canceled => "canceled",
@@ -113,9 +123,19 @@ pub struct PaymentIntent {
     /// The charge of the latest attempt (none before the first, or for intents paid before
     /// charges were recorded).
     pub latest_charge: Option<ChargeId>,
+    /// While `requires_action`: the authentication the customer owes, and what the issuer
+    /// answers once they complete it (the card itself is `payment_method`).
+    pub pending_authentication: Option<PendingAuthentication>,
     pub created_at: DateTime<Utc>,
     /// The deadline: payment for a waiting intent, capture for an authorized one.
     pub expires_at: DateTime<Utc>,
+}
+
+/// A 3-D Secure authentication the customer has yet to complete, and the issuer's answer once
+/// they do: approval, or this decline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingAuthentication {
+    pub then: Option<Decline>,
 }
 
 /// A change of a payment intent that a request or the sweeper asks for.
@@ -127,6 +147,16 @@ pub enum Transition {
     Decline {
         card: CardDetails,
         decline: Decline,
+    },
+    /// A card whose issuer asks for authentication first (3-D Secure): no attempt yet.
+    RequireAction {
+        card: CardDetails,
+        then: Option<Decline>,
+    },
+    /// The customer completed the authentication (`true`) or failed it: the attempt ends as
+    /// the issuer then answers, or as a failed authentication.
+    Authenticate {
+        completed: bool,
     },
     /// Capture this much of an authorization (all of it when `None`).
     Capture(Option<i64>),
@@ -145,6 +175,8 @@ pub enum Transition {
 pub enum TransitionKind {
     Confirm,
     Decline,
+    RequireAction,
+    Authenticate,
     Capture,
     Void,
     Refund,
@@ -156,9 +188,10 @@ impl TransitionKind {
     pub fn allowed_from(self) -> &'static [Status] {
         use Status::*;
         match self {
-            Self::Confirm | Self::Decline => &[RequiresPaymentMethod],
+            Self::Confirm | Self::Decline | Self::RequireAction => &[RequiresPaymentMethod],
+            Self::Authenticate => &[RequiresAction],
             Self::Capture => &[Authorized],
-            Self::Void | Self::Expire => &[RequiresPaymentMethod, Authorized],
+            Self::Void | Self::Expire => &[RequiresPaymentMethod, RequiresAction, Authorized],
             Self::Refund => &[Succeeded],
         }
     }
@@ -169,6 +202,8 @@ impl Transition {
         match self {
             Self::Confirm(_) => TransitionKind::Confirm,
             Self::Decline { .. } => TransitionKind::Decline,
+            Self::RequireAction { .. } => TransitionKind::RequireAction,
+            Self::Authenticate { .. } => TransitionKind::Authenticate,
             Self::Capture(_) => TransitionKind::Capture,
             Self::Void => TransitionKind::Void,
             Self::Refund { .. } => TransitionKind::Refund,
@@ -240,38 +275,31 @@ impl PaymentIntent {
             return Err(Refusal::Status { transition: kind, status });
         }
         let mut after = self.clone();
+        after.pending_authentication = None;
         let mut refunded = None;
         let mut charge = None;
         let event = match transition {
-            Transition::Confirm(card) => {
-                after.attempts += 1;
-                after.last_payment_error = None;
+            Transition::Confirm(card) => self.approve(&mut after, card, &mut charge, now),
+            Transition::Decline { card, decline } => self.decline(&mut after, card, *decline, &mut charge, now),
+            Transition::RequireAction { card, then } => {
+                after.status = Status::RequiresAction;
                 after.payment_method = Some(card.clone());
-                let automatic = self.capture_method == CaptureMethod::Automatic;
-                charge = Some(self.attempt(card, None, automatic, now));
-                match self.capture_method {
-                    CaptureMethod::Automatic => {
-                        after.status = Status::Succeeded;
-                        after.amount_received = self.amount;
-                        after.amount_capturable = 0;
-                        EventKind::PaymentIntentSucceeded
-                    }
-                    CaptureMethod::Manual => {
-                        after.status = Status::Authorized;
-                        after.amount_capturable = self.amount;
-                        after.expires_at = now + AUTHORIZATION_VALIDITY;
-                        EventKind::PaymentIntentAuthorized
-                    }
-                }
+                after.pending_authentication = Some(PendingAuthentication { then: *then });
+                EventKind::PaymentIntentRequiresAction
             }
-            Transition::Decline { card, decline } => {
-                after.attempts += 1;
-                after.last_payment_error = Some(*decline);
-                charge = Some(self.attempt(card, Some(*decline), false, now));
-                if after.attempts >= MAX_ATTEMPTS {
-                    after.status = Status::Failed;
+            Transition::Authenticate { completed } => {
+                // `requires_action` always holds both (the store refuses a row without them).
+                let (Some(card), Some(pending)) = (self.payment_method.clone(), self.pending_authentication) else {
+                    return Err(Refusal::Status { transition: kind, status });
+                };
+                match (completed, pending.then) {
+                    (true, None) => self.approve(&mut after, &card, &mut charge, now),
+                    (true, Some(decline)) => self.decline(&mut after, &card, decline, &mut charge, now),
+                    (false, _) => {
+                        let failed = Decline::of(super::DeclineCode::AuthenticationRequired);
+                        self.decline(&mut after, &card, failed, &mut charge, now)
+                    }
                 }
-                EventKind::PaymentIntentPaymentFailed
             }
             Transition::Capture(amount) => {
                 let capturable = self.amount_capturable;
@@ -320,6 +348,50 @@ impl PaymentIntent {
             _ => {}
         }
         Ok(Applied { after, event, refunded, charge })
+    }
+
+    /// An approved attempt with `card`: paid, or authorized under manual capture.
+    fn approve(
+        &self,
+        after: &mut PaymentIntent,
+        card: &CardDetails,
+        charge: &mut Option<ChargeWrite>,
+        now: DateTime<Utc>,
+    ) -> EventKind {
+        after.attempts += 1;
+        after.last_payment_error = None;
+        after.payment_method = Some(card.clone());
+        let automatic = self.capture_method == CaptureMethod::Automatic;
+        *charge = Some(self.attempt(card, None, automatic, now));
+        if automatic {
+            after.status = Status::Succeeded;
+            after.amount_received = self.amount;
+            after.amount_capturable = 0;
+            EventKind::PaymentIntentSucceeded
+        } else {
+            after.status = Status::Authorized;
+            after.amount_capturable = self.amount;
+            after.expires_at = now + AUTHORIZATION_VALIDITY;
+            EventKind::PaymentIntentAuthorized
+        }
+    }
+
+    /// A declined attempt with `card`: the intent waits for another payment method, or fails
+    /// on the fifth.
+    fn decline(
+        &self,
+        after: &mut PaymentIntent,
+        card: &CardDetails,
+        decline: Decline,
+        charge: &mut Option<ChargeWrite>,
+        now: DateTime<Utc>,
+    ) -> EventKind {
+        after.attempts += 1;
+        after.last_payment_error = Some(decline);
+        after.payment_method = None;
+        *charge = Some(self.attempt(card, Some(decline), false, now));
+        after.status = if after.attempts >= MAX_ATTEMPTS { Status::Failed } else { Status::RequiresPaymentMethod };
+        EventKind::PaymentIntentPaymentFailed
     }
 
     /// The charge of a new attempt with `card`: declined with `outcome`, or approved (and
@@ -471,6 +543,7 @@ mod tests {
             last_payment_error: None,
             payment_method: None,
             latest_charge: None,
+            pending_authentication: None,
             created_at,
             expires_at: created_at + TimeDelta::hours(1),
         }

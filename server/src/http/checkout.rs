@@ -10,18 +10,21 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::payment_intents::{PaymentError, PaymentIntentStatus, intent_id};
+use super::payment_intents::{PaymentError, PaymentIntentStatus, authentication_url, intent_id};
 use super::{AppJson, AppPath, AppQuery};
 use crate::app::AppState;
 use crate::domain::payment_intent::redirect_url;
-use crate::domain::{CardDetails, CardNumber, CardOutcome, Cvc, Expiry, PaymentIntentId, Transition};
+use crate::domain::{CardDetails, CardNumber, CardOutcome, Cvc, Expiry, PaymentIntentId, Status, Transition};
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::{Held, error_answer, json_answer};
 use crate::respond::RequestId;
-use crate::store::Transitioned;
+use crate::store::{Answer, Transitioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_checkout)).routes(routes!(confirm_checkout))
+    OpenApiRouter::new()
+        .routes(routes!(get_checkout))
+        .routes(routes!(confirm_checkout))
+        .routes(routes!(authenticate_checkout))
 }
 
 /// What a browser may know of a payment intent: no secrets, no metadata.
@@ -78,13 +81,14 @@ pub struct ConfirmCheckoutRequest {
     pub card: Card,
 }
 
-/// An approved payment, and where to send the browser.
+/// An approved payment, or one that needs authentication, and where to send the browser.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConfirmCheckoutResponse {
-    /// `succeeded`, or `authorized` for manual capture.
+    /// `succeeded`, or `authorized` for manual capture; `requires_action` when the card asks
+    /// for 3-D Secure, and then `redirect_url` is the authentication page.
     pub status: PaymentIntentStatus,
     /// `success_url` with `payment_intent=<id>` added and `{PAYMENT_INTENT_ID}` /
-    /// `{CHECKOUT_SESSION_ID}` replaced.
+    /// `{CHECKOUT_SESSION_ID}` replaced; or the authentication page.
     #[schema(example = "https://shop.example/thanks?payment_intent=pi_3MtwBwLkdIwHu7ix28a3tqPa")]
     pub redirect_url: String,
 }
@@ -142,7 +146,7 @@ pub async fn get_checkout(
     ),
     request_body(content = ConfirmCheckoutRequest, example = json!({"client_secret": "pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_9f2c6d0e4b1a8c7d5e3f2a1b0c9d8e7f", "card": {"number": "4242 4242 4242 4242", "exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Ada Lovelace"}})),
     responses(
-        (status = 200, description = "Approved.", body = ConfirmCheckoutResponse),
+        (status = 200, description = "Approved; or `requires_action`, with the authentication page as `redirect_url` (3-D Secure test cards).", body = ConfirmCheckoutResponse),
         (status = 400, description = "`invalid_card_number` (fails Luhn), `invalid_expiry` (malformed or past), `invalid_cvc`, `parameter_missing`, `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
         (status = 402, description = "`card_declined` (type `card_error`) with `decline_code`, `network_decline_code`, `attempts_remaining`.", body = ErrorBody),
         (status = 403, description = "`invalid_client_secret`.", body = ErrorBody),
@@ -172,23 +176,85 @@ pub async fn confirm_checkout(
     let transition = match number.test_outcome() {
         CardOutcome::Approved => Transition::Confirm(card),
         CardOutcome::Declined(decline) => Transition::Decline { card, decline },
+        CardOutcome::Authenticate { then } => Transition::RequireAction { card, then },
     };
-    // An approval answers where to send the browser; a decline is committed (it counts as an
-    // attempt) and answered with the card error.
-    let answer = |done: &Transitioned| match (&transition, done.intent.last_payment_error) {
-        (Transition::Decline { .. }, Some(decline)) => error_answer(
-            &ApiError::CardDeclined { decline, attempts_remaining: done.intent.attempts_remaining() },
-            &request_id,
-        ),
-        _ => json_answer(
-            axum::http::StatusCode::OK,
-            &ConfirmCheckoutResponse {
-                status: done.intent.status.into(),
-                redirect_url: redirect_url(&done.intent.success_url, done.intent.id.as_ref()),
-            },
-            None,
-        ),
+    let answer = |done: &Transitioned| attempt_answer(&app, &req.client_secret, done, &request_id);
+    let done = app.store.transition(None, &id, &transition, held.saving(&answer)).await?;
+    Ok(held.respond(answer(&done)))
+}
+
+/// How an attempt ends for the browser. An approval answers where to send it; a pending
+/// authentication, the page to authenticate on; a decline (or a failed authentication) is
+/// committed, as it counts as an attempt, and answered with the card error.
+fn attempt_answer(app: &AppState, client_secret: &str, done: &Transitioned, request_id: &str) -> Answer {
+    let intent = &done.intent;
+    let (status, redirect) = match (intent.status, intent.last_payment_error) {
+        (Status::RequiresPaymentMethod | Status::Failed, Some(decline)) => {
+            let declined = ApiError::CardDeclined { decline, attempts_remaining: intent.attempts_remaining() };
+            return error_answer(&declined, request_id);
+        }
+        (Status::RequiresAction, _) => (intent.status, authentication_url(&app.wire, &intent.id, client_secret)),
+        (status, _) => (status, redirect_url(&intent.success_url, intent.id.as_ref())),
     };
+    json_answer(
+        axum::http::StatusCode::OK,
+        &ConfirmCheckoutResponse { status: status.into(), redirect_url: redirect },
+        // The authentication page's URL carries the client secret: the kept copy does not.
+        (status == Status::RequiresAction).then_some((client_secret, &intent.id)),
+    )
+}
+
+/// How the customer's authentication ended.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthenticationResult {
+    /// The customer authenticated: the issuer answers (approves, or declines).
+    Complete,
+    /// The customer failed or refused to authenticate.
+    Fail,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthenticateCheckoutRequest {
+    pub client_secret: String,
+    pub result: AuthenticationResult,
+}
+
+/// Authenticate a checkout
+///
+/// What Kassa's test authentication page sends when the customer presses Complete or Fail
+/// (3-D Secure, simulated as in Stripe's test mode). Complete goes on as the issuer answers:
+/// `4000 0027 6000 3184` is approved (`succeeded`, or `authorized` for manual capture), `4000
+/// 0082 6000 3178` is declined with `insufficient_funds`. Fail returns the intent to
+/// `requires_payment_method` with `last_payment_error.code =
+/// payment_intent_authentication_failure`, and counts as an attempt. Either way the attempt
+/// becomes a charge.
+#[utoipa::path(
+    post, path = "/v1/checkout/{payment_intent_id}/authenticate", tag = "checkout", security(("client_secret" = [])),
+    params(
+        ("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`."),
+    ),
+    request_body(content = AuthenticateCheckoutRequest, example = json!({"client_secret": "pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_9f2c6d0e4b1a8c7d5e3f2a1b0c9d8e7f", "result": "complete"})),
+    responses(
+        (status = 200, description = "Authenticated and approved: where to send the browser.", body = ConfirmCheckoutResponse),
+        (status = 400, description = "`parameter_invalid` (result), `parameter_missing`, `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
+        (status = 402, description = "`payment_intent_authentication_failure` (Fail; `decline_code` `authentication_required`), or `card_declined` (declined after authentication), type `card_error`, with `decline_code`, `network_decline_code`, `attempts_remaining`.", body = ErrorBody),
+        (status = 403, description = "`invalid_client_secret`.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
+        (status = 422, description = "`payment_intent_unexpected_state` (the intent is not `requires_action`), `payment_intent_expired`.", body = ErrorBody),
+    )
+)]
+pub async fn authenticate_checkout(
+    held: Held,
+    RequestId(request_id): RequestId,
+    State(app): State<AppState>,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<AuthenticateCheckoutRequest>,
+) -> Result<Response, ApiError> {
+    let id = verified_id(&id, &req.client_secret, &app)?;
+    let transition = Transition::Authenticate { completed: matches!(req.result, AuthenticationResult::Complete) };
+    let answer = |done: &Transitioned| attempt_answer(&app, &req.client_secret, done, &request_id);
     let done = app.store.transition(None, &id, &transition, held.saving(&answer)).await?;
     Ok(held.respond(answer(&done)))
 }

@@ -13,15 +13,19 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 
+use super::payment_intents::authentication_url;
 use crate::app::AppState;
 use crate::domain::payment_intent::redirect_url;
 use crate::domain::{Status, random_base62};
 
 const PAGE: &str = include_str!("pages/checkout.html");
 const NOTICE: &str = include_str!("pages/notice.html");
+const AUTHENTICATE: &str = include_str!("pages/authenticate.html");
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/checkout/{payment_intent_id}", get(checkout_page))
+    Router::new()
+        .route("/checkout/{payment_intent_id}", get(checkout_page))
+        .route("/checkout/{payment_intent_id}/authenticate", get(authentication_page))
 }
 
 /// Escapes text for HTML element content and double-quoted attributes: merchant names and
@@ -92,6 +96,9 @@ async fn checkout_page(
                 ("merchant", merchant.name),
                 ("amount", row.currency.display(row.amount)),
                 ("description", row.description.clone().unwrap_or_default()),
+                // Why the last attempt failed, when the customer comes back from elsewhere (a
+                // failed authentication).
+                ("error", row.last_payment_error.map(|d| d.code.message().to_owned()).unwrap_or_default()),
                 ("intent", row.id.to_string()),
                 ("secret", secret.to_owned()),
                 // Going back is the customer cancelling: the shop's cancel page learns which
@@ -101,6 +108,7 @@ async fn checkout_page(
             ];
             page(StatusCode::OK, PAGE, &values, &random_base62(22))
         }
+        Status::RequiresAction => Redirect::to(&authentication_url(&app.wire, &row.id, secret)).into_response(),
         Status::Expired => Redirect::to(&redirect_url(&row.cancel_url, row.id.as_ref())).into_response(),
         Status::Succeeded | Status::Authorized => {
             notice(StatusCode::OK, "This payment is complete", "Nothing more to pay. You can close this page.")
@@ -111,6 +119,39 @@ async fn checkout_page(
             "Ask the merchant to start a new payment.",
         ),
     }
+}
+
+/// Kassa's test 3-D Secure page: the customer completes or fails the authentication their
+/// card asked for. Any other state goes back to the checkout, which knows what to show.
+async fn authentication_page(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
+    let Ok(id) = super::checkout::verified_id(&id, secret, &app) else {
+        return notice(StatusCode::FORBIDDEN, "This payment link is not valid", "Ask the merchant for a new link.");
+    };
+    let (row, merchant) = match app.store.get_payment_intent(None, &id).await {
+        Ok(row) => match app.store.get_merchant(row.merchant_id).await {
+            Ok(merchant) => (row, merchant),
+            Err(err) => return unavailable(err.into()),
+        },
+        Err(err) => return unavailable(err.into()),
+    };
+    let checkout = format!("/checkout/{}?client_secret={secret}", row.id);
+    if row.status_at(app.store.clock().now()) != Status::RequiresAction {
+        return Redirect::to(&checkout).into_response();
+    }
+    let values = [
+        ("merchant", merchant.name),
+        ("amount", row.currency.display(row.amount)),
+        ("last4", row.payment_method.as_ref().map(|card| card.last4.clone()).unwrap_or_default()),
+        ("intent", row.id.to_string()),
+        ("secret", secret.to_owned()),
+        ("checkout", checkout),
+    ];
+    page(StatusCode::OK, AUTHENTICATE, &values, &random_base62(22))
 }
 
 fn unavailable(err: anyhow::Error) -> Response {

@@ -36,6 +36,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(rename_all = "snake_case")]
 pub enum PaymentIntentStatus {
     RequiresPaymentMethod,
+    /// Waiting for the customer to authenticate (3-D Secure): see `next_action`.
+    RequiresAction,
     Authorized,
     Succeeded,
     Canceled,
@@ -47,6 +49,7 @@ impl From<Status> for PaymentIntentStatus {
     fn from(status: Status) -> Self {
         match status {
             Status::RequiresPaymentMethod => Self::RequiresPaymentMethod,
+            Status::RequiresAction => Self::RequiresAction,
             Status::Authorized => Self::Authorized,
             Status::Succeeded => Self::Succeeded,
             Status::Canceled => Self::Canceled,
@@ -60,6 +63,7 @@ impl From<PaymentIntentStatus> for Status {
     fn from(status: PaymentIntentStatus) -> Self {
         match status {
             PaymentIntentStatus::RequiresPaymentMethod => Self::RequiresPaymentMethod,
+            PaymentIntentStatus::RequiresAction => Self::RequiresAction,
             PaymentIntentStatus::Authorized => Self::Authorized,
             PaymentIntentStatus::Succeeded => Self::Succeeded,
             PaymentIntentStatus::Canceled => Self::Canceled,
@@ -99,7 +103,8 @@ impl From<PaymentIntentCaptureMethod> for CaptureMethod {
 /// The last declined attempt.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PaymentError {
-    /// Always `card_declined`.
+    /// `card_declined`, or `payment_intent_authentication_failure` when the customer failed
+    /// 3-D Secure authentication (then `decline_code` is `authentication_required`).
     #[schema(example = "card_declined")]
     pub code: String,
     #[schema(example = "insufficient_funds")]
@@ -112,7 +117,7 @@ pub struct PaymentError {
 impl From<&Decline> for PaymentError {
     fn from(decline: &Decline) -> Self {
         Self {
-            code: "card_declined".into(),
+            code: decline.code.error_code().into(),
             decline_code: decline.code.as_str().into(),
             network_decline_code: decline.network_code.into(),
             message: decline.code.message().into(),
@@ -184,6 +189,11 @@ pub struct PaymentIntent {
     pub last_payment_error: Option<PaymentError>,
     #[schema(required = true)]
     pub payment_method: Option<PaymentMethod>,
+    /// What the customer must do next: while `requires_action`, go to the authentication page
+    /// (the hosted checkout sends them there). Null otherwise, and when read without the client
+    /// secret (the URL carries it).
+    #[schema(required = true)]
+    pub next_action: Option<NextAction>,
     /// The charge of the latest attempt to pay (`GET /v1/charges/{charge_id}`); null before
     /// the first.
     #[schema(required = true, example = "ch_3MtwBwLkdIwHu7ix28a3tqPa")]
@@ -210,6 +220,12 @@ impl PaymentIntent {
 
     fn with_status(wire: &Wire, intent: &domain::PaymentIntent, status: Status, secret: Secret) -> Self {
         let client_secret = (secret == Secret::Shown).then(|| wire.client_secrets.issue(&intent.id));
+        let next_action = match (&client_secret, intent.pending_authentication, status) {
+            (Some(secret), Some(_), Status::RequiresAction) => {
+                Some(NextAction::redirect(authentication_url(wire, &intent.id, secret)))
+            }
+            _ => None,
+        };
         Self {
             id: intent.id.to_string(),
             object: "payment_intent".into(),
@@ -232,11 +248,42 @@ impl PaymentIntent {
             attempts: intent.attempts,
             last_payment_error: intent.last_payment_error.as_ref().map(PaymentError::from),
             payment_method: intent.payment_method.as_ref().map(PaymentMethod::from),
+            next_action,
             latest_charge: intent.latest_charge.as_ref().map(ToString::to_string),
             created_at: intent.created_at,
             expires_at: intent.expires_at,
         }
     }
+}
+
+/// Stripe's shape: `{type: "redirect_to_url", redirect_to_url: {url}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NextAction {
+    /// Always `redirect_to_url`.
+    #[serde(rename = "type")]
+    #[schema(example = "redirect_to_url")]
+    pub kind: String,
+    pub redirect_to_url: RedirectToUrl,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RedirectToUrl {
+    /// Kassa's test authentication page for this intent.
+    #[schema(
+        example = "http://127.0.0.1:4242/checkout/pi_3MtwBwLkdIwHu7ix28a3tqPa/authenticate?client_secret=pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_9f2c6d0e4b1a8c7d5e3f2a1b0c9d8e7f"
+    )]
+    pub url: String,
+}
+
+impl NextAction {
+    fn redirect(url: String) -> Self {
+        Self { kind: "redirect_to_url".into(), redirect_to_url: RedirectToUrl { url } }
+    }
+}
+
+/// Where a customer authenticates a payment (3-D Secure): a page of the hosted checkout.
+pub(super) fn authentication_url(wire: &Wire, id: &domain::PaymentIntentId, client_secret: &str) -> String {
+    format!("{}/checkout/{id}/authenticate?client_secret={client_secret}", wire.public_url)
 }
 
 /// The answer of a call that created or changed an intent: the intent as written. It carries

@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::charges::{follow_charge, insert_charge};
 use super::idempotency::save_answer;
 use super::snapshot::{
-    DeclineSnapshot, IntentSnapshot, RefundSnapshot, Snapshot, parse_brand, parse_capture_method, parse_charge_id,
-    parse_currency, parse_id, parse_reason, parse_refund_status, parse_status,
+    AuthenticationSnapshot, DeclineSnapshot, IntentSnapshot, RefundSnapshot, Snapshot, parse_brand,
+    parse_capture_method, parse_charge_id, parse_currency, parse_id, parse_reason, parse_refund_status, parse_status,
 };
 use super::{Page, Resource, SaveAnswer, Store, StoreError, StoreResult, cursor, read, transaction};
 use crate::domain::{
@@ -24,8 +24,8 @@ macro_rules! intent_columns {
     () => {
         "id, merchant_id, amount, currency, status, capture_method, amount_capturable, amount_received, \
          amount_refunded, success_url, cancel_url, description, customer_email, metadata, attempts, \
-         last_payment_error, card_brand, card_last4, card_exp_month, card_exp_year, latest_charge, created_at, \
-         expires_at"
+         last_payment_error, card_brand, card_last4, card_exp_month, card_exp_year, latest_charge, \
+         pending_authentication, created_at, expires_at"
     };
 }
 
@@ -55,6 +55,8 @@ struct IntentRow {
     card_exp_month: Option<i64>,
     card_exp_year: Option<i64>,
     latest_charge: Option<String>,
+    /// JSON of the authentication a `requires_action` intent waits for, or null.
+    pending_authentication: Option<String>,
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 }
@@ -100,6 +102,14 @@ impl TryFrom<IntentRow> for PaymentIntent {
             last_payment_error,
             payment_method,
             latest_charge: row.latest_charge.as_deref().map(parse_charge_id).transpose()?,
+            pending_authentication: match &row.pending_authentication {
+                Some(raw) => Some(
+                    serde_json::from_str::<AuthenticationSnapshot>(raw)
+                        .map_err(|_| corrupt("pending_authentication"))?
+                        .into_domain()?,
+                ),
+                None => None,
+            },
             created_at: row.created_at,
             expires_at: row.expires_at,
         })
@@ -213,6 +223,15 @@ macro_rules! insert_refund {
     }};
 }
 
+fn authentication_json(intent: &PaymentIntent) -> StoreResult<Option<String>> {
+    intent
+        .pending_authentication
+        .as_ref()
+        .map(|pending| serde_json::to_string(&AuthenticationSnapshot::from(pending)))
+        .transpose()
+        .map_err(|err| StoreError::Corrupt(err.to_string()))
+}
+
 fn decline_json(intent: &PaymentIntent) -> StoreResult<Option<String>> {
     intent
         .last_payment_error
@@ -253,6 +272,7 @@ impl Store {
                 last_payment_error: None,
                 payment_method: None,
                 latest_charge: None,
+                pending_authentication: None,
                 created_at: now,
                 expires_at: now + new.expires_in.duration(),
             };
@@ -326,8 +346,8 @@ impl Store {
             page.starting_after.as_ref().map(AsRef::<str>::as_ref),
             String
         );
-        let &[expirable_a, expirable_b] = TransitionKind::Expire.allowed_from() else {
-            return Err(StoreError::Corrupt("the query below binds exactly two expirable statuses".into()));
+        let &[expirable_a, expirable_b, expirable_c] = TransitionKind::Expire.allowed_from() else {
+            return Err(StoreError::Corrupt("the query below binds exactly three expirable statuses".into()));
         };
         // Stored as `status` and, for a status with a deadline, not past it; or, for `expired`,
         // also any intent whose deadline has passed.
@@ -339,7 +359,7 @@ impl Store {
                 intent_columns!(),
                 " FROM payment_intents WHERE merchant_id = $1 \
                  AND ($2 IS NULL OR (status = $2 AND ($7 = 0 OR expires_at > $6)) \
-                      OR ($8 = 1 AND status IN ($9, $10) AND expires_at <= $6)) \
+                      OR ($8 = 1 AND status IN ($9, $10, $11) AND expires_at <= $6)) \
                  AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4)) \
                  ORDER BY created_at DESC, id DESC LIMIT $5"
             ))
@@ -353,6 +373,7 @@ impl Store {
             .bind(also_due)
             .bind(expirable_a.as_str())
             .bind(expirable_b.as_str())
+            .bind(expirable_c.as_str())
             .fetch_all(pool)
             .await?
         });
@@ -394,7 +415,8 @@ impl Store {
                     "UPDATE payment_intents SET status = $5, amount_capturable = $6, amount_received = $7, \
                      amount_refunded = $8, attempts = $9, last_payment_error = $10, card_brand = $11, \
                      card_last4 = $12, card_exp_month = $13, card_exp_year = $14, expires_at = $15, \
-                     latest_charge = $16 WHERE id = $1 AND status = $2 AND attempts = $3 AND amount_refunded = $4",
+                     latest_charge = $16, pending_authentication = $17 \
+                     WHERE id = $1 AND status = $2 AND attempts = $3 AND amount_refunded = $4",
                 )
                 .bind(id.as_ref())
                 .bind(before.status.as_str())
@@ -412,6 +434,7 @@ impl Store {
                 .bind(card.map(|c| i64::from(c.exp_year)))
                 .bind(after.expires_at)
                 .bind(after.latest_charge.as_ref().map(AsRef::<str>::as_ref))
+                .bind(authentication_json(after)?)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -484,18 +507,19 @@ impl Store {
     /// Ids of intents past their deadline that are not yet written down as expired, oldest
     /// first: the sweeper's work.
     pub async fn due_payment_intents(&self, limit: i64) -> StoreResult<Vec<PaymentIntentId>> {
-        let &[expirable_a, expirable_b] = TransitionKind::Expire.allowed_from() else {
-            return Err(StoreError::Corrupt("the query below binds exactly two expirable statuses".into()));
+        let &[expirable_a, expirable_b, expirable_c] = TransitionKind::Expire.allowed_from() else {
+            return Err(StoreError::Corrupt("the query below binds exactly three expirable statuses".into()));
         };
         let ids: Vec<String> = read!(self, |pool| {
             sqlx::query_scalar(
-                "SELECT id FROM payment_intents WHERE status IN ($1, $2) AND expires_at <= $3 \
+                "SELECT id FROM payment_intents WHERE status IN ($1, $2, $5) AND expires_at <= $3 \
                  ORDER BY expires_at LIMIT $4",
             )
             .bind(expirable_a.as_str())
             .bind(expirable_b.as_str())
             .bind(self.clock.now())
             .bind(limit)
+            .bind(expirable_c.as_str())
             .fetch_all(pool)
             .await?
         });

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::{StoreError, StoreResult};
 use crate::domain::{
     Brand, CaptureMethod, CardDetails, ChargeId, Currency, Decline, DeclineCode, Metadata, PaymentIntent,
-    PaymentIntentId, Refund, RefundId, RefundReason, RefundStatus, Status,
+    PaymentIntentId, PendingAuthentication, Refund, RefundId, RefundReason, RefundStatus, Status,
 };
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -48,8 +48,29 @@ pub struct IntentSnapshot {
     /// Absent in events written before charges were.
     #[serde(default)]
     latest_charge: Option<String>,
+    #[serde(default)]
+    pending_authentication: Option<AuthenticationSnapshot>,
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+}
+
+/// A 3-D Secure authentication an intent waits for, as stored: what the issuer answers once
+/// it is completed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AuthenticationSnapshot {
+    then: Option<DeclineSnapshot>,
+}
+
+impl From<&PendingAuthentication> for AuthenticationSnapshot {
+    fn from(pending: &PendingAuthentication) -> Self {
+        Self { then: pending.then.as_ref().map(DeclineSnapshot::from) }
+    }
+}
+
+impl AuthenticationSnapshot {
+    pub fn into_domain(self) -> StoreResult<PendingAuthentication> {
+        Ok(PendingAuthentication { then: self.then.map(DeclineSnapshot::into_domain).transpose()? })
+    }
 }
 
 /// A decline as stored, in events and in `payment_intents.last_payment_error`: its reason;
@@ -112,6 +133,7 @@ impl From<&PaymentIntent> for IntentSnapshot {
                 exp_year: card.exp_year,
             }),
             latest_charge: pi.latest_charge.as_ref().map(ToString::to_string),
+            pending_authentication: pi.pending_authentication.as_ref().map(AuthenticationSnapshot::from),
             created_at: pi.created_at,
             expires_at: pi.expires_at,
         }
@@ -150,6 +172,7 @@ impl IntentSnapshot {
                 })
                 .transpose()?,
             latest_charge: self.latest_charge.as_deref().map(parse_charge_id).transpose()?,
+            pending_authentication: self.pending_authentication.map(AuthenticationSnapshot::into_domain).transpose()?,
             created_at: self.created_at,
             expires_at: self.expires_at,
         })

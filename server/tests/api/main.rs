@@ -5,6 +5,7 @@ mod helpers;
 mod idempotency;
 
 mod api_keys;
+mod authentication;
 mod charges;
 mod dashboard_access;
 mod errors;

@@ -455,7 +455,7 @@ async function paymentsPage() {
   const after = paging.cursors[paging.cursors.length - 1];
   if (after) params.set('starting_after', after);
   const page = await api('GET', `/v1/payment-intents?${params}`);
-  const statuses = ['', 'requires_payment_method', 'authorized', 'succeeded', 'canceled', 'expired', 'failed'];
+  const statuses = ['', 'requires_payment_method', 'requires_action', 'authorized', 'succeeded', 'canceled', 'expired', 'failed'];
   show(
     h('h1', {}, 'Payments'),
     h('form', { class: 'inline', id: 'search', onsubmit: submit(async (form) => {

@@ -52,6 +52,7 @@ async fn main() -> Result<(), Error> {
                 customer_email: None,
                 metadata: None,
                 expires_in: None,
+                payment_method_types: None,
             },
         )
         .await?

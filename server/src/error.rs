@@ -43,6 +43,9 @@ pub enum ApiError {
     InvalidAmount(&'static str, &'static str),
     #[error("invalid currency")]
     InvalidCurrency,
+    /// A payment method named for an intent in a currency it does not work with.
+    #[error("payment method {0:?} does not work with the currency")]
+    MethodUnsupportedCurrency(crate::domain::MethodType),
     #[error("invalid card number")]
     InvalidCardNumber,
     #[error("invalid expiry")]
@@ -164,6 +167,10 @@ impl From<Refusal> for ApiError {
             }
             Refusal::ExceedsRefundable { .. } => Self::RefundExceedsCaptured,
             Refusal::NotDue => Self::Internal(anyhow::anyhow!("the sweeper's refusal reached a request")),
+            Refusal::MethodNotTaken { method } => Self::ParameterInvalid {
+                param: method.as_str().into(),
+                message: format!("this payment intent does not take {}: see its payment_method_types", method.as_str()),
+            },
         }
     }
 }
@@ -270,6 +277,17 @@ impl ApiError {
                 "invalid_currency",
                 "`currency` must be one of usd, eur, gbp, aud, cad, chf, jpy, sek, nok, dkk.".into(),
                 Some("currency".into()),
+            ),
+            Self::MethodUnsupportedCurrency(method) => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "payment_method_unsupported_currency",
+                format!(
+                    "`{}` works with {} only.",
+                    method.as_str(),
+                    method.currencies().unwrap_or_default().iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
+                ),
+                Some("payment_method_types".into()),
             ),
             Self::InvalidCardNumber => (
                 StatusCode::BAD_REQUEST,
@@ -493,6 +511,10 @@ impl From<DomainError> for ApiError {
                 Self::InvalidAmount(field, "must be a whole number of cents from 1 to 99999999 (9999 for $99.99).")
             }
             DomainError::InvalidCurrency => Self::InvalidCurrency,
+            DomainError::MethodUnsupportedCurrency { method } => Self::MethodUnsupportedCurrency(method),
+            DomainError::InvalidPaymentMethodTypes(why) => {
+                Self::ParameterInvalid { param: "payment_method_types".into(), message: why.into() }
+            }
             DomainError::InvalidCardNumber => Self::InvalidCardNumber,
             DomainError::InvalidExpiry => Self::InvalidExpiry,
             DomainError::InvalidCvc => Self::InvalidCvc,

@@ -96,7 +96,7 @@ impl Modify for SharedRules {
                  key with another request (method, path or body; one changed digit is another request) is \
                  `400 idempotency_key_reused`; while the first request runs, `409 idempotency_key_in_use`. \
                  Keys belong to the credential: the merchant of an API key, the user of an access token, or, \
-                 for a checkout confirm, its client secret; a request without one runs as if it had no key. \
+                 for a checkout confirm or authentication, its client secret; a request without one runs as if it had no key. \
                  A 5xx is not kept (nothing committed with it), so its retry runs again.",
             ))
             .build();

@@ -70,6 +70,7 @@ async fn restarting_between_create_and_confirm_loses_nothing() {
         customer_email: None,
         metadata: None,
         expires_in: None,
+        payment_method_types: None,
     };
     let intent = server.create_payment_intent(Some("restart-1"), &request).await.unwrap().into_inner();
     let dir = first.stop_keeping_data();

@@ -157,10 +157,10 @@ async fn refusals(cx: Ctx) -> Result<()> {
     authenticate(&cx, &intent, "maybe").await?.expect_error(400, "parameter_invalid")?;
     // Waiting for authentication does not stop the clock.
     let mut short = new_intent(1000, false);
-    short.expires_in = Some(1);
+    short.expires_in = Some(3);
     let brief = shop.sdk.create_payment_intent(None, &short).await?.into_inner();
     asks(&cx, &brief, ASKS).await?;
-    tokio::time::sleep(Duration::from_millis(1300)).await;
+    tokio::time::sleep(Duration::from_millis(3300)).await;
     authenticate(&cx, &brief, "complete").await?.expect_error(422, "payment_intent_expired")?;
     let expired = read(&shop, &brief).await?;
     ensure!(matches!(expired.status, PaymentIntentStatus::Expired), "{:?}", expired.status);

@@ -46,6 +46,11 @@ pub fn cases() -> Vec<Case> {
             payments_need_a_key
         ),
         case!(
+            "payment intents: payment_method_types defaults to card; sepa_debit takes eur and au_becs_debit aud, another currency is 400 payment_method_unsupported_currency",
+            [("create_payment_intent", 201), ("create_payment_intent", 400)],
+            payment_method_currencies
+        ),
+        case!(
             "payment intents: 200 get; 404 for another merchant's; 400 for a malformed id",
             [("get_payment_intent", 200), ("get_payment_intent", 404), ("get_payment_intent", 400)],
             get_intent
@@ -152,6 +157,7 @@ pub(super) fn new_intent(amount: i64, manual: bool) -> CreatePaymentIntentReques
         customer_email: None,
         metadata: None,
         expires_in: None,
+        payment_method_types: None,
     }
 }
 
@@ -762,5 +768,30 @@ async fn concurrent_refunds(cx: Ctx) -> Result<()> {
     ensure!(refunded == 980, "14 refunds of 70 fit in 1000, refunded {refunded}");
     let after = shop.sdk.get_payment_intent(&intent.id).await?.into_inner();
     ensure!(after.amount_refunded == refunded && after.amount_refunded <= after.amount_received, "{after:?}");
+    Ok(())
+}
+
+async fn payment_method_currencies(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    let key = Some(shop.key.as_str());
+    let base = |currency: &str, methods: Value| {
+        json!({"amount": 1000, "currency": currency, "success_url": "https://s.example/ok",
+            "cancel_url": "https://s.example/no", "payment_method_types": methods})
+    };
+    let card = create(&shop, 1000, false).await?;
+    ensure!(card.payment_method_types.iter().map(ToString::to_string).collect::<Vec<_>>() == ["card"], "{card:?}");
+    for (currency, method) in [("eur", "sepa_debit"), ("aud", "au_becs_debit")] {
+        let made =
+            cx.post("/v1/payment-intents", key, &base(currency, json!(["card", method]))).await?.expect_status(201)?;
+        ensure!(made["payment_method_types"] == json!(["card", method]), "{made}");
+        let other = if currency == "eur" { "aud" } else { "eur" };
+        let refused = cx
+            .post("/v1/payment-intents", key, &base(other, json!([method])))
+            .await?
+            .expect_error(400, "payment_method_unsupported_currency")?;
+        ensure!(refused["error"]["param"] == "payment_method_types", "{refused}");
+        let message = refused["error"]["message"].as_str().unwrap_or_default();
+        ensure!(message.contains(currency), "the error names the currency {method} needs: {message}");
+    }
     Ok(())
 }

@@ -123,6 +123,7 @@ async fn checkout(State(shop): State<App>) -> Response {
         customer_email: None,
         metadata: Some([("order_id".to_owned(), order.clone())].into()),
         expires_in: None,
+        payment_method_types: None,
     };
     // The order's id is the idempotency key: should this request be sent again (a timeout, a
     // retry of the job that sends it), Kassa answers with the same intent instead of a second.

@@ -14,6 +14,7 @@ mod ids;
 mod name;
 mod password;
 pub mod payment_intent;
+mod payment_method;
 pub mod redact;
 mod refund;
 mod role;
@@ -37,6 +38,7 @@ pub use payment_intent::{
     Applied, CaptureMethod, CardDetails, ExpiresIn, Metadata, PaymentIntent, PendingAuthentication, Refusal, Status,
     Transition, TransitionKind,
 };
+pub use payment_method::{MethodType, MethodTypes};
 pub use refund::{Refund, RefundReason, RefundStatus};
 pub use role::Role;
 pub use secret::{ApiKeySecret, ClientSecretKey, WebhookSecret};
@@ -73,4 +75,8 @@ pub enum DomainError {
     InvalidExpiry,
     #[error("invalid cvc")]
     InvalidCvc,
+    #[error("invalid payment_method_types: {0}")]
+    InvalidPaymentMethodTypes(&'static str),
+    #[error("{method:?} does not work with this currency")]
+    MethodUnsupportedCurrency { method: MethodType },
 }

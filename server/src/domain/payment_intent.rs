@@ -10,8 +10,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
-    Brand, Charge, ChargeId, ChargeStatus, ChargeWrite, Currency, Decline, DomainError, EventKind, PaymentIntentId,
-    RefundReason,
+    Brand, Charge, ChargeId, ChargeStatus, ChargeWrite, Currency, Decline, DomainError, EventKind, MethodType,
+    MethodTypes, PaymentIntentId, RefundReason,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +117,8 @@ pub struct PaymentIntent {
     pub description: Option<String>,
     pub customer_email: Option<String>,
     pub metadata: Metadata,
+    /// The payment methods the customer may pay with.
+    pub payment_method_types: MethodTypes,
     pub attempts: i64,
     pub last_payment_error: Option<Decline>,
     pub payment_method: Option<CardDetails>,
@@ -225,6 +227,8 @@ pub enum Refusal {
     ExceedsRefundable { remaining: i64 },
     /// The sweeper came for an intent whose deadline has not passed (or that is settled).
     NotDue,
+    /// The intent does not take this payment method (`payment_method_types`).
+    MethodNotTaken { method: MethodType },
 }
 
 /// What a transition made of an intent.
@@ -273,6 +277,11 @@ impl PaymentIntent {
             return Err(Refusal::Expired { transition: kind });
         } else if !kind.allowed_from().contains(&status) {
             return Err(Refusal::Status { transition: kind, status });
+        }
+        let pays_by_card =
+            matches!(kind, TransitionKind::Confirm | TransitionKind::Decline | TransitionKind::RequireAction);
+        if pays_by_card && !self.payment_method_types.takes(MethodType::Card) {
+            return Err(Refusal::MethodNotTaken { method: MethodType::Card });
         }
         let mut after = self.clone();
         after.pending_authentication = None;
@@ -539,6 +548,7 @@ mod tests {
             description: None,
             customer_email: None,
             metadata: Metadata::default(),
+            payment_method_types: MethodTypes::default(),
             attempts: 0,
             last_payment_error: None,
             payment_method: None,

@@ -151,7 +151,7 @@ pub async fn get_checkout(
         (status = 402, description = "`card_declined` (type `card_error`) with `decline_code`, `network_decline_code`, `attempts_remaining`.", body = ErrorBody),
         (status = 403, description = "`invalid_client_secret`.", body = ErrorBody),
         (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
-        (status = 422, description = "`payment_intent_unexpected_state` (already authorized, succeeded, canceled or failed), `payment_intent_expired`.", body = ErrorBody),
+        (status = 422, description = "`payment_intent_unexpected_state` (waiting for authentication, or already authorized, succeeded, canceled or failed), `payment_intent_expired`.", body = ErrorBody),
     )
 )]
 pub async fn confirm_checkout(
@@ -178,7 +178,7 @@ pub async fn confirm_checkout(
         CardOutcome::Declined(decline) => Transition::Decline { card, decline },
         CardOutcome::Authenticate { then } => Transition::RequireAction { card, then },
     };
-    let answer = |done: &Transitioned| attempt_answer(&app, &req.client_secret, done, &request_id);
+    let answer = |done: &Transitioned| attempt_answer(&app, done, &request_id);
     let done = app.store.transition(None, &id, &transition, held.saving(&answer)).await?;
     Ok(held.respond(answer(&done)))
 }
@@ -186,21 +186,24 @@ pub async fn confirm_checkout(
 /// How an attempt ends for the browser. An approval answers where to send it; a pending
 /// authentication, the page to authenticate on; a decline (or a failed authentication) is
 /// committed, as it counts as an attempt, and answered with the card error.
-fn attempt_answer(app: &AppState, client_secret: &str, done: &Transitioned, request_id: &str) -> Answer {
+fn attempt_answer(app: &AppState, done: &Transitioned, request_id: &str) -> Answer {
     let intent = &done.intent;
+    let issued_secret = app.client_secrets.issue(&intent.id);
     let (status, redirect) = match (intent.status, intent.last_payment_error) {
         (Status::RequiresPaymentMethod | Status::Failed, Some(decline)) => {
             let declined = ApiError::CardDeclined { decline, attempts_remaining: intent.attempts_remaining() };
             return error_answer(&declined, request_id);
         }
-        (Status::RequiresAction, _) => (intent.status, authentication_url(&app.wire, &intent.id, client_secret)),
+        // The page's URL carries the secret as the server issues it, so that a replay, which
+        // derives the secret again, answers the same bytes.
+        (Status::RequiresAction, _) => (intent.status, authentication_url(&app.wire, &intent.id, &issued_secret)),
         (status, _) => (status, redirect_url(&intent.success_url, intent.id.as_ref())),
     };
     json_answer(
         axum::http::StatusCode::OK,
         &ConfirmCheckoutResponse { status: status.into(), redirect_url: redirect },
         // The authentication page's URL carries the client secret: the kept copy does not.
-        (status == Status::RequiresAction).then_some((client_secret, &intent.id)),
+        (status == Status::RequiresAction).then_some((issued_secret.as_str(), &intent.id)),
     )
 }
 
@@ -229,7 +232,7 @@ pub struct AuthenticateCheckoutRequest {
 /// 0082 6000 3178` is declined with `insufficient_funds`. Fail returns the intent to
 /// `requires_payment_method` with `last_payment_error.code =
 /// payment_intent_authentication_failure`, and counts as an attempt. Either way the attempt
-/// becomes a charge.
+/// becomes a charge. (As with any decline, the fifth failed attempt fails the intent.)
 #[utoipa::path(
     post, path = "/v1/checkout/{payment_intent_id}/authenticate", tag = "checkout", security(("client_secret" = [])),
     params(
@@ -254,7 +257,7 @@ pub async fn authenticate_checkout(
 ) -> Result<Response, ApiError> {
     let id = verified_id(&id, &req.client_secret, &app)?;
     let transition = Transition::Authenticate { completed: matches!(req.result, AuthenticationResult::Complete) };
-    let answer = |done: &Transitioned| attempt_answer(&app, &req.client_secret, done, &request_id);
+    let answer = |done: &Transitioned| attempt_answer(&app, done, &request_id);
     let done = app.store.transition(None, &id, &transition, held.saving(&answer)).await?;
     Ok(held.respond(answer(&done)))
 }

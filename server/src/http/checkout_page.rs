@@ -108,7 +108,7 @@ async fn checkout_page(
             ];
             page(StatusCode::OK, PAGE, &values, &random_base62(22))
         }
-        Status::RequiresAction => Redirect::to(&authentication_url(&app.wire, &row.id, secret)).into_response(),
+        Status::RequiresAction => secret_redirect(&authentication_url(&app.wire, &row.id, secret)),
         Status::Expired => Redirect::to(&redirect_url(&row.cancel_url, row.id.as_ref())).into_response(),
         Status::Succeeded | Status::Authorized => {
             notice(StatusCode::OK, "This payment is complete", "Nothing more to pay. You can close this page.")
@@ -141,7 +141,7 @@ async fn authentication_page(
     };
     let checkout = format!("/checkout/{}?client_secret={secret}", row.id);
     if row.status_at(app.store.clock().now()) != Status::RequiresAction {
-        return Redirect::to(&checkout).into_response();
+        return secret_redirect(&checkout);
     }
     let values = [
         ("merchant", merchant.name),
@@ -152,6 +152,15 @@ async fn authentication_page(
         ("checkout", checkout),
     ];
     page(StatusCode::OK, AUTHENTICATE, &values, &random_base62(22))
+}
+
+/// A redirect to a URL that carries the client secret: never cached, never a referrer.
+fn secret_redirect(to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
 }
 
 fn unavailable(err: anyhow::Error) -> Response {

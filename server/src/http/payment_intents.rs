@@ -100,6 +100,27 @@ impl From<PaymentIntentCaptureMethod> for CaptureMethod {
     }
 }
 
+/// A way to pay.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethodType {
+    Card,
+    /// SEPA Direct Debit (eur).
+    SepaDebit,
+    /// BECS Direct Debit (aud).
+    AuBecsDebit,
+}
+
+impl From<domain::MethodType> for PaymentMethodType {
+    fn from(method: domain::MethodType) -> Self {
+        match method {
+            domain::MethodType::Card => Self::Card,
+            domain::MethodType::SepaDebit => Self::SepaDebit,
+            domain::MethodType::AuBecsDebit => Self::AuBecsDebit,
+        }
+    }
+}
+
 /// The last declined attempt.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PaymentError {
@@ -183,6 +204,8 @@ pub struct PaymentIntent {
     #[schema(required = true)]
     pub customer_email: Option<String>,
     pub metadata: BTreeMap<String, String>,
+    /// What the customer may pay with.
+    pub payment_method_types: Vec<PaymentMethodType>,
     /// Card attempts so far; the fifth decline fails the intent.
     pub attempts: i64,
     #[schema(required = true)]
@@ -245,6 +268,7 @@ impl PaymentIntent {
             description: intent.description.clone(),
             customer_email: intent.customer_email.clone(),
             metadata: intent.metadata.as_map().clone(),
+            payment_method_types: intent.payment_method_types.as_slice().iter().map(|m| (*m).into()).collect(),
             attempts: intent.attempts,
             last_payment_error: intent.last_payment_error.as_ref().map(PaymentError::from),
             payment_method: intent.payment_method.as_ref().map(PaymentMethod::from),
@@ -345,6 +369,11 @@ pub struct CreatePaymentIntentRequest {
     /// Seconds until the intent expires, 1 to 86400; 3600 by default.
     #[schema(example = 3600)]
     pub expires_in: Option<i64>,
+    /// What the customer may pay with: `card` (the default), `sepa_debit` (eur only),
+    /// `au_becs_debit` (aud only). A method that does not work with `currency` is
+    /// `400 payment_method_unsupported_currency`.
+    #[schema(example = json!(["card"]))]
+    pub payment_method_types: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -386,7 +415,7 @@ pub(super) fn intent_id(raw: &str) -> Result<PaymentIntentId, ApiError> {
     request_body(content = CreatePaymentIntentRequest, example = json!({"amount": 1000, "currency": "usd", "success_url": "https://shop.example/thanks", "cancel_url": "https://shop.example/cart", "metadata": {"order_id": "6735"}})),
     responses(
         (status = 201, description = "The new payment intent, `requires_payment_method`.", body = PaymentIntent),
-        (status = 400, description = "`invalid_amount`, `invalid_currency`, `invalid_url`, `invalid_email`, `parameter_invalid` (metadata, expires_in, description, capture_method), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
+        (status = 400, description = "`invalid_amount`, `invalid_currency`, `invalid_url`, `invalid_email`, `payment_method_unsupported_currency` (`param: payment_method_types`), `parameter_invalid` (metadata, expires_in, description, capture_method, payment_method_types), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
         (status = 401, description = "No active secret API key.", body = ErrorBody),
         (status = 409, description = "`idempotency_key_in_use`: a request with this key is still running.", body = ErrorBody),
     )
@@ -418,6 +447,7 @@ pub async fn create_payment_intent(
         description: req.description,
         customer_email,
         metadata: Metadata::parse(req.metadata.as_ref())?,
+        payment_method_types: domain::MethodTypes::parse(req.payment_method_types.as_deref(), currency)?,
         expires_in: ExpiresIn::parse(req.expires_in)?,
     };
     let answer = |intent: &domain::PaymentIntent| intent_answer(&app.wire, StatusCode::CREATED, intent);

@@ -17,7 +17,8 @@ use super::snapshot::{
 use super::{Page, Resource, SaveAnswer, Store, StoreError, StoreResult, cursor, read, transaction};
 use crate::domain::{
     CaptureMethod, CardDetails, ChargeWrite, Currency, Email, EventId, EventKind, ExpiresIn, HttpUrl, Metadata,
-    PaymentIntent, PaymentIntentId, Refund, RefundId, RefundReason, RefundStatus, Status, Transition, TransitionKind,
+    MethodTypes, PaymentIntent, PaymentIntentId, Refund, RefundId, RefundReason, RefundStatus, Status, Transition,
+    TransitionKind,
 };
 
 macro_rules! intent_columns {
@@ -25,7 +26,7 @@ macro_rules! intent_columns {
         "id, merchant_id, amount, currency, status, capture_method, amount_capturable, amount_received, \
          amount_refunded, success_url, cancel_url, description, customer_email, metadata, attempts, \
          last_payment_error, card_brand, card_last4, card_exp_month, card_exp_year, latest_charge, \
-         pending_authentication, created_at, expires_at"
+         pending_authentication, payment_method_types, created_at, expires_at"
     };
 }
 
@@ -57,6 +58,8 @@ struct IntentRow {
     latest_charge: Option<String>,
     /// JSON of the authentication a `requires_action` intent waits for, or null.
     pending_authentication: Option<String>,
+    /// Comma-separated method names.
+    payment_method_types: String,
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 }
@@ -74,6 +77,11 @@ impl TryFrom<IntentRow> for PaymentIntent {
             ),
             None => None,
         };
+        if row.status == Status::RequiresAction.as_str()
+            && (row.pending_authentication.is_none() || row.card_last4.is_none())
+        {
+            return Err(corrupt("requires_action without its card or pending authentication"));
+        }
         let payment_method = match (&row.card_brand, &row.card_last4, row.card_exp_month, row.card_exp_year) {
             (Some(brand), Some(last4), Some(month), Some(year)) => Some(CardDetails {
                 brand: parse_brand(brand)?,
@@ -98,6 +106,8 @@ impl TryFrom<IntentRow> for PaymentIntent {
             description: row.description,
             customer_email: row.customer_email,
             metadata: Metadata::parse(Some(&metadata))?,
+            payment_method_types: MethodTypes::from_names(row.payment_method_types.split(','))
+                .ok_or_else(|| corrupt("payment_method_types"))?,
             attempts: row.attempts,
             last_payment_error,
             payment_method,
@@ -151,6 +161,7 @@ pub struct NewPaymentIntent {
     pub description: Option<String>,
     pub customer_email: Option<Email>,
     pub metadata: Metadata,
+    pub payment_method_types: crate::domain::MethodTypes,
     /// `expires_at` is `created_at` plus this, to the microsecond.
     pub expires_in: ExpiresIn,
 }
@@ -223,6 +234,10 @@ macro_rules! insert_refund {
     }};
 }
 
+fn method_types_text(methods: &MethodTypes) -> String {
+    methods.as_slice().iter().map(|m| m.as_str()).collect::<Vec<_>>().join(",")
+}
+
 fn authentication_json(intent: &PaymentIntent) -> StoreResult<Option<String>> {
     intent
         .pending_authentication
@@ -268,6 +283,7 @@ impl Store {
                 description: new.description.clone(),
                 customer_email: new.customer_email.as_ref().map(|e| e.as_ref().to_owned()),
                 metadata: new.metadata.clone(),
+                payment_method_types: new.payment_method_types.clone(),
                 attempts: 0,
                 last_payment_error: None,
                 payment_method: None,
@@ -278,8 +294,8 @@ impl Store {
             };
             sqlx::query(
                 "INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, \
-                 success_url, cancel_url, description, customer_email, metadata, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                 success_url, cancel_url, description, customer_email, metadata, created_at, expires_at, \
+                 payment_method_types) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(intent.id.as_ref())
             .bind(intent.merchant_id)
@@ -294,6 +310,7 @@ impl Store {
             .bind(metadata_json(&intent.metadata)?)
             .bind(intent.created_at)
             .bind(intent.expires_at)
+            .bind(method_types_text(&intent.payment_method_types))
             .execute(&mut *tx)
             .await?;
             let snapshot = Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(&intent)));

@@ -14,6 +14,7 @@ mod members;
 mod merchants;
 mod openapi_drift;
 mod ops;
+mod payment_methods;
 mod payments;
 mod reports;
 mod request_logs;

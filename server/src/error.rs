@@ -52,6 +52,10 @@ pub enum ApiError {
     InvalidExpiry,
     #[error("invalid cvc")]
     InvalidCvc,
+    #[error("invalid IBAN")]
+    InvalidIban,
+    #[error("invalid bank account")]
+    InvalidBankAccount,
     #[error("idempotency key reused")]
     IdempotencyKeyReused,
     #[error("email taken")]
@@ -303,6 +307,20 @@ impl ApiError {
                 "The card's expiry date is invalid or in the past.".into(),
                 Some("card.exp_month".into()),
             ),
+            Self::InvalidIban => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_iban",
+                "The IBAN is not valid: check the country code, the check digits and the account number.".into(),
+                Some("sepa_debit.iban".into()),
+            ),
+            Self::InvalidBankAccount => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "invalid_bank_account",
+                "The BSB must have 6 digits and the account number 5 to 9.".into(),
+                Some("au_becs_debit".into()),
+            ),
             Self::InvalidCvc => (
                 StatusCode::BAD_REQUEST,
                 InvalidRequestError,
@@ -518,6 +536,8 @@ impl From<DomainError> for ApiError {
             DomainError::InvalidCardNumber => Self::InvalidCardNumber,
             DomainError::InvalidExpiry => Self::InvalidExpiry,
             DomainError::InvalidCvc => Self::InvalidCvc,
+            DomainError::InvalidIban => Self::InvalidIban,
+            DomainError::InvalidBankAccount => Self::InvalidBankAccount,
             DomainError::InvalidMetadata(why) => {
                 Self::ParameterInvalid { param: "metadata".into(), message: why.into() }
             }

@@ -4,6 +4,7 @@
 //! these types nothing checks it again; the store only accepts parsed types.
 
 mod amount;
+mod bank;
 mod card;
 mod charge;
 mod clock;
@@ -23,6 +24,7 @@ mod url;
 pub mod webhook;
 
 pub use amount::Amount;
+pub use bank::{BecsAccount, DebitOutcome, Iban};
 pub use card::{Brand, CardNumber, CardOutcome, Cvc, Decline, DeclineCode, Expiry};
 pub use charge::{Charge, ChargeStatus, ChargeWrite};
 pub use clock::Clock;
@@ -75,6 +77,10 @@ pub enum DomainError {
     InvalidExpiry,
     #[error("invalid cvc")]
     InvalidCvc,
+    #[error("invalid IBAN")]
+    InvalidIban,
+    #[error("invalid bank account")]
+    InvalidBankAccount,
     #[error("invalid payment_method_types: {0}")]
     InvalidPaymentMethodTypes(&'static str),
     #[error("{method:?} does not work with this currency")]

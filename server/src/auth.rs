@@ -250,13 +250,34 @@ impl<R: MinRole> FromRequestParts<AppState> for MerchantAccess<R> {
             },
             Credential::User(user_id) => {
                 let merchant_id = named.ok_or_else(|| ApiError::ParameterMissing("Kassa-Merchant".into()))?;
-                let role = app.store.member_role(merchant_id, user_id).await?.ok_or(ApiError::NotFound("merchant"))?;
+                let role =
+                    member_role(parts, app, merchant_id, user_id).await?.ok_or(ApiError::NotFound("merchant"))?;
                 role.require(R::ROLE)?;
                 (merchant_id, Some(role))
             }
         };
         Ok(Self { merchant_id, role, _min: PhantomData })
     }
+}
+
+/// A user's role on the merchant a request names, looked up once per request: the idempotency
+/// middleware asks before it replays an answer, and [`MerchantAccess`] again to authorize.
+pub async fn member_role(
+    parts: &mut Parts,
+    app: &AppState,
+    merchant: Uuid,
+    user: Uuid,
+) -> Result<Option<Role>, ApiError> {
+    #[derive(Clone)]
+    struct Looked(Uuid, Uuid, Option<Role>);
+    if let Some(Looked(m, u, role)) = parts.extensions.get::<Looked>()
+        && (*m, *u) == (merchant, user)
+    {
+        return Ok(*role);
+    }
+    let role = app.store.member_role(merchant, user).await?;
+    parts.extensions.insert(Looked(merchant, user, role));
+    Ok(role)
 }
 
 /// The merchant a request names in `Kassa-Merchant`, if it names one.

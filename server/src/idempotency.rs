@@ -30,7 +30,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
-use crate::auth::{Credential, credential, named_merchant};
+use crate::auth::{Credential, credential, member_role, named_merchant};
 use crate::domain::PaymentIntentId;
 use crate::error::ApiError;
 use crate::respond::{finish, request_id_of};
@@ -167,11 +167,11 @@ pub async fn idempotency(State(app): State<AppState>, request: Request, next: Ne
         // (A malformed header runs unkeyed too, into its 400.)
         Ok(Some(Credential::User(user))) => match named_merchant(&parts) {
             Ok(None) => Some(format!("user {user}")),
-            Ok(Some(merchant)) => match app.store.member_role(merchant, user).await {
+            Ok(Some(merchant)) => match member_role(&mut parts, &app, merchant, user).await {
                 Ok(Some(_)) => Some(format!("user {user} merchant {merchant}")),
                 Ok(None) => None,
                 // Unkeyed, a retry could repeat the change: refuse instead.
-                Err(err) => return finish(ApiError::from(err).into_response(), &request_id),
+                Err(err) => return finish(err.into_response(), &request_id),
             },
             Err(_) => None,
         },

@@ -143,6 +143,16 @@ impl Browser {
         self.call(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await;
     }
 
+    /// On the hosted checkout: fills the card form with `number` (any name, a future expiry,
+    /// a CVC) and presses Pay.
+    pub async fn pay_at_checkout(&self, number: &str) {
+        self.fill("#number", number).await;
+        self.fill("#name", "Ada Lovelace").await;
+        self.fill("#expiry", "12/34").await;
+        self.fill("#cvc", "123").await;
+        self.click("#submit").await;
+    }
+
     /// How many elements match `css`.
     pub async fn count(&self, css: &str) -> usize {
         let found =

@@ -59,11 +59,7 @@ async fn a_customer_is_declined_retries_and_lands_on_the_success_url() {
     assert!(browser.text("#test-cards").await.contains("4242 4242 4242 4242"), "the test cards are listed");
     browser.screenshot("checkout").await;
 
-    browser.fill("#number", "4000 0000 0000 9995").await;
-    browser.fill("#name", "Ada Lovelace").await;
-    browser.fill("#expiry", "12/34").await;
-    browser.fill("#cvc", "123").await;
-    browser.click("#submit").await;
+    browser.pay_at_checkout("4000 0000 0000 9995").await;
     browser
         .wait_for("the decline message", || async { browser.text("#message").await.contains("insufficient funds") })
         .await;
@@ -126,15 +122,6 @@ async fn back_to_the_merchant_goes_to_the_cancel_url_and_leaves_the_intent_open(
     assert_eq!(browser.text("#amount").await, "¥1,000");
 }
 
-/// Fills the card form and presses Pay.
-async fn pay_with(browser: &Browser, number: &str) {
-    browser.fill("#number", number).await;
-    browser.fill("#name", "Ada Lovelace").await;
-    browser.fill("#expiry", "12/34").await;
-    browser.fill("#cvc", "123").await;
-    browser.click("#submit").await;
-}
-
 #[tokio::test]
 async fn a_card_that_asks_for_3d_secure_is_authenticated_on_kassas_page_failed_once_then_completed() {
     if !available(true) {
@@ -147,7 +134,7 @@ async fn a_card_that_asks_for_3d_secure_is_authenticated_on_kassas_page_failed_o
     browser.goto(pi.checkout_url.as_deref().unwrap()).await;
 
     // The card asks for authentication: Kassa's page, where the customer fails it.
-    pay_with(&browser, "4000 0027 6000 3184").await;
+    browser.pay_at_checkout("4000 0027 6000 3184").await;
     browser.wait_for("the authentication page", || async { browser.count("#complete").await == 1 }).await;
     assert_eq!(browser.text("#amount").await, "€19.99");
     assert_eq!(browser.text("#card").await, "Card ending in 3184");
@@ -163,7 +150,7 @@ async fn a_card_that_asks_for_3d_secure_is_authenticated_on_kassas_page_failed_o
     assert!(matches!(failed.status, PaymentIntentStatus::RequiresPaymentMethod), "{failed:?}");
     assert_eq!(failed.attempts, 1);
 
-    pay_with(&browser, "4000 0027 6000 3184").await;
+    browser.pay_at_checkout("4000 0027 6000 3184").await;
     browser.wait_for("the authentication page again", || async { browser.count("#complete").await == 1 }).await;
     browser.click("#complete").await;
     let expected = format!("{}/healthz?order=7&payment_intent={}", server.base_url, pi.id);

@@ -55,11 +55,7 @@ async fn a_customer_pays_10_dollars_and_the_webhook_fulfils_the_order() {
     browser.wait_for("the checkout", || async { browser.count("#number").await == 1 }).await;
     assert_eq!(browser.text("#amount").await, "$10.00");
     assert_eq!(browser.text("#description").await, "The Rust Handbook");
-    browser.fill("#number", "4000 0000 0000 0002").await;
-    browser.fill("#name", "Ada Lovelace").await;
-    browser.fill("#expiry", "12/34").await;
-    browser.fill("#cvc", "123").await;
-    browser.click("#submit").await;
+    browser.pay_at_checkout("4000 0000 0000 0002").await;
     browser.wait_for("the decline", || async { browser.text("#message").await.contains("declined") }).await;
     browser.fill("#number", "4242 4242 4242 4242").await;
     browser.click("#submit").await;

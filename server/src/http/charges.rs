@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::payment_intents::intent_id;
+use super::payment_intents::intent_filter;
 use super::{AppPath, AppQuery, ListParams};
 use crate::app::AppState;
 use crate::auth::{MerchantAccess, Viewer};
@@ -154,13 +154,7 @@ pub async fn list_charges(
     AppQuery(params): AppQuery<ChargeListParams>,
 ) -> Result<Json<ChargeList>, ApiError> {
     let page = ListParams { limit: params.limit, starting_after: params.starting_after }.page(ChargeId::parse)?;
-    let intent = params.payment_intent.as_deref().map(|raw| {
-        intent_id(raw).map_err(|_| ApiError::ParameterInvalid {
-            param: "payment_intent".into(),
-            message: "must be a payment intent id, pi_…".into(),
-        })
-    });
-    let intent = intent.transpose()?;
+    let intent = intent_filter(params.payment_intent.as_deref())?;
     let (rows, has_more) = app.store.list_charges(key.merchant_id, intent.as_ref(), page).await?;
     Ok(Json(ChargeList { data: rows.iter().map(Charge::from).collect(), has_more }))
 }

@@ -16,7 +16,8 @@ use axum::routing::get;
 use super::payment_intents::authentication_url;
 use crate::app::AppState;
 use crate::domain::payment_intent::redirect_url;
-use crate::domain::{Status, random_base62};
+use crate::domain::{PaymentIntent, Status, random_base62};
+use crate::store::MerchantRow;
 
 const PAGE: &str = include_str!("pages/checkout.html");
 const NOTICE: &str = include_str!("pages/notice.html");
@@ -73,22 +74,32 @@ fn notice(status: StatusCode, title: &str, detail: &str) -> Response {
     page(status, NOTICE, &[("title", title.into()), ("detail", detail.into())], &random_base62(22))
 }
 
+/// The intent a page's `client_secret` opens, and its merchant; or the page to answer
+/// instead: 403 for a wrong secret, 500 when the store fails.
+async fn opened(
+    app: &AppState,
+    id: &str,
+    query: &HashMap<String, String>,
+) -> Result<(PaymentIntent, MerchantRow), Response> {
+    let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
+    let id = super::checkout::verified_id(id, secret, app).map_err(|_| {
+        notice(StatusCode::FORBIDDEN, "This payment link is not valid", "Ask the merchant for a new link.")
+    })?;
+    let row = app.store.get_payment_intent(None, &id).await.map_err(|err| unavailable(err.into()))?;
+    let merchant = app.store.get_merchant(row.merchant_id).await.map_err(|err| unavailable(err.into()))?;
+    Ok((row, merchant))
+}
+
 async fn checkout_page(
     State(app): State<AppState>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let invalid =
-        || notice(StatusCode::FORBIDDEN, "This payment link is not valid", "Ask the merchant for a new link.");
-    let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
-    let Ok(id) = super::checkout::verified_id(&id, secret, &app) else { return invalid() };
-    let (row, merchant) = match app.store.get_payment_intent(None, &id).await {
-        Ok(row) => match app.store.get_merchant(row.merchant_id).await {
-            Ok(merchant) => (row, merchant),
-            Err(err) => return unavailable(err.into()),
-        },
-        Err(err) => return unavailable(err.into()),
+    let (row, merchant) = match opened(&app, &id, &query).await {
+        Ok(opened) => opened,
+        Err(page) => return page,
     };
+    let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
     // A read: an intent past its deadline is shown as expired; the sweeper writes it down.
     match row.status_at(app.store.clock().now()) {
         Status::RequiresPaymentMethod => {
@@ -128,17 +139,11 @@ async fn authentication_page(
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    let (row, merchant) = match opened(&app, &id, &query).await {
+        Ok(opened) => opened,
+        Err(page) => return page,
+    };
     let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
-    let Ok(id) = super::checkout::verified_id(&id, secret, &app) else {
-        return notice(StatusCode::FORBIDDEN, "This payment link is not valid", "Ask the merchant for a new link.");
-    };
-    let (row, merchant) = match app.store.get_payment_intent(None, &id).await {
-        Ok(row) => match app.store.get_merchant(row.merchant_id).await {
-            Ok(merchant) => (row, merchant),
-            Err(err) => return unavailable(err.into()),
-        },
-        Err(err) => return unavailable(err.into()),
-    };
     let checkout = format!("/checkout/{}?client_secret={secret}", row.id);
     if row.status_at(app.store.clock().now()) != Status::RequiresAction {
         return secret_redirect(&checkout);

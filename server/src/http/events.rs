@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::payment_intents::{PaymentIntent, Secret};
+use super::payment_intents::{PaymentIntent, Secret, intent_filter};
 use super::refunds::Refund;
 use super::{AppPath, AppQuery, ListParams, Wire};
 use crate::app::AppState;
 use crate::auth::{Developer, MerchantAccess, Viewer};
 use crate::domain::webhook::Trigger;
-use crate::domain::{EventId, EventKind, PaymentIntentId};
+use crate::domain::{EventId, EventKind};
 use crate::error::{ApiError, ErrorBody};
 use crate::store::{AttemptRow, EventFilter, EventObject, EventRow};
 
@@ -245,13 +245,10 @@ pub async fn list_events(
     AppQuery(params): AppQuery<EventListParams>,
 ) -> Result<Json<EventList>, ApiError> {
     let page = ListParams { limit: params.limit, starting_after: params.starting_after }.page(EventId::parse)?;
-    let intent = params.payment_intent.as_deref().map(|raw| {
-        PaymentIntentId::parse(raw).map_err(|_| ApiError::ParameterInvalid {
-            param: "payment_intent".into(),
-            message: "must be a payment intent id, pi_…".into(),
-        })
-    });
-    let filter = EventFilter { kind: params.kind.map(|k| k.0), payment_intent: intent.transpose()? };
+    let filter = EventFilter {
+        kind: params.kind.map(|k| k.0),
+        payment_intent: intent_filter(params.payment_intent.as_deref())?,
+    };
     let (rows, has_more) = app.store.list_events(key.merchant_id, &filter, page).await?;
     let data =
         rows.iter().map(|row| Event::render(&app.wire, row, Secret::for_reader(&key))).collect::<Result<_, _>>()?;

@@ -399,8 +399,17 @@ pub struct PaymentIntentListParams {
 
 /// Parses a `{payment_intent_id}` path parameter.
 pub(super) fn intent_id(raw: &str) -> Result<PaymentIntentId, ApiError> {
+    parse_intent_id(raw, "payment_intent_id")
+}
+
+/// Parses the `?payment_intent=` filter of a list (events, charges).
+pub(super) fn intent_filter(raw: Option<&str>) -> Result<Option<PaymentIntentId>, ApiError> {
+    raw.map(|raw| parse_intent_id(raw, "payment_intent")).transpose()
+}
+
+fn parse_intent_id(raw: &str, param: &str) -> Result<PaymentIntentId, ApiError> {
     PaymentIntentId::parse(raw).map_err(|_| ApiError::ParameterInvalid {
-        param: "payment_intent_id".into(),
+        param: param.into(),
         message: "must be a payment intent id, pi_…".into(),
     })
 }

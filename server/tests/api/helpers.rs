@@ -114,6 +114,9 @@ impl TestApp {
         let _ = serving.await;
         state.tasks.close();
         state.tasks.wait().await;
+        // As `kassa serve` does on its way out: the last group commit ends before the file is
+        // let go of.
+        state.store.close().await;
         drop(state);
         spawn_on(database_url, db_path, _dir, jwt_secret).await
     }

@@ -122,6 +122,7 @@ async fn app(database_url: &str) -> Result<kassa_server::app::AppState> {
         jwt_secret: None,
         webhook_retry_schedule: "10s".into(),
         request_timeout: "30s".into(),
+        debit_settlement_delay: "3s".into(),
         webhook_public_only: false,
     };
     kassa_server::app::AppState::build(kassa_server::config::Config::from_args(args)?).await

@@ -55,7 +55,7 @@ async fn main() -> Result<(), Error> {
         name: "Ada Lovelace".into(),
     };
     let client_secret = intent.client_secret.ok_or("the new intent came without its client secret")?;
-    let request = ConfirmCheckoutRequest { client_secret, card };
+    let request = ConfirmCheckoutRequest::with_card(client_secret, card);
     match kassa.confirm_checkout(&intent.id, None, &request).await {
         Err(kassa_sdk::Error::ErrorResponse(declined)) if declined.status() == 402 => {
             let error = declined.into_inner().error;

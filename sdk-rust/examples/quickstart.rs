@@ -71,8 +71,10 @@ async fn main() -> Result<(), Error> {
         cvc: "123".into(),
         name: "Ada Lovelace".into(),
     };
-    let paid =
-        kassa.confirm_checkout(&intent.id, None, &ConfirmCheckoutRequest { client_secret, card }).await?.into_inner();
+    let paid = kassa
+        .confirm_checkout(&intent.id, None, &ConfirmCheckoutRequest::with_card(client_secret, card))
+        .await?
+        .into_inner();
     println!("Checkout approved; the browser goes to {}", paid.redirect_url);
 
     // 9. The merchant's server trusts its own read of the intent, never the redirect.

@@ -58,7 +58,7 @@ async fn main() -> Result<(), Error> {
         cvc: "123".into(),
         name: "Ada Lovelace".into(),
     };
-    let confirm = ConfirmCheckoutRequest { client_secret: client_secret.clone(), card };
+    let confirm = ConfirmCheckoutRequest::with_card(client_secret.clone(), card);
     let answer = kassa.confirm_checkout(&intent.id, None, &confirm).await?.into_inner();
     println!("Confirm answered {}: authenticate at {}", answer.status, answer.redirect_url);
     let waiting = server.get_payment_intent(&intent.id).await?.into_inner();

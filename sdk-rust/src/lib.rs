@@ -87,3 +87,53 @@ pub mod test_cards {
     /// Asks for 3-D Secure, then declined (`insufficient_funds`) once it is completed.
     pub const AUTHENTICATION_THEN_DECLINED: &str = "4000 0082 6000 3178";
 }
+
+/// The sandbox's test bank accounts for the debit methods: each settles, or fails with
+/// `insufficient_funds`, after the server's settlement delay.
+pub mod test_accounts {
+    /// A SEPA Direct Debit account that settles.
+    pub const SEPA_SETTLES: &str = "DE89 3704 0044 0532 0130 00";
+    /// A SEPA Direct Debit account that fails to settle: `insufficient_funds`.
+    pub const SEPA_FAILS: &str = "DE62 3704 0044 0532 0130 01";
+    /// The BSB of the BECS test accounts.
+    pub const BECS_BSB: &str = "000-000";
+    /// A BECS Direct Debit account (with [`BECS_BSB`]) that settles.
+    pub const BECS_SETTLES: &str = "000123456";
+    /// A BECS Direct Debit account (with [`BECS_BSB`]) that fails to settle: `insufficient_funds`.
+    pub const BECS_FAILS: &str = "900123456";
+}
+
+/// A confirm carries exactly one way to pay; these say which.
+impl types::ConfirmCheckoutRequest {
+    /// Pay with a card.
+    pub fn with_card(client_secret: impl Into<String>, card: types::Card) -> Self {
+        Self { client_secret: client_secret.into(), card: Some(card), sepa_debit: None, au_becs_debit: None }
+    }
+
+    /// Pay by SEPA Direct Debit from `iban`.
+    pub fn with_sepa_debit(client_secret: impl Into<String>, iban: impl Into<String>) -> Self {
+        Self {
+            client_secret: client_secret.into(),
+            card: None,
+            sepa_debit: Some(types::SepaDebit { iban: iban.into() }),
+            au_becs_debit: None,
+        }
+    }
+
+    /// Pay by BECS Direct Debit from an Australian account.
+    pub fn with_au_becs_debit(
+        client_secret: impl Into<String>,
+        bsb_number: impl Into<String>,
+        account_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            client_secret: client_secret.into(),
+            card: None,
+            sepa_debit: None,
+            au_becs_debit: Some(types::AuBecsDebit {
+                bsb_number: bsb_number.into(),
+                account_number: account_number.into(),
+            }),
+        }
+    }
+}

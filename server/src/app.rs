@@ -219,29 +219,38 @@ pub fn start_workers(app: &AppState, stop: tokio::sync::watch::Receiver<bool>) {
     app.tasks.spawn(async move { writer.request_logs.write(writer.store.clone(), stop).await });
 }
 
-/// One pass of the expiry sweeper, the only writer of `expired`: writes down every payment
-/// intent past its deadline, each with its `payment_intent.expired` event; returns how many.
-/// Reads already show such intents as expired; this makes it durable and emits the event.
+/// One pass of the sweeper, the only writer of `expired` and of settled debits: writes down
+/// every payment intent past its deadline, each with its `payment_intent.expired` event, and
+/// settles every debit that is due, with its `succeeded` or `payment_failed` event; returns
+/// how many it changed. Reads already show past-deadline intents as expired; this makes it
+/// durable and emits the event.
 pub async fn sweep_once(app: &AppState) -> Result<usize, StoreError> {
-    let mut expired = 0;
-    for id in app.store.due_payment_intents(500).await? {
-        match app.store.transition(None, &id, &Transition::Expire, None).await {
-            Ok(_) => expired += 1,
+    let expiring = app.store.due_payment_intents(500).await?;
+    let settling = app.store.due_settlements(500).await?;
+    let work =
+        expiring.iter().map(|id| (id, Transition::Expire)).chain(settling.iter().map(|id| (id, Transition::Settle)));
+    let mut changed = 0;
+    for (id, transition) in work {
+        match app.store.transition(None, id, &transition, None).await {
+            Ok(_) => changed += 1,
             // Another replica, or a transition that just won, got there first.
             Err(StoreError::Refused(Refusal::NotDue)) => {}
             // One failure does not hold up the rest; the next sweep retries it.
-            Err(err) => tracing::warn!(error = %err, intent = %id, "could not expire a payment intent"),
+            Err(err) => {
+                tracing::warn!(error = %err, intent = %id, ?transition, "the sweeper could not change a payment intent")
+            }
         }
     }
-    Ok(expired)
+    Ok(changed)
 }
 
 /// How often the sweeper looks for due payment intents.
 const SWEEP_EVERY: Duration = Duration::from_secs(1);
 
-/// Background work until shutdown: writes down expired payment intents (emitting their events)
-/// every second, and forgets idempotency keys older than 24 hours every ten minutes. Every
-/// replica may run it: each expiry is a conditional update, so only one replica writes it.
+/// Background work until shutdown: writes down expired payment intents and settles due debits
+/// (emitting their events) every second, and forgets idempotency keys older than 24 hours every
+/// ten minutes. Every replica may run it: each change is a conditional update, so only one
+/// replica writes it, and a due time kept in the database survives a restart.
 pub async fn sweep(app: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut ticks: u64 = 0;
     loop {
@@ -251,8 +260,8 @@ pub async fn sweep(app: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
         }
         match sweep_once(&app).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(expired = n, "payment intents expired"),
-            Err(err) => tracing::warn!(error = %err, "sweeping expired payment intents failed"),
+            Ok(n) => tracing::info!(changed = n, "payment intents expired or settled"),
+            Err(err) => tracing::warn!(error = %err, "sweeping payment intents failed"),
         }
         ticks += 1;
         if ticks.is_multiple_of(600) {

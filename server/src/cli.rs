@@ -86,4 +86,8 @@ pub struct ServeArgs {
     /// over.
     #[arg(long, env = "KASSA_REQUEST_TIMEOUT", default_value = "30s")]
     pub request_timeout: String,
+    /// How long a debit (sepa_debit, au_becs_debit) stays `processing` before it settles,
+    /// e.g. `3s`. A real bank takes days; the sandbox takes seconds.
+    #[arg(long, env = "KASSA_DEBIT_SETTLEMENT_DELAY", default_value = "3s")]
+    pub debit_settlement_delay: String,
 }

@@ -17,6 +17,8 @@ pub struct Config {
     pub webhook_retry_schedule: Vec<Duration>,
     pub webhook_public_only: bool,
     pub request_timeout: Duration,
+    /// How long a debit stays `processing`.
+    pub debit_settlement_delay: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -66,6 +68,10 @@ impl Config {
             request_timeout: match parse_schedule(&args.request_timeout)?.as_slice() {
                 [timeout] => *timeout,
                 _ => bail!("--request-timeout {:?} must be one duration, like 30s", args.request_timeout),
+            },
+            debit_settlement_delay: match parse_schedule(&args.debit_settlement_delay)?.as_slice() {
+                [delay] => *delay,
+                _ => bail!("--debit-settlement-delay {:?} must be one duration, like 3s", args.debit_settlement_delay),
             },
         })
     }

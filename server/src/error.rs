@@ -54,8 +54,9 @@ pub enum ApiError {
     InvalidCvc,
     #[error("invalid IBAN")]
     InvalidIban,
+    /// Of the field named, `bsb_number` or `account_number` (of `au_becs_debit`).
     #[error("invalid bank account")]
-    InvalidBankAccount,
+    InvalidBankAccount(&'static str),
     #[error("idempotency key reused")]
     IdempotencyKeyReused,
     #[error("email taken")]
@@ -154,16 +155,16 @@ impl From<Refusal> for ApiError {
     fn from(refusal: Refusal) -> Self {
         use TransitionKind::*;
         match refusal {
-            Refusal::Status { transition: Confirm | Decline | RequireAction | Authenticate, status } => {
+            Refusal::Status { transition: Confirm | Decline | RequireAction | Authenticate | Debit, status } => {
                 Self::UnexpectedState(status.as_str())
             }
-            Refusal::Status { transition: Capture | Void | Refund | Expire, status } => {
+            Refusal::Status { transition: Capture | Void | Refund | Expire | Settle, status } => {
                 Self::InvalidState(status.as_str())
             }
-            Refusal::Expired { transition: Confirm | Decline | RequireAction | Authenticate } => {
+            Refusal::Expired { transition: Confirm | Decline | RequireAction | Authenticate | Debit } => {
                 Self::PaymentIntentExpired
             }
-            Refusal::Expired { transition: Capture | Void | Refund | Expire } => {
+            Refusal::Expired { transition: Capture | Void | Refund | Expire | Settle } => {
                 Self::InvalidState(crate::domain::Status::Expired.as_str())
             }
             Refusal::ExceedsCapturable { .. } => {
@@ -314,12 +315,16 @@ impl ApiError {
                 "The IBAN is not valid: check the country code, the check digits and the account number.".into(),
                 Some("sepa_debit.iban".into()),
             ),
-            Self::InvalidBankAccount => (
+            Self::InvalidBankAccount(field) => (
                 StatusCode::BAD_REQUEST,
                 InvalidRequestError,
                 "invalid_bank_account",
-                "The BSB must have 6 digits and the account number 5 to 9.".into(),
-                Some("au_becs_debit".into()),
+                if *field == "bsb_number" {
+                    "The BSB must have 6 digits, like 000-000.".into()
+                } else {
+                    "The account number must have 5 to 9 digits.".into()
+                },
+                Some(format!("au_becs_debit.{field}")),
             ),
             Self::InvalidCvc => (
                 StatusCode::BAD_REQUEST,
@@ -530,6 +535,13 @@ impl From<DomainError> for ApiError {
             }
             DomainError::InvalidCurrency => Self::InvalidCurrency,
             DomainError::MethodUnsupportedCurrency { method } => Self::MethodUnsupportedCurrency(method),
+            DomainError::ManualCaptureUnsupported { method } => Self::ParameterInvalid {
+                param: "capture_method".into(),
+                message: format!(
+                    "manual capture is for cards: {} is collected when it settles; use automatic",
+                    method.as_str()
+                ),
+            },
             DomainError::InvalidPaymentMethodTypes(why) => {
                 Self::ParameterInvalid { param: "payment_method_types".into(), message: why.into() }
             }
@@ -537,7 +549,7 @@ impl From<DomainError> for ApiError {
             DomainError::InvalidExpiry => Self::InvalidExpiry,
             DomainError::InvalidCvc => Self::InvalidCvc,
             DomainError::InvalidIban => Self::InvalidIban,
-            DomainError::InvalidBankAccount => Self::InvalidBankAccount,
+            DomainError::InvalidBankAccount { field } => Self::InvalidBankAccount(field),
             DomainError::InvalidMetadata(why) => {
                 Self::ParameterInvalid { param: "metadata".into(), message: why.into() }
             }

@@ -83,7 +83,7 @@ async fn restarting_between_create_and_confirm_loses_nothing() {
         .confirm_checkout(
             &intent.id,
             None,
-            &ConfirmCheckoutRequest { client_secret: intent.client_secret.clone().unwrap(), card },
+            &ConfirmCheckoutRequest::with_card(intent.client_secret.clone().unwrap(), card),
         )
         .await
         .expect("the intent and its client secret survive the restart")

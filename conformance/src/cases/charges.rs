@@ -1,7 +1,7 @@
 //! API.md "Charges, authentication and asynchronous methods": a charge per attempt.
 
 use anyhow::{Result, ensure};
-use kassa_sdk::types::{CapturePaymentIntentRequest, ChargeStatus, CreateRefundRequest};
+use kassa_sdk::types::{CapturePaymentIntentRequest, ChargeStatus, CreateRefundRequest, PaymentMethodType};
 use reqwest::Method;
 
 use super::case;
@@ -43,7 +43,10 @@ async fn every_attempt_is_a_charge(cx: Ctx) -> Result<()> {
     ensure!(matches!(declined.status, ChargeStatus::Failed), "{declined:?}");
     let outcome = declined.outcome.as_ref().ok_or_else(|| anyhow::anyhow!("a decline without its outcome"))?;
     ensure!(outcome.decline_code == "insufficient_funds" && outcome.network_decline_code == "51", "{outcome:?}");
-    ensure!(declined.payment_method.last4 == "9995" && declined.payment_method.type_ == "card", "{declined:?}");
+    ensure!(
+        declined.payment_method.last4 == "9995" && declined.payment_method.type_ == PaymentMethodType::Card,
+        "{declined:?}"
+    );
     ensure!(matches!(approved.status, ChargeStatus::Succeeded) && approved.outcome.is_none(), "{approved:?}");
     ensure!(!approved.captured && approved.amount_captured == 0, "authorized, not captured: {approved:?}");
     ensure!(

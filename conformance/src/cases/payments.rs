@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, bail, ensure};
 use kassa_sdk::types::{
     CapturePaymentIntentRequest, Card, ConfirmCheckoutRequest, CreatePaymentIntentRequest, CreateRefundRequest,
-    PaymentIntent, PaymentIntentCaptureMethod, PaymentIntentStatus,
+    PaymentIntent, PaymentIntentCaptureMethod, PaymentIntentStatus, PaymentMethodType,
 };
 use serde_json::{Value, json};
 
@@ -185,7 +185,7 @@ pub(super) async fn pay(
     let Ok(client_secret) = secret(intent) else {
         return Err(kassa_sdk::Error::InvalidRequest("the intent came without its client_secret".into()));
     };
-    let request = ConfirmCheckoutRequest { client_secret: client_secret.to_owned(), card: card(number) };
+    let request = ConfirmCheckoutRequest::with_card(client_secret, card(number));
     cx.sdk().confirm_checkout(&intent.id, None, &request).await
 }
 
@@ -356,7 +356,14 @@ async fn quick_start(cx: Ctx) -> Result<()> {
         "{verified:?}"
     );
     let method = verified.payment_method.context("no payment_method")?;
-    ensure!(method.brand == "visa" && method.last4 == "4242" && method.exp_month == 12, "{method:?}");
+    ensure!(
+        method.type_ == PaymentMethodType::Card
+            && method.brand.as_deref() == Some("visa")
+            && method.last4 == "4242"
+            && method.exp_month == Some(12)
+            && method.bank.is_none(),
+        "{method:?}"
+    );
     let raw = cx.get(&path(&intent, ""), Some(&shop.key)).await?;
     ensure!(!raw.text.contains("4242424242424242"), "the card number is returned");
     let events = shop.sdk.list_events(None, None, None, None).await?.into_inner();
@@ -366,7 +373,7 @@ async fn quick_start(cx: Ctx) -> Result<()> {
     let second = create(&shop, 500, false).await?;
     pay(&cx, &second, "5555555555554444").await?;
     let second = shop.sdk.get_payment_intent(&second.id).await?.into_inner();
-    ensure!(second.payment_method.map(|m| m.brand).as_deref() == Some("mastercard"), "brand");
+    ensure!(second.payment_method.and_then(|m| m.brand).as_deref() == Some("mastercard"), "brand");
     Ok(())
 }
 
@@ -476,7 +483,7 @@ async fn client_secret_checks(cx: Ctx) -> Result<()> {
     let other = create(&shop, 1000, false).await?;
     expect_sdk_error(cx.sdk().get_checkout(&intent.id, secret(&other)?).await, 403, "invalid_client_secret")?;
     expect_sdk_error(cx.sdk().get_checkout(&intent.id, "pi_x_secret_y").await, 403, "invalid_client_secret")?;
-    let request = ConfirmCheckoutRequest { client_secret: secret(&other)?.to_owned(), card: card("4242424242424242") };
+    let request = ConfirmCheckoutRequest::with_card(secret(&other)?, card("4242424242424242"));
     expect_sdk_error(cx.sdk().confirm_checkout(&intent.id, None, &request).await, 403, "invalid_client_secret")?;
     let untouched = shop.sdk.get_payment_intent(&intent.id).await?.into_inner();
     ensure!(matches!(untouched.status, PaymentIntentStatus::RequiresPaymentMethod), "a wrong secret paid the intent");

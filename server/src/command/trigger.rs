@@ -26,13 +26,16 @@ pub async fn run(args: TriggerArgs) -> anyhow::Result<()> {
         }
         post("/v1/payment-intents".into(), body)
     };
-    let pay = |intent: Value, number: &'static str| {
+    let confirm = |intent: Value, mut body: Value| {
         let path = format!("/v1/checkout/{}/confirm", intent["id"].as_str().unwrap_or_default());
-        let body = json!({"client_secret": intent["client_secret"],
-            "card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123", "name": "Kassa Trigger"}});
+        body["client_secret"] = intent["client_secret"].clone();
         let url = format!("{base}{path}");
         // The checkout is paid as a browser pays it: with the client secret, not the API key.
         async move { reqwest::Client::new().post(url).json(&body).send().await.map(|r| r.status()) }
+    };
+    let pay = |intent: Value, number: &'static str| {
+        let card = json!({"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123", "name": "Kassa Trigger"});
+        confirm(intent, json!({"card": card}))
     };
     let id_of = |intent: &Value| intent["id"].as_str().unwrap_or_default().to_owned();
     let object = match args.event_type.as_str() {
@@ -40,6 +43,21 @@ pub async fn run(args: TriggerArgs) -> anyhow::Result<()> {
         "payment_intent.succeeded" => {
             let intent = create(false, None).await?;
             pay(intent.clone(), "4242424242424242").await?;
+            id_of(&intent)
+        }
+        "payment_intent.requires_action" => {
+            let intent = create(false, None).await?;
+            pay(intent.clone(), "4000002760003184").await?;
+            id_of(&intent)
+        }
+        "payment_intent.processing" => {
+            // A SEPA Direct Debit from the test account that settles: `succeeded` follows after
+            // the server's settlement delay.
+            let body = json!({"amount": 2000, "currency": "eur", "success_url": "https://shop.example/thanks",
+                "cancel_url": "https://shop.example/cart", "description": "(created by kassa trigger)",
+                "payment_method_types": ["sepa_debit"]});
+            let intent = post("/v1/payment-intents".into(), body).await?;
+            confirm(intent.clone(), json!({"sepa_debit": {"iban": "DE89370400440532013000"}})).await?;
             id_of(&intent)
         }
         "payment_intent.authorized" => {
@@ -70,7 +88,8 @@ pub async fn run(args: TriggerArgs) -> anyhow::Result<()> {
             refund["id"].as_str().context("the refund has no id")?.to_owned()
         }
         other => bail!(
-            "kassa trigger: unknown event type {other:?}; try payment_intent.created, payment_intent.authorized, \
+            "kassa trigger: unknown event type {other:?}; try payment_intent.created, \
+             payment_intent.requires_action, payment_intent.processing, payment_intent.authorized, \
              payment_intent.succeeded, payment_intent.payment_failed, payment_intent.canceled, \
              payment_intent.expired or refund.created"
         ),

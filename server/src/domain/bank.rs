@@ -3,7 +3,7 @@
 //! Direct Debit, and the sandbox's test accounts. Like card numbers, the full numbers stop
 //! here: only the last four digits (and the bank's country or BSB) go further.
 
-use super::{Decline, DeclineCode, DomainError};
+use super::{DebitDetails, Decline, DeclineCode, DomainError, MethodType};
 
 /// An IBAN that passes ISO 13616's mod-97 check. Its `Debug` shows only the last four.
 pub struct Iban(String);
@@ -27,6 +27,11 @@ impl Iban {
 
     pub fn last4(&self) -> &str {
         &self.0[self.0.len() - 4..]
+    }
+
+    /// What is kept of it: the country, as the bank, and the last four.
+    pub fn details(&self) -> DebitDetails {
+        DebitDetails { method: MethodType::SepaDebit, bank: self.country().to_owned(), last4: self.last4().to_owned() }
     }
 
     /// What the sandbox's bank answers when the debit settles.
@@ -69,11 +74,13 @@ impl BecsAccount {
         let bsb: String = bsb.chars().filter(|c| *c != '-' && *c != ' ').collect();
         let account: String = account.chars().filter(|c| *c != ' ').collect();
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if bsb.len() == 6 && digits(&bsb) && (5..=9).contains(&account.len()) && digits(&account) {
-            Ok(Self { bsb, account })
-        } else {
-            Err(DomainError::InvalidBankAccount)
+        if !(bsb.len() == 6 && digits(&bsb)) {
+            return Err(DomainError::InvalidBankAccount { field: "bsb_number" });
         }
+        if !((5..=9).contains(&account.len()) && digits(&account)) {
+            return Err(DomainError::InvalidBankAccount { field: "account_number" });
+        }
+        Ok(Self { bsb, account })
     }
 
     /// `000-000`, as Australian banks write it.
@@ -83,6 +90,11 @@ impl BecsAccount {
 
     pub fn last4(&self) -> &str {
         &self.account[self.account.len() - 4..]
+    }
+
+    /// What is kept of it: the BSB, as the bank, and the last four.
+    pub fn details(&self) -> DebitDetails {
+        DebitDetails { method: MethodType::AuBecsDebit, bank: self.bsb(), last4: self.last4().to_owned() }
     }
 
     /// What the sandbox's bank answers when the debit settles.
@@ -129,6 +141,8 @@ mod tests {
         let iban = Iban::parse("DE89 3704 0044 0532 0130 00").unwrap();
         assert_eq!((iban.country(), iban.last4()), ("DE", "3000"));
         assert_eq!(format!("{iban:?}"), "Iban(DE…3000)", "no full number in a log");
+        let kept = iban.details();
+        assert_eq!((kept.method, kept.bank.as_str(), kept.last4.as_str()), (MethodType::SepaDebit, "DE", "3000"));
     }
 
     #[test]
@@ -145,10 +159,19 @@ mod tests {
         let account = BecsAccount::parse("062-000", "12345678").unwrap();
         assert_eq!((account.bsb(), account.last4()), ("062-000".to_owned(), "5678"));
         assert_eq!(format!("{account:?}"), "BecsAccount(062-000 …5678)");
-        for (bsb, number) in
-            [("06200", "12345678"), ("062-000", "1234"), ("062-000", "1234567890"), ("abc-def", "12345678")]
-        {
-            assert!(BecsAccount::parse(bsb, number).is_err(), "{bsb} {number}");
+        let kept = account.details();
+        assert_eq!(
+            (kept.method, kept.bank.as_str(), kept.last4.as_str()),
+            (MethodType::AuBecsDebit, "062-000", "5678")
+        );
+        let wrong = |field| Err(DomainError::InvalidBankAccount { field });
+        for (bsb, number, field) in [
+            ("06200", "12345678", "bsb_number"),
+            ("abc-def", "12345678", "bsb_number"),
+            ("062-000", "1234", "account_number"),
+            ("062-000", "1234567890", "account_number"),
+        ] {
+            assert_eq!(BecsAccount::parse(bsb, number).map(|a| a.last4().to_owned()), wrong(field), "{bsb} {number}");
         }
     }
 }

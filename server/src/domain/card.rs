@@ -124,6 +124,22 @@ impl Decline {
         };
         Self { code, network_code }
     }
+
+    /// The payment error's code when an attempt with `method` ends in this decline: a card's
+    /// (`card_declined`, or the failed authentication), or `debit_failed` when the bank refused
+    /// a debit.
+    pub fn error_code(&self, method: super::MethodType) -> &'static str {
+        if method == super::MethodType::Card { self.code.error_code() } else { "debit_failed" }
+    }
+
+    /// What the customer is told.
+    pub fn message(&self, method: super::MethodType) -> &'static str {
+        match (method, self.code) {
+            (super::MethodType::Card, code) => code.message(),
+            (_, DeclineCode::InsufficientFunds) => "The bank refused the debit: the account has insufficient funds.",
+            _ => "The bank refused the debit.",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{CardDetails, ChargeId, Currency, Decline, PaymentIntentId};
+use super::{ChargeId, Currency, Decline, PaymentIntentId, PaymentMethodDetails};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChargeStatus {
@@ -44,7 +44,7 @@ pub struct Charge {
     /// Why it was declined; `None` when it was not.
     pub outcome: Option<Decline>,
     /// What paid: never a full number.
-    pub card: CardDetails,
+    pub payment_method: PaymentMethodDetails,
     pub captured: bool,
     pub amount_captured: i64,
     pub amount_refunded: i64,
@@ -56,6 +56,14 @@ pub struct Charge {
 pub enum ChargeWrite {
     /// A new attempt: this charge is recorded, and becomes the intent's `latest_charge`.
     Insert(Charge),
-    /// The latest charge's money follows the intent's (a capture, a refund).
-    Follow { id: ChargeId, captured: bool, amount_captured: i64, amount_refunded: i64 },
+    /// The latest charge follows the intent: its money (a capture, a refund), or its outcome
+    /// (a debit that settled).
+    Follow {
+        id: ChargeId,
+        status: ChargeStatus,
+        outcome: Option<Decline>,
+        captured: bool,
+        amount_captured: i64,
+        amount_refunded: i64,
+    },
 }

@@ -5,6 +5,7 @@
 pub enum EventKind {
     PaymentIntentCreated,
     PaymentIntentRequiresAction,
+    PaymentIntentProcessing,
     PaymentIntentAuthorized,
     PaymentIntentSucceeded,
     PaymentIntentPaymentFailed,
@@ -14,9 +15,10 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 9] = [
         Self::PaymentIntentCreated,
         Self::PaymentIntentRequiresAction,
+        Self::PaymentIntentProcessing,
         Self::PaymentIntentAuthorized,
         Self::PaymentIntentSucceeded,
         Self::PaymentIntentPaymentFailed,
@@ -29,6 +31,7 @@ impl EventKind {
         match self {
             Self::PaymentIntentCreated => "payment_intent.created",
             Self::PaymentIntentRequiresAction => "payment_intent.requires_action",
+            Self::PaymentIntentProcessing => "payment_intent.processing",
             Self::PaymentIntentAuthorized => "payment_intent.authorized",
             Self::PaymentIntentSucceeded => "payment_intent.succeeded",
             Self::PaymentIntentPaymentFailed => "payment_intent.payment_failed",

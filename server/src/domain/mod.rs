@@ -37,10 +37,10 @@ pub use ids::{
 pub use name::Name;
 pub use password::Password;
 pub use payment_intent::{
-    Applied, CaptureMethod, CardDetails, ExpiresIn, Metadata, PaymentIntent, PendingAuthentication, Refusal, Status,
-    Transition, TransitionKind,
+    Applied, CaptureMethod, CardDetails, ExpiresIn, Metadata, PaymentIntent, PendingAuthentication, PendingSettlement,
+    Refusal, Status, Transition, TransitionKind,
 };
-pub use payment_method::{MethodType, MethodTypes};
+pub use payment_method::{DebitDetails, MethodType, MethodTypes, PaymentMethodDetails};
 pub use refund::{Refund, RefundReason, RefundStatus};
 pub use role::Role;
 pub use secret::{ApiKeySecret, ClientSecretKey, WebhookSecret};
@@ -79,10 +79,13 @@ pub enum DomainError {
     InvalidCvc,
     #[error("invalid IBAN")]
     InvalidIban,
-    #[error("invalid bank account")]
-    InvalidBankAccount,
+    /// `field` is `bsb_number` or `account_number`.
+    #[error("invalid bank account: {field}")]
+    InvalidBankAccount { field: &'static str },
     #[error("invalid payment_method_types: {0}")]
     InvalidPaymentMethodTypes(&'static str),
     #[error("{method:?} does not work with this currency")]
     MethodUnsupportedCurrency { method: MethodType },
+    #[error("{method:?} cannot be captured manually")]
+    ManualCaptureUnsupported { method: MethodType },
 }

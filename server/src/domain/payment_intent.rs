@@ -10,8 +10,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
-    Brand, Charge, ChargeId, ChargeStatus, ChargeWrite, Currency, Decline, DomainError, EventKind, MethodType,
-    MethodTypes, PaymentIntentId, RefundReason,
+    Brand, Charge, ChargeId, ChargeStatus, ChargeWrite, Currency, DebitDetails, Decline, DomainError, EventKind,
+    MethodType, MethodTypes, PaymentIntentId, PaymentMethodDetails, RefundReason,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub enum Status {
     RequiresPaymentMethod,
     /// Waiting for the customer to authenticate (3-D Secure).
     RequiresAction,
+    /// A debit submitted to the bank, waiting to settle.
+    Processing,
     Authorized,
     Succeeded,
     Canceled,
@@ -27,9 +29,10 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 7] = [
+    pub const ALL: [Status; 8] = [
         Self::RequiresPaymentMethod,
         Self::RequiresAction,
+        Self::Processing,
         Self::Authorized,
         Self::Succeeded,
         Self::Canceled,
@@ -41,6 +44,7 @@ impl Status {
         match self {
             Self::RequiresPaymentMethod => "requires_payment_method",
             Self::RequiresAction => "requires_action",
+            Self::Processing => "processing",
             Self::Authorized => "authorized",
             Self::Succeeded => "succeeded",
             Self::Canceled => "canceled",
@@ -121,13 +125,15 @@ pub struct PaymentIntent {
     pub payment_method_types: MethodTypes,
     pub attempts: i64,
     pub last_payment_error: Option<Decline>,
-    pub payment_method: Option<CardDetails>,
+    pub payment_method: Option<PaymentMethodDetails>,
     /// The charge of the latest attempt (none before the first, or for intents paid before
     /// charges were recorded).
     pub latest_charge: Option<ChargeId>,
     /// While `requires_action`: the authentication the customer owes, and what the issuer
     /// answers once they complete it (the card itself is `payment_method`).
     pub pending_authentication: Option<PendingAuthentication>,
+    /// While `processing`: when the debit settles, and how.
+    pub pending_settlement: Option<PendingSettlement>,
     pub created_at: DateTime<Utc>,
     /// The deadline: payment for a waiting intent, capture for an authorized one.
     pub expires_at: DateTime<Utc>,
@@ -137,6 +143,13 @@ pub struct PaymentIntent {
 /// they do: approval, or this decline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingAuthentication {
+    pub then: Option<Decline>,
+}
+
+/// A debit submitted to the bank: when it settles, and the bank's answer then (`None` pays).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingSettlement {
+    pub settles_at: DateTime<Utc>,
     pub then: Option<Decline>,
 }
 
@@ -160,6 +173,15 @@ pub enum Transition {
     Authenticate {
         completed: bool,
     },
+    /// A debit from `account`, submitted now: it settles after `settle_after`, paid or failed
+    /// with `then`.
+    Debit {
+        account: DebitDetails,
+        then: Option<Decline>,
+        settle_after: TimeDelta,
+    },
+    /// Write down that a due debit settled.
+    Settle,
     /// Capture this much of an authorization (all of it when `None`).
     Capture(Option<i64>),
     Void,
@@ -179,6 +201,8 @@ pub enum TransitionKind {
     Decline,
     RequireAction,
     Authenticate,
+    Debit,
+    Settle,
     Capture,
     Void,
     Refund,
@@ -190,8 +214,9 @@ impl TransitionKind {
     pub fn allowed_from(self) -> &'static [Status] {
         use Status::*;
         match self {
-            Self::Confirm | Self::Decline | Self::RequireAction => &[RequiresPaymentMethod],
+            Self::Confirm | Self::Decline | Self::RequireAction | Self::Debit => &[RequiresPaymentMethod],
             Self::Authenticate => &[RequiresAction],
+            Self::Settle => &[Processing],
             Self::Capture => &[Authorized],
             Self::Void | Self::Expire => &[RequiresPaymentMethod, RequiresAction, Authorized],
             Self::Refund => &[Succeeded],
@@ -206,6 +231,8 @@ impl Transition {
             Self::Decline { .. } => TransitionKind::Decline,
             Self::RequireAction { .. } => TransitionKind::RequireAction,
             Self::Authenticate { .. } => TransitionKind::Authenticate,
+            Self::Debit { .. } => TransitionKind::Debit,
+            Self::Settle => TransitionKind::Settle,
             Self::Capture(_) => TransitionKind::Capture,
             Self::Void => TransitionKind::Void,
             Self::Refund { .. } => TransitionKind::Refund,
@@ -225,7 +252,8 @@ pub enum Refusal {
     ExceedsCapturable { capturable: i64 },
     /// A refund of more than what remains of `amount_received` (or of nothing at all).
     ExceedsRefundable { remaining: i64 },
-    /// The sweeper came for an intent whose deadline has not passed (or that is settled).
+    /// The sweeper came for an intent whose deadline (or settlement) has not come, or that
+    /// another writer got to first.
     NotDue,
     /// The intent does not take this payment method (`payment_method_types`).
     MethodNotTaken { method: MethodType },
@@ -272,33 +300,50 @@ impl PaymentIntent {
             if !(self.status.can_expire() && status == Status::Expired) {
                 return Err(Refusal::NotDue);
             }
+        } else if kind == TransitionKind::Settle {
+            let due = self.pending_settlement.is_some_and(|pending| pending.settles_at <= now);
+            if !(status == Status::Processing && due) {
+                return Err(Refusal::NotDue);
+            }
         } else if status == Status::Expired {
             // Written down by the sweeper or not: the refusal is the same.
             return Err(Refusal::Expired { transition: kind });
         } else if !kind.allowed_from().contains(&status) {
             return Err(Refusal::Status { transition: kind, status });
         }
-        let pays_by_card =
-            matches!(kind, TransitionKind::Confirm | TransitionKind::Decline | TransitionKind::RequireAction);
-        if pays_by_card && !self.payment_method_types.takes(MethodType::Card) {
-            return Err(Refusal::MethodNotTaken { method: MethodType::Card });
+        let paying_with = match transition {
+            Transition::Confirm(_) | Transition::Decline { .. } | Transition::RequireAction { .. } => {
+                Some(MethodType::Card)
+            }
+            Transition::Debit { account, .. } => Some(account.method),
+            _ => None,
+        };
+        if let Some(method) = paying_with.filter(|m| !self.payment_method_types.takes(*m)) {
+            return Err(Refusal::MethodNotTaken { method });
         }
         let mut after = self.clone();
         after.pending_authentication = None;
+        after.pending_settlement = None;
         let mut refunded = None;
         let mut charge = None;
         let event = match transition {
-            Transition::Confirm(card) => self.approve(&mut after, card, &mut charge, now),
-            Transition::Decline { card, decline } => self.decline(&mut after, card, *decline, &mut charge, now),
+            Transition::Confirm(card) => {
+                self.approve(&mut after, &PaymentMethodDetails::Card(card.clone()), &mut charge, now)
+            }
+            Transition::Decline { card, decline } => {
+                self.decline(&mut after, &PaymentMethodDetails::Card(card.clone()), *decline, &mut charge, now)
+            }
             Transition::RequireAction { card, then } => {
                 after.status = Status::RequiresAction;
-                after.payment_method = Some(card.clone());
+                after.payment_method = Some(PaymentMethodDetails::Card(card.clone()));
                 after.pending_authentication = Some(PendingAuthentication { then: *then });
                 EventKind::PaymentIntentRequiresAction
             }
             Transition::Authenticate { completed } => {
                 // `requires_action` always holds both (the store refuses a row without them).
-                let (Some(card), Some(pending)) = (self.payment_method.clone(), self.pending_authentication) else {
+                let (Some(card @ PaymentMethodDetails::Card(_)), Some(pending)) =
+                    (self.payment_method.clone(), self.pending_authentication)
+                else {
                     return Err(Refusal::Status { transition: kind, status });
                 };
                 match (completed, pending.then) {
@@ -307,6 +352,47 @@ impl PaymentIntent {
                     (false, _) => {
                         let failed = Decline::of(super::DeclineCode::AuthenticationRequired);
                         self.decline(&mut after, &card, failed, &mut charge, now)
+                    }
+                }
+            }
+            Transition::Debit { account, then, settle_after } => {
+                // An attempt from now: its charge is pending until the bank answers.
+                let account = PaymentMethodDetails::Debit(account.clone());
+                after.attempts += 1;
+                after.last_payment_error = None;
+                after.payment_method = Some(account.clone());
+                after.status = Status::Processing;
+                after.pending_settlement = Some(PendingSettlement { settles_at: now + *settle_after, then: *then });
+                charge = Some(self.attempt(&account, ChargeStatus::Pending, None, false, now));
+                EventKind::PaymentIntentProcessing
+            }
+            Transition::Settle => {
+                // Due and `processing`, checked above: the pending settlement is there.
+                let then = self.pending_settlement.and_then(|pending| pending.then);
+                let settled = |status, outcome, captured: bool, amount_captured| {
+                    self.latest_charge.clone().map(|id| ChargeWrite::Follow {
+                        id,
+                        status,
+                        outcome,
+                        captured,
+                        amount_captured,
+                        amount_refunded: 0,
+                    })
+                };
+                match then {
+                    None => {
+                        after.status = Status::Succeeded;
+                        after.amount_received = self.amount;
+                        charge = settled(ChargeStatus::Succeeded, None, true, self.amount);
+                        EventKind::PaymentIntentSucceeded
+                    }
+                    // Nobody is at the checkout days later to try again: the intent fails, and
+                    // the merchant starts a new one to collect. It keeps the account that failed.
+                    Some(decline) => {
+                        after.status = Status::Failed;
+                        after.last_payment_error = Some(decline);
+                        charge = settled(ChargeStatus::Failed, Some(decline), false, 0);
+                        EventKind::PaymentIntentPaymentFailed
                     }
                 }
             }
@@ -349,6 +435,8 @@ impl PaymentIntent {
             _ if matches!(kind, TransitionKind::Capture | TransitionKind::Refund) => {
                 charge = after.latest_charge.clone().map(|id| ChargeWrite::Follow {
                     id,
+                    status: ChargeStatus::Succeeded,
+                    outcome: None,
                     captured: after.status == Status::Succeeded,
                     amount_captured: after.amount_received,
                     amount_refunded: after.amount_refunded,
@@ -363,7 +451,7 @@ impl PaymentIntent {
     fn approve(
         &self,
         after: &mut PaymentIntent,
-        card: &CardDetails,
+        card: &PaymentMethodDetails,
         charge: &mut Option<ChargeWrite>,
         now: DateTime<Utc>,
     ) -> EventKind {
@@ -371,7 +459,7 @@ impl PaymentIntent {
         after.last_payment_error = None;
         after.payment_method = Some(card.clone());
         let automatic = self.capture_method == CaptureMethod::Automatic;
-        *charge = Some(self.attempt(card, None, automatic, now));
+        *charge = Some(self.attempt(card, ChargeStatus::Succeeded, None, automatic, now));
         if automatic {
             after.status = Status::Succeeded;
             after.amount_received = self.amount;
@@ -390,7 +478,7 @@ impl PaymentIntent {
     fn decline(
         &self,
         after: &mut PaymentIntent,
-        card: &CardDetails,
+        card: &PaymentMethodDetails,
         decline: Decline,
         charge: &mut Option<ChargeWrite>,
         now: DateTime<Utc>,
@@ -398,22 +486,29 @@ impl PaymentIntent {
         after.attempts += 1;
         after.last_payment_error = Some(decline);
         after.payment_method = None;
-        *charge = Some(self.attempt(card, Some(decline), false, now));
+        *charge = Some(self.attempt(card, ChargeStatus::Failed, Some(decline), false, now));
         after.status = if after.attempts >= MAX_ATTEMPTS { Status::Failed } else { Status::RequiresPaymentMethod };
         EventKind::PaymentIntentPaymentFailed
     }
 
-    /// The charge of a new attempt with `card`: declined with `outcome`, or approved (and
-    /// captured at once when `captured`).
-    fn attempt(&self, card: &CardDetails, outcome: Option<Decline>, captured: bool, now: DateTime<Utc>) -> ChargeWrite {
+    /// The charge of a new attempt with `method`: declined with `outcome`, approved (and
+    /// captured at once when `captured`), or pending.
+    fn attempt(
+        &self,
+        method: &PaymentMethodDetails,
+        status: ChargeStatus,
+        outcome: Option<Decline>,
+        captured: bool,
+        now: DateTime<Utc>,
+    ) -> ChargeWrite {
         ChargeWrite::Insert(Charge {
             id: ChargeId::generate(),
             payment_intent: self.id.clone(),
             amount: self.amount,
             currency: self.currency,
-            status: if outcome.is_some() { ChargeStatus::Failed } else { ChargeStatus::Succeeded },
+            status,
             outcome,
-            card: card.clone(),
+            payment_method: method.clone(),
             captured,
             amount_captured: if captured { self.amount } else { 0 },
             amount_refunded: 0,
@@ -554,6 +649,7 @@ mod tests {
             payment_method: None,
             latest_charge: None,
             pending_authentication: None,
+            pending_settlement: None,
             created_at,
             expires_at: created_at + TimeDelta::hours(1),
         }
@@ -607,7 +703,7 @@ mod tests {
             (failed.status, failed.outcome.map(|d| d.code)),
             (ChargeStatus::Failed, Some(DeclineCode::GenericDecline))
         );
-        assert_eq!((failed.captured, failed.amount_captured, &failed.card.last4), (false, 0, &"4242".to_owned()));
+        assert_eq!((failed.captured, failed.amount_captured, failed.payment_method.last4()), (false, 0, "4242"));
         assert_eq!(declined.after.latest_charge.as_ref(), Some(&failed.id));
 
         let authorized = declined.after.apply(&Transition::Confirm(card()), minutes(&pi, 2)).unwrap();
@@ -618,7 +714,14 @@ mod tests {
 
         let captured = authorized.after.apply(&Transition::Capture(Some(600)), minutes(&pi, 3)).unwrap();
         let follow = |id: &ChargeId, captured, amount_captured, amount_refunded| {
-            Some(ChargeWrite::Follow { id: id.clone(), captured, amount_captured, amount_refunded })
+            Some(ChargeWrite::Follow {
+                id: id.clone(),
+                status: ChargeStatus::Succeeded,
+                outcome: None,
+                captured,
+                amount_captured,
+                amount_refunded,
+            })
         };
         assert_eq!(captured.charge, follow(&approved.id, true, 600, 0));
         let refunded = captured.after.apply(&Transition::Refund { amount: Some(250), reason: None }, minutes(&pi, 4));
@@ -749,6 +852,97 @@ mod tests {
             Err(Refusal::Expired { transition: TransitionKind::Capture })
         );
         assert!(authorized.apply(&Transition::Expire, deadline).is_ok());
+    }
+
+    fn sepa(then: Option<Decline>) -> Transition {
+        let account = DebitDetails { method: MethodType::SepaDebit, bank: "DE".into(), last4: "3000".into() };
+        Transition::Debit { account, then, settle_after: TimeDelta::seconds(3) }
+    }
+
+    fn takes_sepa(mut pi: PaymentIntent) -> PaymentIntent {
+        pi.currency = Currency::Eur;
+        pi.payment_method_types = MethodTypes::parse(Some(&["sepa_debit".to_owned()]), Currency::Eur).unwrap();
+        pi
+    }
+
+    #[test]
+    fn a_debit_is_processing_until_it_settles_and_then_succeeds() {
+        let pi = takes_sepa(intent(CaptureMethod::Automatic));
+        let submitted = minutes(&pi, 1);
+        let processing = pi.apply(&sepa(None), submitted).unwrap();
+        assert_eq!(processing.event, EventKind::PaymentIntentProcessing);
+        let waiting = processing.after.clone();
+        assert_eq!((waiting.status, waiting.attempts, waiting.amount_received), (Status::Processing, 1, 0));
+        assert_eq!(waiting.pending_settlement.map(|p| p.settles_at), Some(submitted + TimeDelta::seconds(3)));
+        let charge = inserted(&processing);
+        assert_eq!(
+            (charge.status, charge.captured, charge.payment_method.last4()),
+            (ChargeStatus::Pending, false, "3000")
+        );
+
+        let due = submitted + TimeDelta::seconds(3);
+        assert_eq!(waiting.apply(&Transition::Settle, due - TimeDelta::milliseconds(1)), Err(Refusal::NotDue));
+        // Processing has no deadline: neither expiry nor the customer's cancel touches it.
+        assert_eq!(waiting.apply(&Transition::Expire, pi.expires_at), Err(Refusal::NotDue));
+        assert_eq!(
+            waiting.apply(&Transition::Void, due),
+            Err(Refusal::Status { transition: TransitionKind::Void, status: Status::Processing })
+        );
+        assert!(matches!(
+            waiting.apply(&sepa(None), due),
+            Err(Refusal::Status { transition: TransitionKind::Debit, status: Status::Processing })
+        ));
+
+        let settled = waiting.apply(&Transition::Settle, due).unwrap();
+        assert_eq!(settled.event, EventKind::PaymentIntentSucceeded);
+        assert_eq!((settled.after.status, settled.after.amount_received), (Status::Succeeded, 1000));
+        assert_eq!(settled.after.pending_settlement, None);
+        assert_eq!(
+            settled.charge,
+            Some(ChargeWrite::Follow {
+                id: charge.id.clone(),
+                status: ChargeStatus::Succeeded,
+                outcome: None,
+                captured: true,
+                amount_captured: 1000,
+                amount_refunded: 0,
+            })
+        );
+        assert_eq!(settled.after.apply(&Transition::Settle, due), Err(Refusal::NotDue), "settled once");
+        assert!(settled.after.apply(&Transition::Refund { amount: Some(100), reason: None }, due).is_ok());
+    }
+
+    #[test]
+    fn a_refused_debit_fails_the_intent_keeping_the_account() {
+        let pi = takes_sepa(intent(CaptureMethod::Automatic));
+        let insufficient = Decline::of(DeclineCode::InsufficientFunds);
+        let waiting = pi.apply(&sepa(Some(insufficient)), minutes(&pi, 1)).unwrap().after;
+        let failed = waiting.apply(&Transition::Settle, minutes(&pi, 2)).unwrap();
+        assert_eq!(failed.event, EventKind::PaymentIntentPaymentFailed);
+        assert_eq!((failed.after.status, failed.after.last_payment_error), (Status::Failed, Some(insufficient)));
+        assert_eq!(
+            failed.after.payment_method.as_ref().map(PaymentMethodDetails::method_type),
+            Some(MethodType::SepaDebit)
+        );
+        assert!(matches!(
+            failed.charge,
+            Some(ChargeWrite::Follow { status: ChargeStatus::Failed, outcome: Some(_), captured: false, .. })
+        ));
+        assert_eq!(insufficient.error_code(MethodType::SepaDebit), "debit_failed");
+    }
+
+    #[test]
+    fn an_intent_takes_only_its_methods() {
+        let cards = intent(CaptureMethod::Automatic);
+        assert_eq!(
+            cards.apply(&sepa(None), minutes(&cards, 1)),
+            Err(Refusal::MethodNotTaken { method: MethodType::SepaDebit })
+        );
+        let debits = takes_sepa(intent(CaptureMethod::Automatic));
+        assert_eq!(
+            debits.apply(&Transition::Confirm(card()), minutes(&debits, 1)),
+            Err(Refusal::MethodNotTaken { method: MethodType::Card })
+        );
     }
 
     #[test]

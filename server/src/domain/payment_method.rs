@@ -2,7 +2,7 @@
 //! methods"): cards everywhere, and bank debits in their one currency. The currencies each
 //! method works with are listed here once.
 
-use super::{Currency, DomainError};
+use super::{CaptureMethod, CardDetails, Currency, DomainError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MethodType {
@@ -39,6 +39,59 @@ impl MethodType {
 
     pub fn accepts(self, currency: Currency) -> bool {
         self.currencies().is_none_or(|list| list.contains(&currency))
+    }
+
+    /// Whether the money can be held now and captured later. A card authorization can; a
+    /// debit is collected when it settles, as Stripe has it.
+    pub fn captures_later(self) -> bool {
+        self == Self::Card
+    }
+}
+
+/// What an intent was paid with, as kept: a card or a bank account, never its full number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentMethodDetails {
+    Card(CardDetails),
+    Debit(DebitDetails),
+}
+
+/// A bank account a debit was drawn on: its method, its bank (an IBAN's country, a BSB) and
+/// the last four digits of its number. Made from a parsed account only (`Iban::details`,
+/// `BecsAccount::details`), so `method` is never `card`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebitDetails {
+    pub method: MethodType,
+    pub bank: String,
+    pub last4: String,
+}
+
+impl PaymentMethodDetails {
+    pub fn method_type(&self) -> MethodType {
+        match self {
+            Self::Card(_) => MethodType::Card,
+            Self::Debit(debit) => debit.method,
+        }
+    }
+
+    pub fn last4(&self) -> &str {
+        match self {
+            Self::Card(card) => &card.last4,
+            Self::Debit(debit) => &debit.last4,
+        }
+    }
+
+    pub fn card(&self) -> Option<&CardDetails> {
+        match self {
+            Self::Card(card) => Some(card),
+            Self::Debit(_) => None,
+        }
+    }
+
+    pub fn debit(&self) -> Option<&DebitDetails> {
+        match self {
+            Self::Card(_) => None,
+            Self::Debit(debit) => Some(debit),
+        }
     }
 }
 
@@ -87,6 +140,17 @@ impl MethodTypes {
     pub fn takes(&self, method: MethodType) -> bool {
         self.0.contains(&method)
     }
+
+    /// Manual capture needs every method to hold money for a later capture: an intent that
+    /// takes a debit is captured when the debit settles.
+    pub fn allow(&self, capture_method: CaptureMethod) -> Result<(), DomainError> {
+        match self.0.iter().find(|m| !m.captures_later()) {
+            Some(&method) if capture_method == CaptureMethod::Manual => {
+                Err(DomainError::ManualCaptureUnsupported { method })
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -110,6 +174,18 @@ mod tests {
         assert!(MethodTypes::parse(Some(&names(&["sepa_debit"])), Currency::Gbp).is_err());
         assert!(MethodTypes::parse(Some(&[]), Currency::Eur).is_err());
         assert!(MethodTypes::parse(Some(&names(&["ideal"])), Currency::Eur).is_err());
+    }
+
+    #[test]
+    fn manual_capture_is_for_cards_only() {
+        let cards = MethodTypes::default();
+        assert!(cards.allow(CaptureMethod::Manual).is_ok());
+        let debits = MethodTypes::parse(Some(&names(&["card", "sepa_debit"])), Currency::Eur).unwrap();
+        assert!(debits.allow(CaptureMethod::Automatic).is_ok());
+        assert_eq!(
+            debits.allow(CaptureMethod::Manual),
+            Err(DomainError::ManualCaptureUnsupported { method: MethodType::SepaDebit })
+        );
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! What a request log may keep of a body (API.md "request logs"): card numbers reduced to brand
-//! and last four digits, the CVC dropped, and every secret masked — API keys, client secrets,
+//! and last four digits, bank account numbers (an IBAN, a BECS account number) to their last
+//! four, the CVC dropped, and every secret masked — API keys, client secrets,
 //! passwords, access tokens, webhook secrets — wherever in the JSON it appears, by field name
 //! or by the shape of the value. Pure, so the rules are tested here.
 
 use serde_json::Value;
 
-use super::CardNumber;
+use super::{CardNumber, Iban};
 
 /// What a masked secret reads as.
 pub const MASK: &str = "[redacted]";
@@ -35,6 +36,10 @@ fn redact(value: &mut Value, field: Option<&str>) {
             for (name, inner) in map.iter_mut() {
                 if name == "number" && field == Some("card") {
                     *inner = Value::String(card_summary(inner.as_str().unwrap_or_default()));
+                } else if name == "iban" {
+                    *inner = Value::String(iban_summary(inner.as_str().unwrap_or_default()));
+                } else if name == "account_number" {
+                    *inner = Value::String(last4_summary(inner.as_str().unwrap_or_default()));
                 } else if SECRET_FIELDS.contains(&name.as_str()) && inner.is_string() {
                     *inner = Value::String(MASK.into());
                 } else {
@@ -53,6 +58,24 @@ fn card_summary(raw: &str) -> String {
     match CardNumber::parse(raw) {
         Ok(card) => format!("{} …{}", card.brand().as_str(), card.last4()),
         Err(_) => MASK.into(),
+    }
+}
+
+/// `DE …3000` for an IBAN, or the mask for anything that is not one.
+fn iban_summary(raw: &str) -> String {
+    match Iban::parse(raw) {
+        Ok(iban) => format!("{} …{}", iban.country(), iban.last4()),
+        Err(_) => MASK.into(),
+    }
+}
+
+/// `…3456` for an account number of digits, or the mask.
+fn last4_summary(raw: &str) -> String {
+    let digits: Vec<char> = raw.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() >= 5 && digits.len() == raw.chars().filter(|c| *c != ' ').count() {
+        format!("…{}", digits[digits.len() - 4..].iter().collect::<String>())
+    } else {
+        MASK.into()
     }
 }
 
@@ -95,6 +118,20 @@ mod tests {
             json!({"client_secret": MASK, "card": {"number": "visa …4242", "exp_month": 12, "name": "Ada"}})
         );
         assert_eq!(redacted(json!({"card": {"number": "1234"}}))["card"]["number"], MASK);
+    }
+
+    #[test]
+    fn bank_accounts_keep_their_last_four() {
+        let sepa =
+            json!({"client_secret": "pi_abc_secret_0f0f", "sepa_debit": {"iban": "DE89 3704 0044 0532 0130 00"}});
+        assert_eq!(redacted(sepa)["sepa_debit"]["iban"], "DE …3000");
+        let becs = json!({"au_becs_debit": {"bsb_number": "000-000", "account_number": "000123456"}});
+        assert_eq!(redacted(becs), json!({"au_becs_debit": {"bsb_number": "000-000", "account_number": "…3456"}}));
+        assert_eq!(redacted(json!({"sepa_debit": {"iban": "DE00 1234"}}))["sepa_debit"]["iban"], MASK);
+        assert_eq!(
+            redacted(json!({"au_becs_debit": {"account_number": "12-34"}}))["au_becs_debit"]["account_number"],
+            MASK
+        );
     }
 
     #[test]

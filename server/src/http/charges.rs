@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::payment_intents::intent_filter;
+use super::payment_intents::{PaymentMethod, intent_filter};
 use super::{AppPath, AppQuery, ListParams};
 use crate::app::AppState;
 use crate::auth::{MerchantAccess, Viewer};
@@ -47,20 +47,6 @@ pub struct ChargeOutcome {
     pub network_decline_code: String,
 }
 
-/// What paid, never its full number.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ChargePaymentMethod {
-    /// `card`.
-    #[serde(rename = "type")]
-    #[schema(example = "card")]
-    pub kind: String,
-    /// The card's brand.
-    #[schema(required = true, example = "visa")]
-    pub brand: Option<String>,
-    #[schema(example = "4242")]
-    pub last4: String,
-}
-
 /// One attempt to pay a payment intent.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Charge {
@@ -75,12 +61,13 @@ pub struct Charge {
     pub amount: i64,
     #[schema(example = "usd")]
     pub currency: String,
-    /// `succeeded` when approved (captured or not), `failed` when declined.
+    /// `succeeded` when approved (captured or not), `failed` when declined (or when a debit
+    /// failed to settle), `pending` while a debit waits to settle.
     pub status: ChargeStatus,
     /// Why it was declined; null when it was not.
     #[schema(required = true)]
     pub outcome: Option<ChargeOutcome>,
-    pub payment_method: ChargePaymentMethod,
+    pub payment_method: PaymentMethod,
     /// Whether the money was taken (at once under automatic capture, or by a capture).
     pub captured: bool,
     pub amount_captured: i64,
@@ -101,11 +88,7 @@ impl From<&domain::Charge> for Charge {
                 decline_code: decline.code.as_str().into(),
                 network_decline_code: decline.network_code.into(),
             }),
-            payment_method: ChargePaymentMethod {
-                kind: "card".into(),
-                brand: Some(charge.card.brand.as_str().into()),
-                last4: charge.card.last4.clone(),
-            },
+            payment_method: PaymentMethod::from(&charge.payment_method),
             captured: charge.captured,
             amount_captured: charge.amount_captured,
             amount_refunded: charge.amount_refunded,

@@ -1,20 +1,24 @@
 //! The checkout API (API.md "Hosted checkout"): what a browser holding a client secret may see
-//! of an intent, and the confirm call that pays it with a card. Card numbers are parsed here
-//! and dropped: only brand, last4 and expiry go further.
+//! of an intent, and the confirm call that pays it with a card or a bank debit. Card and
+//! account numbers are parsed here and dropped: only brand (or bank), last4 and expiry go
+//! further.
 
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::payment_intents::{PaymentError, PaymentIntentStatus, authentication_url, intent_id};
+use super::payment_intents::{PaymentError, PaymentIntentStatus, PaymentMethodType, authentication_url, intent_id};
 use super::{AppJson, AppPath, AppQuery};
 use crate::app::AppState;
 use crate::domain::payment_intent::redirect_url;
-use crate::domain::{CardDetails, CardNumber, CardOutcome, Cvc, Expiry, PaymentIntentId, Status, Transition};
+use crate::domain::{
+    BecsAccount, CardDetails, CardNumber, CardOutcome, Cvc, DebitOutcome, Expiry, Iban, PaymentIntentId, Status,
+    Transition,
+};
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::{Held, error_answer, json_answer};
 use crate::respond::RequestId;
@@ -44,6 +48,8 @@ pub struct CheckoutView {
     pub expires_at: DateTime<Utc>,
     #[schema(required = true)]
     pub last_payment_error: Option<PaymentError>,
+    /// What the customer may pay with: confirm with the matching object.
+    pub payment_method_types: Vec<PaymentMethodType>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -74,18 +80,46 @@ pub struct Card {
     pub name: String,
 }
 
+/// A SEPA Direct Debit mandate's account. No `Debug`: the number must never reach a log line.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SepaDebit {
+    /// The account's IBAN, spaces allowed; checked by mod-97, never stored or logged.
+    #[schema(example = "DE89 3704 0044 0532 0130 00")]
+    pub iban: String,
+}
+
+/// An Australian account for BECS Direct Debit. No `Debug`, as for cards.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuBecsDebit {
+    /// Six digits, `000-000` or `000000`.
+    #[schema(example = "000-000")]
+    pub bsb_number: String,
+    /// 5 to 9 digits; never stored or logged.
+    #[schema(example = "000123456")]
+    pub account_number: String,
+}
+
+/// The client secret and exactly one way to pay, of the intent's `payment_method_types`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmCheckoutRequest {
     pub client_secret: String,
-    pub card: Card,
+    /// Pay with a card.
+    pub card: Option<Card>,
+    /// Pay by SEPA Direct Debit (`eur` intents that take `sepa_debit`).
+    pub sepa_debit: Option<SepaDebit>,
+    /// Pay by BECS Direct Debit (`aud` intents that take `au_becs_debit`).
+    pub au_becs_debit: Option<AuBecsDebit>,
 }
 
 /// An approved payment, or one that needs authentication, and where to send the browser.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConfirmCheckoutResponse {
     /// `succeeded`, or `authorized` for manual capture; `requires_action` when the card asks
-    /// for 3-D Secure, and then `redirect_url` is the authentication page.
+    /// for 3-D Secure, and then `redirect_url` is the authentication page; `processing` for a
+    /// debit, which settles later (the browser goes on to `success_url`).
     pub status: PaymentIntentStatus,
     /// `success_url` with `payment_intent=<id>` added and `{PAYMENT_INTENT_ID}` /
     /// `{CHECKOUT_SESSION_ID}` replaced; or the authentication page.
@@ -129,29 +163,48 @@ pub async fn get_checkout(
         merchant_name: merchant.name,
         attempts_remaining: intent.attempts_remaining(),
         expires_at: intent.expires_at,
-        last_payment_error: intent.last_payment_error.as_ref().map(PaymentError::from),
+        last_payment_error: intent
+            .last_payment_error
+            .as_ref()
+            .map(|decline| PaymentError::of(decline, intent.payment_method.as_ref())),
+        payment_method_types: intent.payment_method_types.as_slice().iter().map(|m| (*m).into()).collect(),
     }))
 }
 
 /// Confirm a checkout
 ///
-/// Pays the intent with a card. Approved: `succeeded` (or `authorized` for manual capture) and
-/// the URL to send the browser to. Declined: `402 card_error` with the issuer's
-/// `decline_code`, and the attempt counts; the fifth decline fails the intent. A malformed card
-/// is a 400 and does not count as an attempt. Use the test cards of the API reference.
+/// Pays the intent with a card, or by a bank debit, one of its `payment_method_types`.
+///
+/// A card approved: `succeeded` (or `authorized` for manual capture) and the URL to send the
+/// browser to. Declined: `402 card_error` with the issuer's `decline_code`, and the attempt
+/// counts; the fifth decline fails the intent. A malformed card is a 400 and does not count as
+/// an attempt. Use the test cards of the API reference.
+///
+/// A debit (`sepa_debit: {iban}`, `au_becs_debit: {bsb_number, account_number}`) is submitted:
+/// the intent is `processing` (event `payment_intent.processing`) and the browser goes on to
+/// `success_url`. After the settlement delay (`KASSA_DEBIT_SETTLEMENT_DELAY`, 3 s by default)
+/// it settles: `succeeded`, or `failed` with `last_payment_error.code = debit_failed`, each
+/// with its event. A failed debit fails the intent (nobody is at the checkout by then to try
+/// again): the merchant starts a new one. Test accounts: IBAN `DE89 3704 0044 0532 0130 00`
+/// settles, `DE62 3704 0044 0532 0130 01` fails with `insufficient_funds`; BSB `000-000` with
+/// account `000123456` settles, with `900123456` fails.
 #[utoipa::path(
     post, path = "/v1/checkout/{payment_intent_id}/confirm", tag = "checkout", security(("client_secret" = [])),
     params(
         ("payment_intent_id" = String, Path, description = "The intent's id, `pi_…`."),
     ),
-    request_body(content = ConfirmCheckoutRequest, example = json!({"client_secret": "pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_9f2c6d0e4b1a8c7d5e3f2a1b0c9d8e7f", "card": {"number": "4242 4242 4242 4242", "exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Ada Lovelace"}})),
+    request_body(content = ConfirmCheckoutRequest, examples(
+        ("card" = (summary = "A card", value = json!({"client_secret": "pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_9f2c6d0e4b1a8c7d5e3f2a1b0c9d8e7f", "card": {"number": "4242 4242 4242 4242", "exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Ada Lovelace"}}))),
+        ("sepa_debit" = (summary = "A SEPA Direct Debit", value = json!({"client_secret": "pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_9f2c6d0e4b1a8c7d5e3f2a1b0c9d8e7f", "sepa_debit": {"iban": "DE89 3704 0044 0532 0130 00"}}))),
+        ("au_becs_debit" = (summary = "A BECS Direct Debit", value = json!({"client_secret": "pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_9f2c6d0e4b1a8c7d5e3f2a1b0c9d8e7f", "au_becs_debit": {"bsb_number": "000-000", "account_number": "000123456"}}))),
+    )),
     responses(
-        (status = 200, description = "Approved; or `requires_action`, with the authentication page as `redirect_url` (3-D Secure test cards).", body = ConfirmCheckoutResponse),
-        (status = 400, description = "`invalid_card_number` (fails Luhn), `invalid_expiry` (malformed or past), `invalid_cvc`, `parameter_missing`, `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
+        (status = 200, description = "Approved; `requires_action`, with the authentication page as `redirect_url` (3-D Secure test cards); or `processing` (a debit).", body = ConfirmCheckoutResponse),
+        (status = 400, description = "`invalid_card_number` (fails Luhn), `invalid_expiry` (malformed or past), `invalid_cvc`, `invalid_iban` (`param: sepa_debit.iban`, fails mod-97), `invalid_bank_account` (`param: au_becs_debit.bsb_number` or `au_becs_debit.account_number`), `parameter_missing` (none of card, sepa_debit, au_becs_debit), `parameter_invalid` (more than one; or a method the intent does not take, `param` naming it), `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
         (status = 402, description = "`card_declined` (type `card_error`) with `decline_code`, `network_decline_code`, `attempts_remaining`.", body = ErrorBody),
         (status = 403, description = "`invalid_client_secret`.", body = ErrorBody),
         (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
-        (status = 422, description = "`payment_intent_unexpected_state` (waiting for authentication, or already authorized, succeeded, canceled or failed), `payment_intent_expired`.", body = ErrorBody),
+        (status = 422, description = "`payment_intent_unexpected_state` (waiting for authentication, processing, or already authorized, succeeded, canceled or failed), `payment_intent_expired`.", body = ErrorBody),
     )
 )]
 pub async fn confirm_checkout(
@@ -162,25 +215,61 @@ pub async fn confirm_checkout(
     AppJson(req): AppJson<ConfirmCheckoutRequest>,
 ) -> Result<Response, ApiError> {
     let id = verified_id(&id, &req.client_secret, &app)?;
-    let number = CardNumber::parse(&req.card.number)?;
-    let today = app.store.clock().now();
-    let expiry = Expiry::parse(req.card.exp_month, req.card.exp_year, (today.year(), today.month()))?;
-    Cvc::parse(&req.card.cvc)?;
-    // Card numbers stop here: only brand, last4 and expiry go on.
+    let transition = match (req.card, req.sepa_debit, req.au_becs_debit) {
+        (Some(card), None, None) => card_transition(&card, app.store.clock().now())?,
+        (None, Some(sepa), None) => {
+            let iban = Iban::parse(&sepa.iban)?;
+            debit_transition(&app, iban.details(), iban.test_outcome())?
+        }
+        (None, None, Some(becs)) => {
+            let account = BecsAccount::parse(&becs.bsb_number, &becs.account_number)?;
+            debit_transition(&app, account.details(), account.test_outcome())?
+        }
+        (None, None, None) => return Err(ApiError::ParameterMissing("card".into())),
+        _ => {
+            return Err(ApiError::ParameterInvalid {
+                param: "card".into(),
+                message: "pay with one of card, sepa_debit or au_becs_debit, not several".into(),
+            });
+        }
+    };
+    let answer = |done: &Transitioned| attempt_answer(&app, done, &request_id);
+    let done = app.store.transition(None, &id, &transition, held.saving(&answer)).await?;
+    Ok(held.respond(answer(&done)))
+}
+
+/// What a card makes of the intent, as the sandbox's issuer answers it. Card numbers stop
+/// here: only brand, last4 and expiry go on.
+fn card_transition(card: &Card, today: DateTime<Utc>) -> Result<Transition, ApiError> {
+    let number = CardNumber::parse(&card.number)?;
+    let expiry = Expiry::parse(card.exp_month, card.exp_year, (today.year(), today.month()))?;
+    Cvc::parse(&card.cvc)?;
     let card = CardDetails {
         brand: number.brand(),
         last4: number.last4().to_owned(),
         exp_month: expiry.month,
         exp_year: expiry.year,
     };
-    let transition = match number.test_outcome() {
+    Ok(match number.test_outcome() {
         CardOutcome::Approved => Transition::Confirm(card),
         CardOutcome::Declined(decline) => Transition::Decline { card, decline },
         CardOutcome::Authenticate { then } => Transition::RequireAction { card, then },
+    })
+}
+
+/// A debit from `account`, settling after the configured delay as the sandbox's bank answers.
+fn debit_transition(
+    app: &AppState,
+    account: crate::domain::DebitDetails,
+    outcome: DebitOutcome,
+) -> Result<Transition, ApiError> {
+    let settle_after = TimeDelta::from_std(app.config.debit_settlement_delay)
+        .map_err(|err| ApiError::Internal(anyhow::anyhow!("the settlement delay: {err}")))?;
+    let then = match outcome {
+        DebitOutcome::Settles => None,
+        DebitOutcome::Fails(decline) => Some(decline),
     };
-    let answer = |done: &Transitioned| attempt_answer(&app, done, &request_id);
-    let done = app.store.transition(None, &id, &transition, held.saving(&answer)).await?;
-    Ok(held.respond(answer(&done)))
+    Ok(Transition::Debit { account, then, settle_after })
 }
 
 /// How an attempt ends for the browser. An approval answers where to send it; a pending

@@ -124,6 +124,11 @@ async fn checkout_page(
         Status::Succeeded | Status::Authorized => {
             notice(StatusCode::OK, "This payment is complete", "Nothing more to pay. You can close this page.")
         }
+        Status::Processing => notice(
+            StatusCode::OK,
+            "This payment is processing",
+            "Your bank has the debit; it settles shortly. Nothing more to do. You can close this page.",
+        ),
         Status::Canceled | Status::Failed => notice(
             StatusCode::OK,
             "This payment can no longer be completed",
@@ -151,7 +156,7 @@ async fn authentication_page(
     let values = [
         ("merchant", merchant.name),
         ("amount", row.currency.display(row.amount)),
-        ("last4", row.payment_method.as_ref().map(|card| card.last4.clone()).unwrap_or_default()),
+        ("last4", row.payment_method.as_ref().map(|card| card.last4().to_owned()).unwrap_or_default()),
         ("intent", row.id.to_string()),
         ("secret", secret.to_owned()),
         ("checkout", checkout),

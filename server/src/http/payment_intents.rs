@@ -17,8 +17,8 @@ use super::{AppJson, AppPath, AppQuery, ListParams, Wire};
 use crate::app::AppState;
 use crate::auth::{Developer, MerchantAccess, MerchantKey, Viewer};
 use crate::domain::{
-    self, Amount, CaptureMethod, CardDetails, Currency, Decline, Email, ExpiresIn, HttpUrl, Metadata, PaymentIntentId,
-    Status, Transition,
+    self, Amount, CaptureMethod, Currency, Decline, Email, ExpiresIn, HttpUrl, Metadata, PaymentIntentId, Status,
+    Transition,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::{Held, json_answer};
@@ -38,6 +38,9 @@ pub enum PaymentIntentStatus {
     RequiresPaymentMethod,
     /// Waiting for the customer to authenticate (3-D Secure): see `next_action`.
     RequiresAction,
+    /// A debit submitted to the bank: it settles, `succeeded` or `failed`, after the
+    /// settlement delay.
+    Processing,
     Authorized,
     Succeeded,
     Canceled,
@@ -50,6 +53,7 @@ impl From<Status> for PaymentIntentStatus {
         match status {
             Status::RequiresPaymentMethod => Self::RequiresPaymentMethod,
             Status::RequiresAction => Self::RequiresAction,
+            Status::Processing => Self::Processing,
             Status::Authorized => Self::Authorized,
             Status::Succeeded => Self::Succeeded,
             Status::Canceled => Self::Canceled,
@@ -64,6 +68,7 @@ impl From<PaymentIntentStatus> for Status {
         match status {
             PaymentIntentStatus::RequiresPaymentMethod => Self::RequiresPaymentMethod,
             PaymentIntentStatus::RequiresAction => Self::RequiresAction,
+            PaymentIntentStatus::Processing => Self::Processing,
             PaymentIntentStatus::Authorized => Self::Authorized,
             PaymentIntentStatus::Succeeded => Self::Succeeded,
             PaymentIntentStatus::Canceled => Self::Canceled,
@@ -124,48 +129,65 @@ impl From<domain::MethodType> for PaymentMethodType {
 /// The last declined attempt.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PaymentError {
-    /// `card_declined`, or `payment_intent_authentication_failure` when the customer failed
-    /// 3-D Secure authentication (then `decline_code` is `authentication_required`).
+    /// `card_declined`; `payment_intent_authentication_failure` when the customer failed
+    /// 3-D Secure authentication (then `decline_code` is `authentication_required`);
+    /// `debit_failed` when the bank refused a debit as it settled.
     #[schema(example = "card_declined")]
     pub code: String,
     #[schema(example = "insufficient_funds")]
     pub decline_code: String,
+    /// The ISO 8583 response code of the reason, as a card issuer gives it (a failed debit
+    /// carries the same code for the same reason).
     #[schema(example = "51")]
     pub network_decline_code: String,
     pub message: String,
 }
 
-impl From<&Decline> for PaymentError {
-    fn from(decline: &Decline) -> Self {
+impl PaymentError {
+    /// `decline` of an attempt with `method` (a card when the intent no longer names one).
+    pub fn of(decline: &Decline, method: Option<&domain::PaymentMethodDetails>) -> Self {
+        let method = method.map_or(domain::MethodType::Card, domain::PaymentMethodDetails::method_type);
         Self {
-            code: decline.code.error_code().into(),
+            code: decline.error_code(method).into(),
             decline_code: decline.code.as_str().into(),
             network_decline_code: decline.network_code.into(),
-            message: decline.code.message().into(),
+            message: decline.message(method).into(),
         }
     }
 }
 
-/// The card an intent was paid with: never its number.
+/// What paid: a card (brand and expiry) or a bank account (its bank), never the full number.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PaymentMethod {
-    #[schema(example = "visa")]
-    pub brand: String,
+    #[serde(rename = "type")]
+    pub kind: PaymentMethodType,
+    /// The card's brand; null for a debit.
+    #[schema(required = true, example = "visa")]
+    pub brand: Option<String>,
+    /// The last four digits of the card or account number.
     #[schema(example = "4242")]
     pub last4: String,
-    #[schema(example = 12)]
-    pub exp_month: i64,
-    #[schema(example = 2030)]
-    pub exp_year: i64,
+    /// The card's expiry; null for a debit.
+    #[schema(required = true, example = 12)]
+    pub exp_month: Option<i64>,
+    #[schema(required = true, example = 2030)]
+    pub exp_year: Option<i64>,
+    /// The account's bank: the IBAN's country for `sepa_debit` (`DE`), the BSB for
+    /// `au_becs_debit` (`000-000`); null for a card.
+    #[schema(required = true, example = json!(null))]
+    pub bank: Option<String>,
 }
 
-impl From<&CardDetails> for PaymentMethod {
-    fn from(card: &CardDetails) -> Self {
+impl From<&domain::PaymentMethodDetails> for PaymentMethod {
+    fn from(method: &domain::PaymentMethodDetails) -> Self {
+        let card = method.card();
         Self {
-            brand: card.brand.as_str().into(),
-            last4: card.last4.clone(),
-            exp_month: card.exp_month.into(),
-            exp_year: card.exp_year.into(),
+            kind: method.method_type().into(),
+            brand: card.map(|c| c.brand.as_str().into()),
+            last4: method.last4().into(),
+            exp_month: card.map(|c| c.exp_month.into()),
+            exp_year: card.map(|c| c.exp_year.into()),
+            bank: method.debit().map(|d| d.bank.clone()),
         }
     }
 }
@@ -270,7 +292,10 @@ impl PaymentIntent {
             metadata: intent.metadata.as_map().clone(),
             payment_method_types: intent.payment_method_types.as_slice().iter().map(|m| (*m).into()).collect(),
             attempts: intent.attempts,
-            last_payment_error: intent.last_payment_error.as_ref().map(PaymentError::from),
+            last_payment_error: intent
+                .last_payment_error
+                .as_ref()
+                .map(|decline| PaymentError::of(decline, intent.payment_method.as_ref())),
             payment_method: intent.payment_method.as_ref().map(PaymentMethod::from),
             next_action,
             latest_charge: intent.latest_charge.as_ref().map(ToString::to_string),
@@ -446,17 +471,20 @@ pub async fn create_payment_intent(
             message: "at most 1000 characters".into(),
         });
     }
+    let capture_method = req.capture_method.map_or(CaptureMethod::Automatic, CaptureMethod::from);
+    let payment_method_types = domain::MethodTypes::parse(req.payment_method_types.as_deref(), currency)?;
+    payment_method_types.allow(capture_method)?;
     let new = NewPaymentIntent {
         merchant: key.merchant_id,
         amount,
         currency,
-        capture_method: req.capture_method.map_or(CaptureMethod::Automatic, CaptureMethod::from),
+        capture_method,
         success_url,
         cancel_url,
         description: req.description,
         customer_email,
         metadata: Metadata::parse(req.metadata.as_ref())?,
-        payment_method_types: domain::MethodTypes::parse(req.payment_method_types.as_deref(), currency)?,
+        payment_method_types,
         expires_in: ExpiresIn::parse(req.expires_in)?,
     };
     let answer = |intent: &domain::PaymentIntent| intent_answer(&app.wire, StatusCode::CREATED, intent);

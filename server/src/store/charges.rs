@@ -4,17 +4,14 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::snapshot::{parse_brand, parse_charge_id, parse_currency, parse_id};
+use super::snapshot::{PaymentMethodParts, parse_charge_id, parse_currency, parse_id};
 use super::{Page, Resource, Store, StoreError, StoreResult, cursor, read};
-use crate::domain::{CardDetails, Charge, ChargeId, ChargeStatus, Decline, DeclineCode, PaymentIntentId};
-
-/// How a card is named in `charges.method_type`.
-pub(super) const CARD: &str = "card";
+use crate::domain::{Charge, ChargeId, ChargeStatus, Decline, DeclineCode, PaymentIntentId};
 
 macro_rules! charge_columns {
     () => {
         "id, payment_intent_id, amount, currency, status, decline_code, method_type, brand, last4, exp_month, \
-         exp_year, captured, amount_captured, amount_refunded, created_at"
+         exp_year, captured, amount_captured, amount_refunded, created_at, bank"
     };
 }
 
@@ -22,10 +19,12 @@ macro_rules! charge_columns {
 macro_rules! insert_charge {
     ($tx:expr, $merchant:expr, $charge:expr) => {{
         let charge: &crate::domain::Charge = $charge;
+        let method = &charge.payment_method;
+        let card = method.card();
         sqlx::query(concat!(
             "INSERT INTO charges (merchant_id, ",
             crate::store::charges::charge_columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
         ))
         .bind($merchant)
         .bind(charge.id.as_ref())
@@ -34,31 +33,39 @@ macro_rules! insert_charge {
         .bind(charge.currency.code())
         .bind(charge.status.as_str())
         .bind(charge.outcome.map(|decline| decline.code.as_str()))
-        .bind(crate::store::charges::CARD)
-        .bind(charge.card.brand.as_str())
-        .bind(charge.card.last4.as_str())
-        .bind(i64::from(charge.card.exp_month))
-        .bind(i64::from(charge.card.exp_year))
+        .bind(method.method_type().as_str())
+        .bind(card.map(|c| c.brand.as_str()))
+        .bind(method.last4())
+        .bind(card.map(|c| i64::from(c.exp_month)))
+        .bind(card.map(|c| i64::from(c.exp_year)))
         .bind(charge.captured)
         .bind(charge.amount_captured)
         .bind(charge.amount_refunded)
         .bind(charge.created_at)
+        .bind(method.debit().map(|d| d.bank.as_str()))
         .execute(&mut *$tx)
         .await?;
     }};
 }
 
-/// Moves the money of charge `$id` with its intent's, in the caller's transaction.
+/// Makes charge `$id` follow its intent (its money, its outcome), in the caller's transaction.
 macro_rules! follow_charge {
-    ($tx:expr, $id:expr, $captured:expr, $amount_captured:expr, $amount_refunded:expr) => {{
+    ($tx:expr, $id:expr, $status:expr, $outcome:expr, $captured:expr, $amount_captured:expr, $amount_refunded:expr) => {{
         let id: &crate::domain::ChargeId = $id;
-        sqlx::query("UPDATE charges SET captured = $2, amount_captured = $3, amount_refunded = $4 WHERE id = $1")
-            .bind(id.as_ref())
-            .bind($captured)
-            .bind($amount_captured)
-            .bind($amount_refunded)
-            .execute(&mut *$tx)
-            .await?;
+        let status: crate::domain::ChargeStatus = $status;
+        let outcome: Option<crate::domain::Decline> = $outcome;
+        sqlx::query(
+            "UPDATE charges SET status = $2, decline_code = $3, captured = $4, amount_captured = $5, \
+             amount_refunded = $6 WHERE id = $1",
+        )
+        .bind(id.as_ref())
+        .bind(status.as_str())
+        .bind(outcome.map(|decline| decline.code.as_str()))
+        .bind($captured)
+        .bind($amount_captured)
+        .bind($amount_refunded)
+        .execute(&mut *$tx)
+        .await?;
     }};
 }
 pub(crate) use {charge_columns, follow_charge, insert_charge};
@@ -80,21 +87,22 @@ struct ChargeRow {
     amount_captured: i64,
     amount_refunded: i64,
     created_at: DateTime<Utc>,
+    bank: Option<String>,
 }
 
 impl TryFrom<ChargeRow> for Charge {
     type Error = StoreError;
     fn try_from(row: ChargeRow) -> StoreResult<Self> {
         let corrupt = |what: &str| StoreError::Corrupt(format!("charge {}: {what}", row.id));
-        if row.method_type != CARD {
-            return Err(corrupt("method_type"));
-        }
-        let card = CardDetails {
-            brand: parse_brand(row.brand.as_deref().ok_or_else(|| corrupt("brand"))?)?,
+        let payment_method = PaymentMethodParts {
+            kind: Some(row.method_type.clone()),
+            brand: row.brand.clone(),
             last4: row.last4.clone(),
-            exp_month: row.exp_month.and_then(|m| u32::try_from(m).ok()).ok_or_else(|| corrupt("exp_month"))?,
-            exp_year: row.exp_year.and_then(|y| i32::try_from(y).ok()).ok_or_else(|| corrupt("exp_year"))?,
-        };
+            exp_month: row.exp_month,
+            exp_year: row.exp_year,
+            bank: row.bank.clone(),
+        }
+        .parse()?;
         let outcome = match row.decline_code.as_deref() {
             Some(code) => Some(Decline::of(DeclineCode::parse(code).ok_or_else(|| corrupt("decline_code"))?)),
             None => None,
@@ -106,7 +114,7 @@ impl TryFrom<ChargeRow> for Charge {
             currency: parse_currency(&row.currency)?,
             status: ChargeStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
             outcome,
-            card,
+            payment_method,
             captured: row.captured,
             amount_captured: row.amount_captured,
             amount_refunded: row.amount_refunded,

@@ -11,22 +11,23 @@ use uuid::Uuid;
 use super::charges::{follow_charge, insert_charge};
 use super::idempotency::save_answer;
 use super::snapshot::{
-    AuthenticationSnapshot, DeclineSnapshot, IntentSnapshot, RefundSnapshot, Snapshot, parse_brand,
-    parse_capture_method, parse_charge_id, parse_currency, parse_id, parse_reason, parse_refund_status, parse_status,
+    AuthenticationSnapshot, DeclineSnapshot, IntentSnapshot, PaymentMethodParts, RefundSnapshot, SettlementAnswer,
+    Snapshot, parse_capture_method, parse_charge_id, parse_currency, parse_id, parse_reason, parse_refund_status,
+    parse_status,
 };
 use super::{Page, Resource, SaveAnswer, Store, StoreError, StoreResult, cursor, read, transaction};
 use crate::domain::{
-    CaptureMethod, CardDetails, ChargeWrite, Currency, Email, EventId, EventKind, ExpiresIn, HttpUrl, Metadata,
-    MethodTypes, PaymentIntent, PaymentIntentId, Refund, RefundId, RefundReason, RefundStatus, Status, Transition,
-    TransitionKind,
+    CaptureMethod, ChargeWrite, Currency, Email, EventId, EventKind, ExpiresIn, HttpUrl, Metadata, MethodTypes,
+    PaymentIntent, PaymentIntentId, Refund, RefundId, RefundReason, RefundStatus, Status, Transition, TransitionKind,
 };
 
 macro_rules! intent_columns {
     () => {
         "id, merchant_id, amount, currency, status, capture_method, amount_capturable, amount_received, \
          amount_refunded, success_url, cancel_url, description, customer_email, metadata, attempts, \
-         last_payment_error, card_brand, card_last4, card_exp_month, card_exp_year, latest_charge, \
-         pending_authentication, payment_method_types, created_at, expires_at"
+         last_payment_error, payment_method_type, card_brand, payment_method_last4, card_exp_month, card_exp_year, \
+         payment_method_bank, latest_charge, pending_authentication, pending_settlement, settles_at, \
+         payment_method_types, created_at, expires_at"
     };
 }
 
@@ -51,13 +52,20 @@ struct IntentRow {
     attempts: i64,
     /// JSON of the last decline, or null.
     last_payment_error: Option<String>,
+    /// `card`, `sepa_debit` or `au_becs_debit`; null with no payment method, or for a card
+    /// stored before debits.
+    payment_method_type: Option<String>,
     card_brand: Option<String>,
-    card_last4: Option<String>,
+    payment_method_last4: Option<String>,
     card_exp_month: Option<i64>,
     card_exp_year: Option<i64>,
+    payment_method_bank: Option<String>,
     latest_charge: Option<String>,
     /// JSON of the authentication a `requires_action` intent waits for, or null.
     pending_authentication: Option<String>,
+    /// JSON of the bank's answer a `processing` intent waits for, at `settles_at`.
+    pending_settlement: Option<String>,
+    settles_at: Option<DateTime<Utc>>,
     /// Comma-separated method names.
     payment_method_types: String,
     created_at: DateTime<Utc>,
@@ -78,18 +86,33 @@ impl TryFrom<IntentRow> for PaymentIntent {
             None => None,
         };
         if row.status == Status::RequiresAction.as_str()
-            && (row.pending_authentication.is_none() || row.card_last4.is_none())
+            && (row.pending_authentication.is_none() || row.payment_method_last4.is_none())
         {
             return Err(corrupt("requires_action without its card or pending authentication"));
         }
-        let payment_method = match (&row.card_brand, &row.card_last4, row.card_exp_month, row.card_exp_year) {
-            (Some(brand), Some(last4), Some(month), Some(year)) => Some(CardDetails {
-                brand: parse_brand(brand)?,
-                last4: last4.clone(),
-                exp_month: u32::try_from(month).map_err(|_| corrupt("card_exp_month"))?,
-                exp_year: i32::try_from(year).map_err(|_| corrupt("card_exp_year"))?,
-            }),
-            _ => None,
+        let pending_settlement = match (&row.pending_settlement, row.settles_at) {
+            (Some(raw), Some(at)) => Some(SettlementAnswer::parse(raw, at)?),
+            (None, None) => None,
+            _ => return Err(corrupt("pending_settlement without settles_at, or the other way round")),
+        };
+        if row.status == Status::Processing.as_str()
+            && (pending_settlement.is_none() || row.payment_method_last4.is_none())
+        {
+            return Err(corrupt("processing without its account or pending settlement"));
+        }
+        let payment_method = match row.payment_method_last4.clone() {
+            Some(last4) => Some(
+                PaymentMethodParts {
+                    kind: row.payment_method_type.clone(),
+                    brand: row.card_brand.clone(),
+                    last4,
+                    exp_month: row.card_exp_month,
+                    exp_year: row.card_exp_year,
+                    bank: row.payment_method_bank.clone(),
+                }
+                .parse()?,
+            ),
+            None => None,
         };
         Ok(Self {
             id: parse_id(&row.id)?,
@@ -120,6 +143,7 @@ impl TryFrom<IntentRow> for PaymentIntent {
                 ),
                 None => None,
             },
+            pending_settlement,
             created_at: row.created_at,
             expires_at: row.expires_at,
         })
@@ -289,6 +313,7 @@ impl Store {
                 payment_method: None,
                 latest_charge: None,
                 pending_authentication: None,
+                pending_settlement: None,
                 created_at: now,
                 expires_at: now + new.expires_in.duration(),
             };
@@ -425,14 +450,17 @@ impl Store {
                 }
                 let applied = before.apply(transition, now).map_err(StoreError::Refused)?;
                 let after = &applied.after;
-                let card = after.payment_method.as_ref();
+                let method = after.payment_method.as_ref();
+                let card = method.and_then(|m| m.card());
+                let settlement = after.pending_settlement.as_ref();
                 // Guarded by every value a transition changes or is judged on: a concurrent
                 // transition that committed first (PostgreSQL replicas) makes this match nothing.
                 let updated = sqlx::query(
                     "UPDATE payment_intents SET status = $5, amount_capturable = $6, amount_received = $7, \
                      amount_refunded = $8, attempts = $9, last_payment_error = $10, card_brand = $11, \
-                     card_last4 = $12, card_exp_month = $13, card_exp_year = $14, expires_at = $15, \
-                     latest_charge = $16, pending_authentication = $17 \
+                     payment_method_last4 = $12, card_exp_month = $13, card_exp_year = $14, expires_at = $15, \
+                     latest_charge = $16, pending_authentication = $17, payment_method_type = $18, \
+                     payment_method_bank = $19, pending_settlement = $20, settles_at = $21 \
                      WHERE id = $1 AND status = $2 AND attempts = $3 AND amount_refunded = $4",
                 )
                 .bind(id.as_ref())
@@ -446,12 +474,16 @@ impl Store {
                 .bind(after.attempts)
                 .bind(decline_json(after)?)
                 .bind(card.map(|c| c.brand.as_str()))
-                .bind(card.map(|c| c.last4.as_str()))
+                .bind(method.map(|m| m.last4()))
                 .bind(card.map(|c| i64::from(c.exp_month)))
                 .bind(card.map(|c| i64::from(c.exp_year)))
                 .bind(after.expires_at)
                 .bind(after.latest_charge.as_ref().map(AsRef::<str>::as_ref))
                 .bind(authentication_json(after)?)
+                .bind(method.map(|m| m.method_type().as_str()))
+                .bind(method.and_then(|m| m.debit()).map(|d| d.bank.as_str()))
+                .bind(settlement.map(SettlementAnswer::to_json).transpose()?)
+                .bind(settlement.map(|p| p.settles_at))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -460,8 +492,8 @@ impl Store {
                 }
                 match &applied.charge {
                     Some(ChargeWrite::Insert(charge)) => insert_charge!(tx, after.merchant_id, charge),
-                    Some(ChargeWrite::Follow { id, captured, amount_captured, amount_refunded }) => {
-                        follow_charge!(tx, id, *captured, *amount_captured, *amount_refunded)
+                    Some(ChargeWrite::Follow { id, status, outcome, captured, amount_captured, amount_refunded }) => {
+                        follow_charge!(tx, id, *status, *outcome, *captured, *amount_captured, *amount_refunded)
                     }
                     None => {}
                 }
@@ -537,6 +569,22 @@ impl Store {
             .bind(self.clock.now())
             .bind(limit)
             .bind(expirable_c.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        ids.iter().map(|id| parse_id(id)).collect()
+    }
+
+    /// Ids of `processing` intents whose debit is due to settle, the earliest first: the
+    /// sweeper's other work.
+    pub async fn due_settlements(&self, limit: i64) -> StoreResult<Vec<PaymentIntentId>> {
+        let ids: Vec<String> = read!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT id FROM payment_intents WHERE status = $1 AND settles_at <= $2 ORDER BY settles_at LIMIT $3",
+            )
+            .bind(Status::Processing.as_str())
+            .bind(self.clock.now())
+            .bind(limit)
             .fetch_all(pool)
             .await?
         });

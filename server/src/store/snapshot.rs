@@ -14,8 +14,9 @@ use uuid::Uuid;
 
 use super::{StoreError, StoreResult};
 use crate::domain::{
-    Brand, CaptureMethod, CardDetails, ChargeId, Currency, Decline, DeclineCode, Metadata, MethodTypes, PaymentIntent,
-    PaymentIntentId, PendingAuthentication, Refund, RefundId, RefundReason, RefundStatus, Status,
+    Brand, CaptureMethod, CardDetails, ChargeId, Currency, DebitDetails, Decline, DeclineCode, Metadata, MethodType,
+    MethodTypes, PaymentIntent, PaymentIntentId, PaymentMethodDetails, PendingAuthentication, PendingSettlement,
+    Refund, RefundId, RefundReason, RefundStatus, Status,
 };
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -47,12 +48,14 @@ pub struct IntentSnapshot {
     payment_method_types: Vec<String>,
     attempts: i64,
     last_payment_error: Option<DeclineSnapshot>,
-    payment_method: Option<CardSnapshot>,
+    payment_method: Option<MethodSnapshot>,
     /// Absent in events written before charges were.
     #[serde(default)]
     latest_charge: Option<String>,
     #[serde(default)]
     pending_authentication: Option<AuthenticationSnapshot>,
+    #[serde(default)]
+    pending_settlement: Option<SettlementSnapshot>,
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 }
@@ -76,6 +79,41 @@ impl AuthenticationSnapshot {
     }
 }
 
+impl From<&PendingSettlement> for SettlementSnapshot {
+    fn from(pending: &PendingSettlement) -> Self {
+        Self { settles_at: pending.settles_at, then: pending.then.as_ref().map(DeclineSnapshot::from) }
+    }
+}
+
+impl SettlementSnapshot {
+    pub fn into_domain(self) -> StoreResult<PendingSettlement> {
+        Ok(PendingSettlement {
+            settles_at: self.settles_at,
+            then: self.then.map(DeclineSnapshot::into_domain).transpose()?,
+        })
+    }
+}
+
+/// What a `processing` row keeps in its `pending_settlement` column: the bank's answer, `{"then":
+/// …}`; the time is the `settles_at` column.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SettlementAnswer {
+    then: Option<DeclineSnapshot>,
+}
+
+impl SettlementAnswer {
+    pub fn to_json(pending: &PendingSettlement) -> StoreResult<String> {
+        serde_json::to_string(&Self { then: pending.then.as_ref().map(DeclineSnapshot::from) })
+            .map_err(|err| StoreError::Corrupt(err.to_string()))
+    }
+
+    pub fn parse(raw: &str, settles_at: DateTime<Utc>) -> StoreResult<PendingSettlement> {
+        let answer: Self =
+            serde_json::from_str(raw).map_err(|_| StoreError::Corrupt(format!("pending_settlement {raw:?}")))?;
+        Ok(PendingSettlement { settles_at, then: answer.then.map(DeclineSnapshot::into_domain).transpose()? })
+    }
+}
+
 /// A decline as stored, in events and in `payment_intents.last_payment_error`: its reason;
 /// the network code follows from it.
 #[derive(Debug, Serialize, Deserialize)]
@@ -83,12 +121,91 @@ pub struct DeclineSnapshot {
     decline_code: String,
 }
 
+/// A debit waiting to settle, as stored in events (the `payment_intents` row keeps the time
+/// in its own column, for the sweeper).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct CardSnapshot {
-    brand: String,
+pub struct SettlementSnapshot {
+    settles_at: DateTime<Utc>,
+    then: Option<DeclineSnapshot>,
+}
+
+/// What paid, as stored in events. Events written before debits have a card's fields only.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MethodSnapshot {
+    #[serde(rename = "type", default = "card")]
+    kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    brand: Option<String>,
     last4: String,
-    exp_month: u32,
-    exp_year: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    exp_month: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    exp_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bank: Option<String>,
+}
+
+fn card() -> String {
+    MethodType::Card.as_str().to_owned()
+}
+
+impl From<&PaymentMethodDetails> for MethodSnapshot {
+    fn from(method: &PaymentMethodDetails) -> Self {
+        let card = method.card();
+        Self {
+            kind: method.method_type().as_str().to_owned(),
+            brand: card.map(|c| c.brand.as_str().to_owned()),
+            last4: method.last4().to_owned(),
+            exp_month: card.map(|c| c.exp_month),
+            exp_year: card.map(|c| c.exp_year),
+            bank: method.debit().map(|d| d.bank.clone()),
+        }
+    }
+}
+
+impl MethodSnapshot {
+    fn into_domain(self) -> StoreResult<PaymentMethodDetails> {
+        let parts = PaymentMethodParts {
+            kind: Some(self.kind),
+            brand: self.brand,
+            last4: self.last4,
+            exp_month: self.exp_month.map(i64::from),
+            exp_year: self.exp_year.map(i64::from),
+            bank: self.bank,
+        };
+        parts.parse()
+    }
+}
+
+/// What paid, in the columns a row keeps it in (of an intent, of a charge), not yet parsed.
+pub struct PaymentMethodParts {
+    /// `None` in rows written before debits: a card.
+    pub kind: Option<String>,
+    pub brand: Option<String>,
+    pub last4: String,
+    pub exp_month: Option<i64>,
+    pub exp_year: Option<i64>,
+    pub bank: Option<String>,
+}
+
+impl PaymentMethodParts {
+    pub fn parse(self) -> StoreResult<PaymentMethodDetails> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("a payment method's {what}"));
+        let kind = self.kind.as_deref().unwrap_or(MethodType::Card.as_str());
+        match MethodType::parse(kind).ok_or_else(|| corrupt("type"))? {
+            MethodType::Card => Ok(PaymentMethodDetails::Card(CardDetails {
+                brand: parse_brand(self.brand.as_deref().ok_or_else(|| corrupt("brand"))?)?,
+                last4: self.last4,
+                exp_month: self.exp_month.and_then(|m| u32::try_from(m).ok()).ok_or_else(|| corrupt("exp_month"))?,
+                exp_year: self.exp_year.and_then(|y| i32::try_from(y).ok()).ok_or_else(|| corrupt("exp_year"))?,
+            })),
+            method => Ok(PaymentMethodDetails::Debit(DebitDetails {
+                method,
+                bank: self.bank.ok_or_else(|| corrupt("bank"))?,
+                last4: self.last4,
+            })),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -130,14 +247,10 @@ impl From<&PaymentIntent> for IntentSnapshot {
             payment_method_types: pi.payment_method_types.as_slice().iter().map(|m| m.as_str().to_owned()).collect(),
             attempts: pi.attempts,
             last_payment_error: pi.last_payment_error.as_ref().map(DeclineSnapshot::from),
-            payment_method: pi.payment_method.as_ref().map(|card| CardSnapshot {
-                brand: card.brand.as_str().to_owned(),
-                last4: card.last4.clone(),
-                exp_month: card.exp_month,
-                exp_year: card.exp_year,
-            }),
+            payment_method: pi.payment_method.as_ref().map(MethodSnapshot::from),
             latest_charge: pi.latest_charge.as_ref().map(ToString::to_string),
             pending_authentication: pi.pending_authentication.as_ref().map(AuthenticationSnapshot::from),
+            pending_settlement: pi.pending_settlement.as_ref().map(SettlementSnapshot::from),
             created_at: pi.created_at,
             expires_at: pi.expires_at,
         }
@@ -166,19 +279,10 @@ impl IntentSnapshot {
                 .ok_or_else(|| StoreError::Corrupt(format!("payment_method_types {:?}", self.payment_method_types)))?,
             attempts: self.attempts,
             last_payment_error: self.last_payment_error.map(DeclineSnapshot::into_domain).transpose()?,
-            payment_method: self
-                .payment_method
-                .map(|card| {
-                    Ok::<_, StoreError>(CardDetails {
-                        brand: parse_brand(&card.brand)?,
-                        last4: card.last4,
-                        exp_month: card.exp_month,
-                        exp_year: card.exp_year,
-                    })
-                })
-                .transpose()?,
+            payment_method: self.payment_method.map(MethodSnapshot::into_domain).transpose()?,
             latest_charge: self.latest_charge.as_deref().map(parse_charge_id).transpose()?,
             pending_authentication: self.pending_authentication.map(AuthenticationSnapshot::into_domain).transpose()?,
+            pending_settlement: self.pending_settlement.map(SettlementSnapshot::into_domain).transpose()?,
             created_at: self.created_at,
             expires_at: self.expires_at,
         })

@@ -30,11 +30,17 @@ async fn every_attempt_is_a_charge_newest_first_and_latest_charge_names_the_last
     let (approved, declined) = (&charges[0], &charges[1]);
     assert_eq!(declined["status"], "failed");
     assert_eq!(declined["outcome"], json!({"decline_code": "insufficient_funds", "network_decline_code": "51"}));
-    assert_eq!(declined["payment_method"], json!({"type": "card", "brand": "visa", "last4": "9995"}));
+    assert_eq!(
+        declined["payment_method"],
+        json!({"type": "card", "brand": "visa", "last4": "9995", "exp_month": 12, "exp_year": 2034, "bank": null})
+    );
     assert_eq!((&declined["captured"], &declined["amount_captured"]), (&json!(false), &json!(0)));
     assert_eq!(approved["status"], "succeeded");
     assert_eq!(approved["outcome"], Value::Null);
-    assert_eq!(approved["payment_method"], json!({"type": "card", "brand": "mastercard", "last4": "4444"}));
+    assert_eq!(
+        approved["payment_method"],
+        json!({"type": "card", "brand": "mastercard", "last4": "4444", "exp_month": 12, "exp_year": 2034, "bank": null})
+    );
     assert_eq!((&approved["captured"], &approved["amount_captured"]), (&json!(true), &json!(1500)));
     assert_eq!(
         (&approved["amount"], &approved["currency"], &approved["payment_intent"]),

@@ -59,6 +59,7 @@ pub fn test_config(database_url: &str, jwt_secret: Option<&str>) -> Config {
         jwt_secret: jwt_secret.map(str::to_owned),
         webhook_retry_schedule: vec![Duration::from_secs(1), Duration::from_secs(1)],
         request_timeout: Duration::from_secs(30),
+        debit_settlement_delay: Duration::from_secs(1),
         webhook_public_only: false,
     }
 }

@@ -8,6 +8,7 @@ mod api_keys;
 mod authentication;
 mod charges;
 mod dashboard_access;
+mod debits;
 mod errors;
 mod events;
 mod members;

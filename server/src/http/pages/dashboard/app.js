@@ -76,6 +76,13 @@ function statusBadge(status) {
   return h('span', { class: `status ${status}` }, String(status).replaceAll('_', ' '));
 }
 
+// `visa •••• 4242`, or `SEPA debit DE •••• 3000` / `BECS debit 000-000 •••• 3456`.
+function methodText(method) {
+  const names = { sepa_debit: 'SEPA debit', au_becs_debit: 'BECS debit' };
+  const what = method.type === 'card' ? method.brand : `${names[method.type] || method.type} ${method.bank || ''}`;
+  return `${what} •••• ${method.last4}`;
+}
+
 function pretty(text) {
   try {
     return JSON.stringify(JSON.parse(text), null, 2);
@@ -455,7 +462,7 @@ async function paymentsPage() {
   const after = paging.cursors[paging.cursors.length - 1];
   if (after) params.set('starting_after', after);
   const page = await api('GET', `/v1/payment-intents?${params}`);
-  const statuses = ['', 'requires_payment_method', 'requires_action', 'authorized', 'succeeded', 'canceled', 'expired', 'failed'];
+  const statuses = ['', 'requires_payment_method', 'requires_action', 'processing', 'authorized', 'succeeded', 'canceled', 'expired', 'failed'];
   show(
     h('h1', {}, 'Payments'),
     h('form', { class: 'inline', id: 'search', onsubmit: submit(async (form) => {
@@ -533,14 +540,14 @@ async function paymentPage(id) {
       h('dt', {}, 'Description'), h('dd', { id: 'payment-description' }, pi.description || '—'),
       h('dt', {}, 'Received'), h('dd', {}, money_(pi.amount_received)),
       h('dt', {}, 'Refunded'), h('dd', { id: 'payment-refunded' }, money_(pi.amount_refunded)),
-      h('dt', {}, 'Card'), h('dd', {}, pi.payment_method ? `${pi.payment_method.brand} •••• ${pi.payment_method.last4}` : '—'),
+      h('dt', {}, 'Paid with'), h('dd', { id: 'payment-method' }, pi.payment_method ? methodText(pi.payment_method) : '—'),
       h('dt', {}, 'Attempts'), h('dd', {}, String(pi.attempts)),
       pi.last_payment_error && [h('dt', {}, 'Last error'), h('dd', {}, pi.last_payment_error.message || pi.last_payment_error.decline_code)],
       h('dt', {}, 'Created'), h('dd', {}, when(pi.created_at)),
       metadata.length ? [h('dt', {}, 'Metadata'), h('dd', { id: 'payment-metadata' }, metadata.map(([k, v]) => h('div', {}, h('code', {}, k), ': ', v)))] : null)),
     actions.length ? h('div', { class: 'card actions', id: 'payment-actions' }, actions) : null,
     charges.data.length ? [h('h2', {}, 'Attempts'), h('ul', { id: 'charges' }, charges.data.map((c) => h('li', { 'data-status': c.status },
-      statusBadge(c.status), ` ${money_(c.amount)} with ${c.payment_method.brand || c.payment_method.type} •••• ${c.payment_method.last4}`,
+      statusBadge(c.status), ` ${money_(c.amount)} with ${methodText(c.payment_method)}`,
       c.outcome ? ` · ${c.outcome.decline_code.replaceAll('_', ' ')} (${c.outcome.network_decline_code})` : '',
       c.amount_refunded ? ` · ${money_(c.amount_refunded)} refunded` : '',
       ` · ${when(c.created_at)}`)))] : null,

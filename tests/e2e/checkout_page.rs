@@ -165,3 +165,64 @@ async fn a_card_that_asks_for_3d_secure_is_authenticated_on_kassas_page_failed_o
         "the card number is never logged"
     );
 }
+
+#[tokio::test]
+async fn a_customer_pays_by_sepa_debit_which_is_processing_then_settles() {
+    if !available(true) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // The default delay is a few seconds; one is enough to see `processing` first.
+    let server = Server::start_with(dir, None, &["--debit-settlement-delay", "1s"]).await;
+    let shop = merchant_key(&server).await;
+    let request = CreatePaymentIntentRequest {
+        payment_method_types: Some(vec!["card".into(), "sepa_debit".into()]),
+        ..intent(&server, None)
+    };
+    let pi = shop.create_payment_intent(None, &request).await.unwrap().into_inner();
+    let browser = Browser::start().await;
+    browser.goto(pi.checkout_url.as_deref().unwrap()).await;
+
+    // Card first, as the intent lists it; the customer chooses SEPA Direct Debit.
+    let visible = |css: &str| format!("return !document.querySelector('{css}').hidden");
+    assert_eq!(browser.execute(&visible("#methods")).await, true, "a choice of methods");
+    assert_eq!(browser.execute(&visible("label[data-method=au_becs_debit]")).await, false, "only the intent's");
+    assert_eq!(browser.execute(&visible("#card-fields")).await, true);
+    browser.click("input[value=sepa_debit]").await;
+    assert_eq!(browser.execute(&visible("#sepa-fields")).await, true);
+    assert_eq!(browser.execute(&visible("#card-fields")).await, false);
+    assert!(browser.text("#test-cards").await.contains("DE89 3704 0044 0532 0130 00"), "the test accounts");
+
+    // A mistyped IBAN is refused next to the field, and counts nothing.
+    browser.fill("#iban", "DE89 3704 0044 0532 0130 01").await;
+    browser.click("#submit").await;
+    browser.wait_for("the IBAN's error", || async { browser.text("#iban-error").await.contains("IBAN") }).await;
+    assert_eq!(browser.attribute("#iban", "aria-invalid").await.as_deref(), Some("true"));
+    assert_eq!(browser.text("#message").await, "", "nothing below the button");
+    browser.screenshot("checkout-sepa-invalid").await;
+    let untouched = shop.get_payment_intent(&pi.id).await.unwrap().into_inner();
+    assert_eq!(untouched.attempts, 0);
+
+    browser.fill("#iban", "DE89 3704 0044 0532 0130 00").await;
+    browser.click("#submit").await;
+    let expected = format!("{}/healthz?order=7&payment_intent={}", server.base_url, pi.id);
+    browser.wait_for("the redirect to success_url", || async { browser.url().await == expected }).await;
+    let submitted = shop.get_payment_intent(&pi.id).await.unwrap().into_inner();
+    // Processing until the sweeper settles it, a second or so later.
+    if !matches!(submitted.status, PaymentIntentStatus::Succeeded) {
+        assert!(matches!(submitted.status, PaymentIntentStatus::Processing), "{submitted:?}");
+    }
+    let method = submitted.payment_method.as_ref().unwrap();
+    assert_eq!((method.bank.as_deref(), method.last4.as_str()), (Some("DE"), "3000"));
+
+    browser.goto(pi.checkout_url.as_deref().unwrap()).await;
+    let settled = || async {
+        matches!(shop.get_payment_intent(&pi.id).await.unwrap().into_inner().status, PaymentIntentStatus::Succeeded)
+    };
+    browser.wait_for("the debit to settle", settled).await;
+    let events = shop.list_events(None, Some(&pi.id), None, None).await.unwrap().into_inner();
+    let types: Vec<String> = events.data.iter().rev().map(|e| e.type_.to_string()).collect();
+    assert_eq!(types, ["payment_intent.created", "payment_intent.processing", "payment_intent.succeeded"]);
+    let text = String::from_utf8_lossy(&server.database_bytes()).into_owned() + &server.log_text();
+    assert!(!text.contains("370400440532013000") && !text.contains("3704 0044 0532"), "the IBAN is never kept");
+}

@@ -112,6 +112,10 @@ async fn checkout_page(
                 ("error", row.last_payment_error.map(|d| d.code.message().to_owned()).unwrap_or_default()),
                 ("intent", row.id.to_string()),
                 ("secret", secret.to_owned()),
+                (
+                    "methods",
+                    row.payment_method_types.as_slice().iter().map(|m| m.as_str()).collect::<Vec<_>>().join(","),
+                ),
                 // Going back is the customer cancelling: the shop's cancel page learns which
                 // payment, and the intent stays open until it expires, as a Stripe Checkout
                 // Session does, so the customer may still come back and pay.

@@ -5,6 +5,7 @@ mod authentication;
 mod charges;
 mod conventions;
 mod dashboard;
+mod debits;
 mod events;
 mod members;
 mod merchants;
@@ -35,6 +36,7 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         dashboard::cases(),
         charges::cases(),
         authentication::cases(),
+        debits::cases(),
         webhooks::cases(),
         webhooks::request_log_cases(),
         webhooks::listen_cases(),

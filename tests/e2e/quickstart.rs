@@ -16,7 +16,7 @@ fn run_example(name: &str, server: &Server) -> String {
 }
 
 #[tokio::test]
-async fn the_quickstart_decline_and_3d_secure_examples_print_their_results() {
+async fn the_quickstart_decline_3d_secure_and_sepa_debit_examples_print_their_results() {
     let server = Server::start(None).await;
     let out = run_example("quickstart", &server);
     assert!(out.contains("Verified payment: amount=1000 cents, status=succeeded"), "{out}");
@@ -25,6 +25,9 @@ async fn the_quickstart_decline_and_3d_secure_examples_print_their_results() {
     let out = run_example("three_d_secure", &server);
     assert!(out.contains("Confirm answered requires_action: authenticate at http://"), "{out}");
     assert!(out.contains("Verified payment: amount=4200 cents, status=succeeded"), "{out}");
+    let out = run_example("sepa_debit", &server);
+    assert!(out.contains("Confirm answered processing; the browser goes to https://shop.example/thanks"), "{out}");
+    assert!(out.contains("Settled: amount=3100 cents, status=succeeded, paid from DE account ending 3000"), "{out}");
 
     // Neither the database nor the log holds a card number, with or without spaces.
     let stored = String::from_utf8_lossy(&server.database_bytes()).into_owned();
@@ -35,6 +38,10 @@ async fn the_quickstart_decline_and_3d_secure_examples_print_their_results() {
             assert!(!stored.contains(&form), "the database holds {form}");
             assert!(!log.contains(&form), "the log holds {form}");
         }
+    }
+    let iban = kassa_sdk::test_accounts::SEPA_SETTLES;
+    for form in [iban.to_owned(), iban.replace(' ', ""), iban.replace(' ', "")[4..].to_owned()] {
+        assert!(!stored.contains(&form) && !log.contains(&form), "the IBAN is kept as {form}");
     }
 }
 

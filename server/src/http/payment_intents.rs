@@ -228,7 +228,7 @@ pub struct PaymentIntent {
     pub metadata: BTreeMap<String, String>,
     /// What the customer may pay with.
     pub payment_method_types: Vec<PaymentMethodType>,
-    /// Card attempts so far; the fifth decline fails the intent.
+    /// Attempts to pay so far, cards and debits; the fifth declined card fails the intent.
     pub attempts: i64,
     #[schema(required = true)]
     pub last_payment_error: Option<PaymentError>,

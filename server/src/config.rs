@@ -70,12 +70,16 @@ impl Config {
                 _ => bail!("--request-timeout {:?} must be one duration, like 30s", args.request_timeout),
             },
             debit_settlement_delay: match parse_schedule(&args.debit_settlement_delay)?.as_slice() {
-                [delay] => *delay,
+                [delay] if *delay <= MAX_SETTLEMENT_DELAY => *delay,
+                [_] => bail!("--debit-settlement-delay {:?} must be at most 30d", args.debit_settlement_delay),
                 _ => bail!("--debit-settlement-delay {:?} must be one duration, like 3s", args.debit_settlement_delay),
             },
         })
     }
 }
+
+/// A debit settles within this: longer than any real bank takes, and far from any date limit.
+const MAX_SETTLEMENT_DELAY: Duration = Duration::from_secs(30 * 86_400);
 
 /// `10s,1m,5m,2h,1d` → durations; each item is a positive integer and a unit (s, m, h, d).
 pub fn parse_schedule(raw: &str) -> anyhow::Result<Vec<Duration>> {

@@ -318,7 +318,13 @@ impl PaymentIntent {
             Transition::Debit { account, .. } => Some(account.method),
             _ => None,
         };
-        if let Some(method) = paying_with.filter(|m| !self.payment_method_types.takes(*m)) {
+        // A debit cannot be held for a later capture (intents made before that rule may have
+        // both).
+        let not_taken = |m: &MethodType| {
+            !self.payment_method_types.takes(*m)
+                || (!m.captures_later() && self.capture_method == CaptureMethod::Manual)
+        };
+        if let Some(method) = paying_with.filter(not_taken) {
             return Err(Refusal::MethodNotTaken { method });
         }
         let mut after = self.clone();
@@ -929,6 +935,16 @@ mod tests {
             Some(ChargeWrite::Follow { status: ChargeStatus::Failed, outcome: Some(_), captured: false, .. })
         ));
         assert_eq!(insufficient.error_code(MethodType::SepaDebit), "debit_failed");
+    }
+
+    #[test]
+    fn a_debit_is_never_held_for_a_manual_capture() {
+        // Intents made before the create-time rule may take a debit under manual capture.
+        let pi = takes_sepa(intent(CaptureMethod::Manual));
+        assert_eq!(
+            pi.apply(&sepa(None), minutes(&pi, 1)),
+            Err(Refusal::MethodNotTaken { method: MethodType::SepaDebit })
+        );
     }
 
     #[test]

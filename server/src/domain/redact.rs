@@ -11,6 +11,9 @@ use super::{CardNumber, Iban};
 /// What a masked secret reads as.
 pub const MASK: &str = "[redacted]";
 
+/// Fields that hold a payment method as an object: any other value there is masked whole.
+const METHOD_FIELDS: [&str; 3] = ["card", "sepa_debit", "au_becs_debit"];
+
 /// Fields whose value is a secret whatever it looks like.
 const SECRET_FIELDS: [&str; 6] = ["password", "client_secret", "webhook_secret", "access_token", "key", "secret"];
 
@@ -34,13 +37,16 @@ fn redact(value: &mut Value, field: Option<&str>) {
         Value::Object(map) => {
             map.remove("cvc");
             for (name, inner) in map.iter_mut() {
+                let lower = name.to_ascii_lowercase();
                 if name == "number" && field == Some("card") {
                     *inner = Value::String(card_summary(inner.as_str().unwrap_or_default()));
-                } else if name == "iban" {
+                } else if lower == "iban" {
                     *inner = Value::String(iban_summary(inner.as_str().unwrap_or_default()));
-                } else if name == "account_number" {
+                } else if lower == "account_number" {
                     *inner = Value::String(last4_summary(inner.as_str().unwrap_or_default()));
-                } else if SECRET_FIELDS.contains(&name.as_str()) && inner.is_string() {
+                } else if (METHOD_FIELDS.contains(&name.as_str()) && !inner.is_object() && !inner.is_null())
+                    || (SECRET_FIELDS.contains(&name.as_str()) && inner.is_string())
+                {
                     *inner = Value::String(MASK.into());
                 } else {
                     redact(inner, Some(name));
@@ -48,6 +54,8 @@ fn redact(value: &mut Value, field: Option<&str>) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(|item| redact(item, field)),
+        // An IBAN is known by its shape wherever it is.
+        Value::String(text) if Iban::parse(text).is_ok() => *text = iban_summary(text),
         Value::String(text) => *text = mask_secrets_in(text),
         _ => {}
     }
@@ -132,6 +140,12 @@ mod tests {
             redacted(json!({"au_becs_debit": {"account_number": "12-34"}}))["au_becs_debit"]["account_number"],
             MASK
         );
+        // Wherever an account number hides: a method sent as a string, another case, a note.
+        let odd = json!({"sepa_debit": "DE89370400440532013000", "card": "4242424242424242",
+            "x": {"IBAN": "DE89370400440532013000", "note": "DE89 3704 0044 0532 0130 00"}});
+        let out = redacted(odd);
+        assert_eq!((&out["sepa_debit"], &out["card"]), (&json!(MASK), &json!(MASK)));
+        assert_eq!((&out["x"]["IBAN"], &out["x"]["note"]), (&json!("DE …3000"), &json!("DE …3000")));
     }
 
     #[test]

@@ -68,7 +68,8 @@ pub struct Charge {
     #[schema(required = true)]
     pub outcome: Option<ChargeOutcome>,
     pub payment_method: PaymentMethod,
-    /// Whether the money was taken (at once under automatic capture, or by a capture).
+    /// Whether the money was taken: at once under automatic capture, by a capture, or (a
+    /// debit) when it settled.
     pub captured: bool,
     pub amount_captured: i64,
     pub amount_refunded: i64,

@@ -123,13 +123,21 @@ fn deserialize_error(path: &str, message: &str) -> ApiError {
     }
     let param = if path == "." { "body".to_owned() } else { path.to_owned() };
     let message = message.split(" at line ").next().unwrap_or(message);
-    // serde quotes the offending value (`invalid type: integer `4242…``); the value may be a
-    // card number, and answers can be stored, so it is cut out.
-    let message = match (message.find(" `"), message.rfind('`')) {
-        (Some(start), Some(end)) if end > start => format!("{}{}", &message[..start], &message[end + 1..]),
-        _ => message.to_owned(),
+    ApiError::ParameterInvalid { param, message: without_values(message) }
+}
+
+/// serde's message without the offending value it quotes (`invalid type: string "DE89…",
+/// expected struct SepaDebit`, ``invalid type: integer `4242…` ``): the value may be a card or
+/// account number, and answers can be stored, so only what was expected is kept.
+fn without_values(message: &str) -> String {
+    let cut = |found: &str| {
+        let end = [found.find(':'), found.find(" `"), found.find(" \"")].into_iter().flatten().min();
+        end.map_or(found, |end| &found[..end]).to_owned()
     };
-    ApiError::ParameterInvalid { param, message }
+    match message.split_once(", expected ") {
+        Some((found, expected)) => format!("{}, expected {expected}", cut(found)),
+        None => cut(message),
+    }
 }
 
 /// Path parameters; a malformed one (not a UUID, not an id of the right kind) is a 400.
@@ -206,4 +214,26 @@ pub fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
     de: D,
 ) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(de).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn serde_messages_lose_the_value_they_quote() {
+        assert_eq!(
+            without_values("invalid type: string \"DE89370400440532013000\", expected struct SepaDebit"),
+            "invalid type, expected struct SepaDebit"
+        );
+        assert_eq!(
+            without_values("invalid type: integer `4242424242424242`, expected a string"),
+            "invalid type, expected a string"
+        );
+        assert_eq!(
+            without_values("unknown variant `maybe`, expected `complete` or `fail`"),
+            "unknown variant, expected `complete` or `fail`"
+        );
+        assert_eq!(without_values("invalid value: string \"x\""), "invalid value");
+    }
 }

@@ -385,7 +385,8 @@ pub struct CreatePaymentIntentRequest {
     pub cancel_url: String,
     /// At most 1000 characters.
     pub description: Option<String>,
-    /// `automatic` (default) or `manual`.
+    /// `automatic` (default) or `manual`. Manual capture is for cards: with a debit among
+    /// `payment_method_types` it is `400 parameter_invalid` (`param: capture_method`).
     pub capture_method: Option<PaymentIntentCaptureMethod>,
     pub customer_email: Option<String>,
     /// Up to 20 string keys (≤ 40 characters) with string values (≤ 500 characters).
@@ -595,7 +596,7 @@ pub async fn capture_payment_intent(
         (status = 403, description = "`insufficient_role`: a user token of a viewer; this needs a developer or above.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
         (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
-        (status = 422, description = "`invalid_state`: the intent is succeeded, canceled, expired or failed.", body = ErrorBody),
+        (status = 422, description = "`invalid_state`: the intent is processing (a debit the bank has), succeeded, canceled, expired or failed.", body = ErrorBody),
     )
 )]
 pub async fn void_payment_intent(

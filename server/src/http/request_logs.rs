@@ -20,7 +20,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// One API request made with the merchant's secret key. Its bodies are as the request and the
-/// answer were, except that card numbers read as brand and last four digits, the CVC is gone,
+/// answer were, except that card numbers read as brand and last four digits, IBANs as country
+/// and last four, BECS account numbers as last four, the CVC is gone,
 /// and every secret (API keys, client secrets, passwords, tokens, webhook secrets) is
 /// `[redacted]`; each body keeps at most 32 KB.
 #[derive(Debug, Serialize, ToSchema)]

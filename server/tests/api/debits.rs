@@ -14,6 +14,7 @@ crate::on_both_backends!(
     a_sepa_debit_is_processing_until_it_settles_then_succeeds,
     a_becs_debit_from_the_failing_account_fails_the_intent,
     malformed_accounts_are_400_next_to_the_field_and_count_nothing,
+    an_account_number_in_the_wrong_shape_is_not_echoed_or_kept,
     a_processing_intent_cannot_be_paid_again_or_voided,
     debits_are_captured_when_they_settle_so_manual_capture_is_refused,
     a_settlement_survives_a_restart_and_happens_once,
@@ -185,6 +186,25 @@ async fn malformed_accounts_are_400_next_to_the_field_and_count_nothing(app: Tes
         let after = read(&app, &key, intent).await;
         assert_eq!((&after["status"], &after["attempts"]), (&json!("requires_payment_method"), &json!(0)));
         assert!(charges(&app, &key, intent).await.is_empty());
+    }
+}
+
+async fn an_account_number_in_the_wrong_shape_is_not_echoed_or_kept(app: TestApp) {
+    let key = app.shop().await;
+    let intent = debit_intent(&app, &key, "eur", "sepa_debit").await;
+    let path = format!("/v1/checkout/{}/confirm", intent["id"].as_str().unwrap());
+    let odd =
+        [json!({"sepa_debit": "DE89370400440532013000"}), json!({"sepa_debit": {"iban": 370400440532013000_u64}})];
+    for (n, method) in odd.into_iter().enumerate() {
+        let idempotency_key = format!("odd-{n}");
+        let mut body = method;
+        body["client_secret"] = intent["client_secret"].clone();
+        // With a key, the 400 is kept for replay: it must not hold the number either.
+        let reply = app.post_keyed(&path, None, &idempotency_key, body.clone()).await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, "parameter_invalid");
+        assert!(!reply.text.contains("370400440532013000"), "echoed: {}", reply.text);
+        let replay = app.post_keyed(&path, None, &idempotency_key, body).await;
+        assert!(!replay.text.contains("370400440532013000"), "kept: {}", replay.text);
     }
 }
 

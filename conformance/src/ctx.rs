@@ -168,6 +168,28 @@ impl Ctx {
         Self::send(request, &method, path).await
     }
 
+    /// A raw request with more headers (`Kassa-Simulate`, `Idempotency-Key`).
+    pub async fn with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<Raw> {
+        let mut request = self.http.request(method.clone(), format!("{}{path}", self.base_url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        Self::send(request, &method, path).await
+    }
+
     async fn send(request: reqwest::RequestBuilder, method: &Method, path: &str) -> Result<Raw> {
         let response = request.send().await.with_context(|| format!("{method} {path}"))?;
         let raw = Raw { status: response.status(), headers: response.headers().clone(), text: response.text().await? };

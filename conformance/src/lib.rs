@@ -32,12 +32,25 @@ pub struct Case {
     pub run: fn(Ctx) -> CaseFuture,
 }
 
-#[derive(Debug, Clone)]
+impl Case {
+    /// The group a case belongs to: the word before the first `:` of its name.
+    pub fn group(&self) -> &'static str {
+        self.name.split(':').next().unwrap_or_default()
+    }
+}
+
+/// The group of the sandbox controls (tag `test-helpers`): a production implementation of the
+/// contract need not have them, so `--skip sandbox` leaves them out.
+pub const SANDBOX: &str = "sandbox";
+
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// e.g. `http://127.0.0.1:4242`, without a trailing slash.
     pub base_url: String,
     /// Run only cases whose name contains this.
     pub filter: Option<String>,
+    /// Groups to leave out (`sandbox`).
+    pub skip: Vec<String>,
 }
 
 /// How many cases run at once: enough to be quick, few enough not to starve a small server.
@@ -47,8 +60,17 @@ const PARALLEL_CASES: usize = 8;
 /// `on_result` sees each result as it completes, for progress output.
 pub async fn run(config: &Config, mut on_result: impl FnMut(&CaseResult)) -> Report {
     let base_url = config.base_url.trim_end_matches('/').to_owned();
-    let selected: Vec<&Case> =
-        cases::all().iter().filter(|case| config.filter.as_deref().is_none_or(|f| case.name.contains(f))).collect();
+    let skipped = |case: &&Case| config.skip.iter().any(|group| group == case.group());
+    let selected: Vec<&Case> = cases::all()
+        .iter()
+        .filter(|case| config.filter.as_deref().is_none_or(|f| case.name.contains(f)))
+        .filter(|case| !skipped(case))
+        .collect();
+    let skipped: Vec<(String, usize)> = config
+        .skip
+        .iter()
+        .map(|group| (group.clone(), cases::all().iter().filter(|case| case.group() == group).count()))
+        .collect();
     let mut results = Vec::with_capacity(selected.len());
     let mut stream = futures::stream::iter(selected.into_iter().map(|case| {
         let cx = Ctx::new(&base_url);
@@ -67,7 +89,7 @@ pub async fn run(config: &Config, mut on_result: impl FnMut(&CaseResult)) -> Rep
         on_result(&result);
         results.push(result);
     }
-    Report::new(results)
+    Report::new(results, skipped)
 }
 
 /// Every case the suite has, in report order.

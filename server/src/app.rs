@@ -163,6 +163,7 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(middleware::from_fn_with_state(state.clone(), crate::request_logs::record))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::simulate::simulate))
         .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotency))
         .layer(middleware::from_fn(render_errors))
         .layer(CatchPanicLayer::custom(|_panic| {

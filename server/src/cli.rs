@@ -21,6 +21,9 @@ pub enum Command {
     Listen(ListenArgs),
     /// Make the API calls that cause an event, e.g. `payment_intent.succeeded`.
     Trigger(TriggerArgs),
+    /// Clear the merchant's payment intents, charges, refunds, events, deliveries, request logs
+    /// and idempotency keys (its members, API keys and webhook settings stay).
+    Reset(ClientArgs),
 }
 
 /// Where a command finds the server, and as whom it acts.
@@ -48,8 +51,8 @@ pub struct ListenArgs {
 
 #[derive(Clone, clap::Args)]
 pub struct TriggerArgs {
-    /// The event to cause: payment_intent.created, .authorized, .succeeded, .payment_failed,
-    /// .canceled, .expired, or refund.created.
+    /// The event to cause: payment_intent.created, .requires_action, .processing, .authorized,
+    /// .succeeded, .payment_failed, .canceled, .expired, or refund.created.
     pub event_type: String,
     #[command(flatten)]
     pub client: ClientArgs,

@@ -7,6 +7,7 @@
 //! is filled in by `crate::respond`, the middleware that also gives the documented shape to
 //! error responses not built here (a panic, a timeout, a framework default).
 
+use crate::domain::simulate::SimulatedStatus;
 use crate::domain::{Decline, DomainError, Refusal, Role, TransitionKind};
 pub use crate::http::error_body::{ErrorBody, ErrorDetail, ErrorType};
 use crate::store::{Resource, StoreError, Unique};
@@ -110,6 +111,9 @@ pub enum ApiError {
     // 503, for readiness probes only.
     #[error("unavailable: {0:#}")]
     Unavailable(anyhow::Error),
+    /// 500, 429 or 503 because the request's `Kassa-Simulate` asked for it.
+    #[error("simulated {}", .0.code())]
+    Simulated(SimulatedStatus),
     // 500
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -497,6 +501,27 @@ impl ApiError {
                 "An internal error occurred. Retry later, quoting the request id if it persists.".into(),
                 None,
             ),
+            Self::Simulated(SimulatedStatus::InternalError) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ApiError,
+                "internal_error",
+                "An internal error occurred (simulated by Kassa-Simulate).".into(),
+                None,
+            ),
+            Self::Simulated(SimulatedStatus::TooManyRequests) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                RateLimitError,
+                "rate_limited",
+                "Too many requests (simulated by Kassa-Simulate); retry after Retry-After seconds.".into(),
+                None,
+            ),
+            Self::Simulated(SimulatedStatus::Unavailable) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ApiError,
+                "service_unavailable",
+                "The service is unavailable (simulated by Kassa-Simulate); retry after Retry-After seconds.".into(),
+                None,
+            ),
         };
         Parts { status, kind, code, message, param }
     }
@@ -553,6 +578,12 @@ impl From<DomainError> for ApiError {
             DomainError::InvalidMetadata(why) => {
                 Self::ParameterInvalid { param: "metadata".into(), message: why.into() }
             }
+            DomainError::InvalidSimulation => Self::ParameterInvalid {
+                param: "Kassa-Simulate".into(),
+                message: "must be status=500|429|503 (optionally with after_commit) and/or delay_ms=0..10000, \
+                          separated by ;"
+                    .into(),
+            },
             DomainError::InvalidExpiresIn => {
                 Self::ParameterInvalid { param: "expires_in".into(), message: "must be 1 to 86400 seconds".into() }
             }
@@ -602,6 +633,10 @@ impl IntoResponse for ApiError {
         let (status, body) = self.body("");
         let mut response = (status, Json(body.clone())).into_response();
         response.extensions_mut().insert(body);
+        if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
+            // A second: as soon as a well-behaved client may try again.
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+        }
         response
     }
 }

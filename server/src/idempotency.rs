@@ -28,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::{Credential, credential, member_role, named_merchant};
@@ -160,15 +161,15 @@ pub async fn idempotency(State(app): State<AppState>, request: Request, next: Ne
         Err(_) => return finish(ApiError::BodyTooLarge.into_response(), &request_id),
     };
     let scope = match resolved {
-        Ok(Some(Credential::ApiKey(key))) => Some(format!("merchant {}", key.merchant_id)),
+        Ok(Some(Credential::ApiKey(key))) => Some(Scope::Merchant(key.merchant_id).to_string()),
         // A user acting on a merchant (the dashboard) keeps its keys per merchant, named as the
         // extractor parses it: the same key on two merchants' objects is two requests. Only a
         // member gets a key's answer replayed: one removed since runs unkeyed, into its 404.
         // (A malformed header runs unkeyed too, into its 400.)
         Ok(Some(Credential::User(user))) => match named_merchant(&parts) {
-            Ok(None) => Some(format!("user {user}")),
+            Ok(None) => Some(Scope::User(user).to_string()),
             Ok(Some(merchant)) => match member_role(&mut parts, &app, merchant, user).await {
-                Ok(Some(_)) => Some(format!("user {user} merchant {merchant}")),
+                Ok(Some(_)) => Some(Scope::Member { user, merchant }.to_string()),
                 Ok(None) => None,
                 // Unkeyed, a retry could repeat the change: refuse instead.
                 Err(err) => return finish(err.into_response(), &request_id),
@@ -177,7 +178,7 @@ pub async fn idempotency(State(app): State<AppState>, request: Request, next: Ne
         },
         // Without a valid credential only a checkout confirm has one of its own, its client
         // secret; anything else runs unkeyed (the handler refuses a bad credential anyway).
-        Ok(None) | Err(_) => client_secret_in(&bytes).map(|secret| format!("client_secret {secret}")),
+        Ok(None) | Err(_) => client_secret_in(&bytes).map(|secret| Scope::ClientSecret(secret).to_string()),
     };
     let request = Request::from_parts(parts, Body::from(bytes.clone()));
     let Some(scope) = scope else { return next.run(request).await };
@@ -185,6 +186,34 @@ pub async fn idempotency(State(app): State<AppState>, request: Request, next: Ne
         Ok(response) => response,
         Err(err) => finish(err.into_response(), &request_id),
     }
+}
+
+/// Whose idempotency keys a request's belong to.
+pub enum Scope {
+    /// A merchant's API keys.
+    Merchant(Uuid),
+    /// A user on their own account.
+    User(Uuid),
+    /// A user acting on a merchant (`Kassa-Merchant`).
+    Member { user: Uuid, merchant: Uuid },
+    /// A browser confirming a checkout with the intent's client secret.
+    ClientSecret(String),
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Merchant(merchant) => write!(f, "merchant {merchant}"),
+            Self::User(user) => write!(f, "user {user}"),
+            Self::Member { user, merchant } => write!(f, "user {user} merchant {merchant}"),
+            Self::ClientSecret(secret) => write!(f, "client_secret {secret}"),
+        }
+    }
+}
+
+/// What the store keeps of a scope: only a digest, as a client secret scopes a checkout confirm.
+pub fn digest(scope: &str) -> String {
+    hex::encode(Sha256::digest(scope.as_bytes()))
 }
 
 fn client_secret_in(body: &[u8]) -> Option<String> {
@@ -207,8 +236,7 @@ async fn run(
             message: "must be 1 to 255 printable ASCII characters".into(),
         });
     }
-    // Only a digest of the scope is kept: a client secret scopes a checkout confirm.
-    let credential = hex::encode(Sha256::digest(scope.as_bytes()));
+    let credential = digest(scope);
     let path = request.uri().path_and_query().map_or("", |p| p.as_str()).to_owned();
     let fingerprint = app.fingerprints.fingerprint(request.method().as_str(), &path, &bytes);
     let lease = chrono::TimeDelta::from_std(app.config.request_timeout).unwrap_or(chrono::TimeDelta::seconds(30));

@@ -30,5 +30,7 @@ pub mod outbox;
 pub mod request_logs;
 /// `Request-Id` and the middleware that finishes every error response.
 pub mod respond;
+/// `Kassa-Simulate`: errors and delays a client asks for, to test its retries.
+pub mod simulate;
 /// All SQL, for SQLite and PostgreSQL alike.
 pub mod store;

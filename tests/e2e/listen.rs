@@ -1,6 +1,7 @@
 //! API.md "Running it": `kassa listen` forwards the merchant's events to a local URL, signed
 //! with a secret that stays the same for the same API key, and survives a server restart
-//! without losing or repeating an event; `kassa trigger` causes the events it is asked for.
+//! without losing or repeating an event; `kassa trigger` causes the events it is asked for;
+//! `kassa reset` clears the sandbox.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -135,4 +136,43 @@ async fn listen_forwards_signed_events_and_survives_a_server_restart_without_los
     assert_eq!(got[7].1, first, "the redelivered event");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(received(&receiver).await.len(), 8, "the redelivery was forwarded more than once");
+}
+
+#[tokio::test]
+async fn trigger_causes_the_new_events_and_reset_clears_the_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(dir, None, &["--debit-settlement-delay", "1s"]).await;
+    let api = Api::new(server.base_url.clone());
+    let key = api.shop().await;
+    trigger(&server.base_url, &key, "payment_intent.requires_action");
+    trigger(&server.base_url, &key, "payment_intent.processing");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let settled = loop {
+        let types = api.event_types(&key).await;
+        if types.iter().any(|t| t == "payment_intent.succeeded") || Instant::now() > deadline {
+            break types;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        settled,
+        [
+            "payment_intent.created",
+            "payment_intent.requires_action",
+            "payment_intent.created",
+            "payment_intent.processing",
+            "payment_intent.succeeded"
+        ],
+        "the debit settles after the delay"
+    );
+
+    let output = Command::new(kassa_bin())
+        .args(["reset", "--api-key", &key, "--base-url", &server.base_url])
+        .output()
+        .expect("kassa reset runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "kassa reset: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.starts_with("Reset: 2 payment intents, 5 events, "), "{stdout}");
+    assert!(api.event_types(&key).await.is_empty());
+    assert_eq!(api.get("/v1/payment-intents", Some(&key)).await.body["data"], serde_json::json!([]));
 }

@@ -40,6 +40,9 @@ enum Task {
         /// Output format.
         #[arg(long, default_value = "text")]
         report: String,
+        /// Leave out a group of cases (`sandbox`). Repeatable.
+        #[arg(long)]
+        skip: Vec<String>,
     },
 }
 
@@ -53,7 +56,9 @@ fn main() -> ExitCode {
             command.args(["run", "--release", "--quiet", "--package", "kassa-bench"]);
             run(command)
         }
-        Task::Conformance { base_url, filter, report } => conformance(&base_url, filter.as_deref(), &report),
+        Task::Conformance { base_url, filter, report, skip } => {
+            conformance(&base_url, filter.as_deref(), &report, &skip)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -188,7 +193,7 @@ fn run_tests(mut command: Command, totals: &mut Totals) -> Result<()> {
     Ok(())
 }
 
-fn conformance(base_url: &str, filter: Option<&str>, report: &str) -> Result<()> {
+fn conformance(base_url: &str, filter: Option<&str>, report: &str, skip: &[String]) -> Result<()> {
     let mut command = cargo();
     command.args([
         "run",
@@ -203,6 +208,9 @@ fn conformance(base_url: &str, filter: Option<&str>, report: &str) -> Result<()>
     ]);
     if let Some(filter) = filter {
         command.args(["--filter", filter]);
+    }
+    for group in skip {
+        command.args(["--skip", group]);
     }
     run(command)
 }

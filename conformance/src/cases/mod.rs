@@ -10,6 +10,7 @@ mod events;
 mod members;
 mod merchants;
 mod payments;
+mod sandbox;
 mod users;
 mod webhooks;
 
@@ -41,6 +42,7 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         webhooks::request_log_cases(),
         webhooks::listen_cases(),
         conventions::cases(),
+        sandbox::cases(),
     ]
     .into_iter()
     .flatten()

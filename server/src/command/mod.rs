@@ -1,8 +1,25 @@
 //! The commands that talk to a running Kassa over its public API, as any client would:
-//! `kassa listen` and `kassa trigger`. They use nothing of the server but the contract.
+//! `kassa listen`, `kassa trigger` and `kassa reset`. They use nothing of the server but the
+//! contract.
 
 pub mod listen;
 pub mod trigger;
+
+/// `kassa reset`: `POST /v1/test-helpers/reset`, and what it cleared.
+pub async fn reset(args: crate::cli::ClientArgs) -> anyhow::Result<()> {
+    let api = client(&args.api_key, std::time::Duration::from_secs(60))?;
+    let url = format!("{}/v1/test-helpers/reset", args.base_url.trim_end_matches('/'));
+    let cleared = expect_ok(api.post(url).json(&serde_json::json!({})).send().await?, "the reset").await?;
+    let count = |field: &str| cleared[field].as_u64().unwrap_or_default();
+    println!(
+        "Reset: {} payment intents, {} events, {} request logs and {} idempotency keys cleared",
+        count("payment_intents"),
+        count("events"),
+        count("request_logs"),
+        count("idempotency_keys")
+    );
+    Ok(())
+}
 
 /// An HTTP client that sends the API key on every request.
 fn client(api_key: &str, timeout: std::time::Duration) -> anyhow::Result<reqwest::Client> {

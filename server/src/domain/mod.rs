@@ -20,6 +20,7 @@ pub mod redact;
 mod refund;
 mod role;
 mod secret;
+pub mod simulate;
 mod url;
 pub mod webhook;
 
@@ -88,4 +89,6 @@ pub enum DomainError {
     MethodUnsupportedCurrency { method: MethodType },
     #[error("{method:?} cannot be captured manually")]
     ManualCaptureUnsupported { method: MethodType },
+    #[error("invalid Kassa-Simulate header")]
+    InvalidSimulation,
 }

@@ -17,6 +17,7 @@ pub(crate) mod payment_intents;
 mod refunds;
 mod reports;
 mod request_logs;
+mod test_helpers;
 mod users;
 
 use axum::body::Bytes;
@@ -57,6 +58,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(request_logs::router())
         .merge(reports::router())
         .merge(listen::router())
+        .merge(test_helpers::router())
 }
 
 /// A JSON request body. Anything unreadable is a 400 in the documented shape: a wrong content

@@ -20,6 +20,7 @@ mod request_logs;
 mod settings;
 mod snapshot;
 mod sqlite;
+mod test_helpers;
 mod users;
 
 use std::str::FromStr;
@@ -39,6 +40,7 @@ pub use merchants::{MerchantRow, MerchantUpdate};
 pub use payment_intents::{NewPaymentIntent, Transitioned};
 pub use reports::DayActivity;
 pub use request_logs::{REQUEST_LOG_RETENTION, RequestLogFilter, RequestLogRow};
+pub use test_helpers::Reset;
 pub use users::UserRow;
 
 /// What a lookup did not find. `crate::error` names it in the 404.

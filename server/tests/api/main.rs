@@ -19,5 +19,6 @@ mod payment_methods;
 mod payments;
 mod reports;
 mod request_logs;
+mod sandbox;
 mod users;
 mod webhooks;

@@ -228,11 +228,23 @@ pub fn start_workers(app: &AppState, stop: tokio::sync::watch::Receiver<bool>) {
 pub async fn sweep_once(app: &AppState) -> Result<usize, StoreError> {
     let expiring = app.store.due_payment_intents(500).await?;
     let settling = app.store.due_settlements(500).await?;
-    let work =
-        expiring.iter().map(|id| (id, Transition::Expire)).chain(settling.iter().map(|id| (id, Transition::Settle)));
+    let mut work: Vec<(domain::PaymentIntentId, Transition)> = expiring
+        .into_iter()
+        .map(|id| (id, Transition::Expire))
+        .chain(settling.into_iter().map(|id| (id, Transition::Settle)))
+        .collect();
+    // A merchant with a clock of its own: what is due by it (for a frozen clock, what it was
+    // frozen past).
+    for (merchant, now) in app.store.clocked_merchants().await? {
+        let due = app.store.due_work(merchant, Some(now), 500).await?;
+        work.extend(due.into_iter().map(|due| {
+            let transition = due.transition();
+            (due.intent, transition)
+        }));
+    }
     let mut changed = 0;
-    for (id, transition) in work {
-        match app.store.transition(None, id, &transition, None).await {
+    for (id, transition) in &work {
+        match app.store.transition(None, id, transition, None).await {
             Ok(_) => changed += 1,
             // Another replica, or a transition that just won, got there first.
             Err(StoreError::Refused(Refusal::NotDue)) => {}

@@ -24,6 +24,36 @@ pub enum Command {
     /// Clear the merchant's payment intents, charges, refunds, events, deliveries, request logs
     /// and idempotency keys (its members, API keys and webhook settings stay).
     Reset(ClientArgs),
+    /// Show or move the merchant's test clock: `show`, `freeze`, `advance 7d`, `advance --next`,
+    /// `resume`.
+    #[command(subcommand)]
+    Clock(ClockCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ClockCommand {
+    /// The clock's now, whether it is frozen, and when the next pending work falls due.
+    Show(ClientArgs),
+    /// Stop the clock, now or at a later `--at` (RFC 3339).
+    Freeze {
+        #[arg(long)]
+        at: Option<String>,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Move the clock forward by a duration (`90m`, `7d`), or `--next` to the next pending
+    /// work, running everything that falls due on the way.
+    Advance {
+        /// How far, e.g. `30s`, `90m`, `7d`.
+        #[arg(required_unless_present = "next", conflicts_with = "next")]
+        duration: Option<String>,
+        #[arg(long)]
+        next: bool,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Let the clock run again at real speed from where it stands.
+    Resume(ClientArgs),
 }
 
 /// Where a command finds the server, and as whom it acts.

@@ -95,6 +95,10 @@ pub enum ApiError {
     // 409
     #[error("idempotency key in use")]
     IdempotencyKeyInUse,
+    #[error("the clock is advancing")]
+    ClockAdvancing,
+    #[error("the clock only moves forward")]
+    ClockBackwards,
     // 422
     #[error("last owner")]
     LastOwner,
@@ -141,6 +145,7 @@ impl From<StoreError> for ApiError {
             // This request outlived its claim on the key and a retry took it over; its change
             // was rolled back, and the retry's answer is the key's.
             StoreError::KeyTakenOver => Self::IdempotencyKeyInUse,
+            StoreError::ClockAdvancing => Self::ClockAdvancing,
             err @ (StoreError::CommitFailed
             | StoreError::LeaseLost
             | StoreError::Locked(_)
@@ -357,6 +362,20 @@ impl ApiError {
                 "invalid_client_secret",
                 "The client secret does not belong to this payment intent.".into(),
                 Some("client_secret".into()),
+            ),
+            Self::ClockAdvancing => (
+                StatusCode::CONFLICT,
+                InvalidRequestError,
+                "clock_advancing",
+                "The merchant's test clock is advancing; retry once the advance has returned.".into(),
+                None,
+            ),
+            Self::ClockBackwards => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequestError,
+                "clock_backwards",
+                "A test clock only moves forward: the time must not be earlier than the clock's now.".into(),
+                None,
             ),
             Self::IdempotencyKeyInUse => (
                 StatusCode::CONFLICT,
@@ -578,6 +597,7 @@ impl From<DomainError> for ApiError {
             DomainError::InvalidMetadata(why) => {
                 Self::ParameterInvalid { param: "metadata".into(), message: why.into() }
             }
+            DomainError::ClockBackwards => Self::ClockBackwards,
             DomainError::InvalidSimulation => Self::ParameterInvalid {
                 param: "Kassa-Simulate".into(),
                 message: "must be status=500|429|503 (optionally with after_commit) and/or delay_ms=0..10000, \

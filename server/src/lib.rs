@@ -30,6 +30,8 @@ pub mod outbox;
 pub mod request_logs;
 /// `Request-Id` and the middleware that finishes every error response.
 pub mod respond;
+/// Advancing a merchant's virtual clock, and running what falls due.
+pub mod sandbox;
 /// `Kassa-Simulate`: errors and delays a client asks for, to test its retries.
 pub mod simulate;
 /// All SQL, for SQLite and PostgreSQL alike.

@@ -38,5 +38,6 @@ async fn run() -> anyhow::Result<()> {
         Command::Listen(args) => kassa_server::command::listen::run(args).await,
         Command::Trigger(args) => kassa_server::command::trigger::run(args).await,
         Command::Reset(args) => kassa_server::command::reset(args).await,
+        Command::Clock(command) => kassa_server::command::clock::run(command).await,
     }
 }

@@ -30,7 +30,7 @@ use crate::error::ErrorBody;
         (name = "events", description = "The record of state changes, read with a secret API key (or a member's user token with `Kassa-Merchant`), and their deliveries to the merchant's webhook endpoint."),
         (name = "listen", description = "What `kassa listen` uses to forward the merchant's events to a local URL: a long poll and a cursor per API key. Secret API key."),
         (name = "reports", description = "What the dashboard's charts draw: payments per day and currency. Secret API key, or a member's user token with `Kassa-Merchant`."),
-        (name = "test-helpers", description = "Sandbox controls: reset the merchant's payment data. Secret API key. Any request authenticated with an API key or user token may also carry `Kassa-Simulate` (see the description above). A production implementation of the contract need not have these."),
+        (name = "test-helpers", description = "Sandbox controls: the merchant's test clock (freeze, advance, resume) and schedule, and a reset of its payment data. Secret API key. Any request authenticated with an API key or user token may also carry `Kassa-Simulate` (see the description above). A production implementation of the contract need not have these."),
         (name = "request_logs", description = "The API requests made with the merchant's API keys in the last 7 days, bodies redacted. Secret API key, or a member's user token with `Kassa-Merchant`."),
     )
 )]

@@ -176,3 +176,43 @@ async fn trigger_causes_the_new_events_and_reset_clears_the_sandbox() {
     assert!(api.event_types(&key).await.is_empty());
     assert_eq!(api.get("/v1/payment-intents", Some(&key)).await.body["data"], serde_json::json!([]));
 }
+
+fn kassa(args: &[&str]) -> String {
+    let output = Command::new(kassa_bin()).args(args).output().expect("kassa runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "kassa {args:?}: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+    stdout
+}
+
+#[tokio::test]
+async fn kassa_clock_advance_8d_lapses_an_authorization_and_its_event_is_delivered() {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let server = Server::start(None).await;
+    let api = Api::new(server.base_url.clone());
+    let (owner, merchant) = api.owner().await;
+    let hook = serde_json::json!({"webhook_url": format!("{}/webhook", receiver.uri())});
+    assert_eq!(api.patch(&format!("/v1/merchants/{merchant}"), Some(&owner), hook).await.status, 200);
+    let key = api.api_key(&owner, &merchant).await.1;
+    let intent = api.intent(&key, 1000, true).await;
+    assert_eq!(api.pay(&intent, "4242 4242 4242 4242").await.status, 200);
+
+    let base = server.base_url.as_str();
+    let shown = kassa(&["clock", "show", "--api-key", &key, "--base-url", base]);
+    assert!(shown.starts_with("Clock: ") && shown.contains("(real); next due "), "{shown}");
+    let advanced = kassa(&["clock", "advance", "8d", "--api-key", &key, "--base-url", base]);
+    assert!(
+        advanced.starts_with("Advanced 8d to ") && advanced.trim_end().ends_with(": 1 authorization lapsed"),
+        "{advanced}"
+    );
+    let id = intent["id"].as_str().unwrap();
+    assert_eq!(api.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await.body["status"], "expired");
+    // The lapse's event reaches the merchant's endpoint.
+    let got = wait_for(&receiver, 3).await;
+    assert!(got.iter().any(|(t, _)| t == "payment_intent.expired"), "{got:?}");
+    let frozen = kassa(&["clock", "freeze", "--api-key", &key, "--base-url", base]);
+    assert!(frozen.contains("(frozen); nothing pending"), "{frozen}");
+    let idle = kassa(&["clock", "advance", "--next", "--api-key", &key, "--base-url", base]);
+    assert!(idle.contains(": nothing fell due"), "{idle}");
+    assert!(kassa(&["clock", "resume", "--api-key", &key, "--base-url", base]).contains("(real)"));
+}

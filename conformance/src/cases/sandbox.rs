@@ -34,7 +34,152 @@ pub fn cases() -> Vec<Case> {
             [("reset_sandbox", 200), ("reset_sandbox", 401), ("reset_sandbox", 409), ("reset_sandbox", 400)],
             reset
         ),
+        case!(
+            "sandbox: a frozen clock advanced past expires_at expires the intent, with payment_intent.expired stamped at its expires_at; the schedule and next_due_at name it first",
+            [("freeze_clock", 200), ("advance_clock", 200), ("get_clock", 200), ("get_schedule", 200)],
+            clock_expires_an_intent
+        ),
+        case!(
+            "sandbox: advancing 8 days lapses an authorization (authorization_expiry); capturing it then is 422",
+            [],
+            clock_lapses_an_authorization
+        ),
+        case!(
+            "sandbox: a debit settles on advance {next: true}, and the clock stands at its settlement time",
+            [],
+            clock_settles_a_debit
+        ),
+        case!(
+            "sandbox: the clock only moves forward (400 clock_backwards), takes exactly one target, resumes from where it stands, and needs an API key",
+            [
+                ("freeze_clock", 400),
+                ("advance_clock", 400),
+                ("resume_clock", 200),
+                ("resume_clock", 400),
+                ("get_clock", 401),
+                ("freeze_clock", 401),
+                ("advance_clock", 401),
+                ("resume_clock", 401),
+                ("get_schedule", 401),
+            ],
+            clock_refusals
+        ),
+        case!(
+            "sandbox: freeze, advance and resume are POSTs like any other: one Idempotency-Key runs once (409 idempotency_key_in_use in flight)",
+            [("freeze_clock", 409), ("advance_clock", 409), ("resume_clock", 409)],
+            clock_keys
+        ),
     ]
+}
+
+fn instant(value: &Value) -> Result<chrono::DateTime<chrono::Utc>> {
+    Ok(value.as_str().ok_or_else(|| anyhow::anyhow!("not a time: {value}"))?.parse()?)
+}
+
+async fn clock(cx: &Ctx, shop: &Shop, action: &str, body: Value) -> Result<Raw> {
+    cx.post(&format!("/v1/test-helpers/clock/{action}"), Some(&shop.key), &body).await
+}
+
+async fn clock_expires_an_intent(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    let frozen = clock(&cx, &shop, "freeze", json!({})).await?.expect_status(200)?;
+    ensure!(frozen["mode"] == "frozen" && frozen["object"] == "test_helpers.clock", "{frozen}");
+    let intent = create(&shop, 1000, false).await?;
+    ensure!(intent.created_at == instant(&frozen["now"])?, "created_at {} is not the frozen now", intent.created_at);
+    let read = cx.get("/v1/test-helpers/clock", Some(&shop.key)).await?.expect_status(200)?;
+    ensure!(instant(&read["next_due_at"])? == intent.expires_at, "next_due_at {read}");
+    let schedule = cx.get("/v1/test-helpers/schedule", Some(&shop.key)).await?.expect_status(200)?;
+    let first = &schedule["data"][0];
+    ensure!(first["kind"] == "payment_intent_expiry" && first["object"] == intent.id.as_str(), "{schedule}");
+    let to = (intent.expires_at + chrono::TimeDelta::seconds(1)).to_rfc3339();
+    let advanced = clock(&cx, &shop, "advance", json!({"to": to})).await?.expect_status(200)?;
+    let ran = advanced["ran"].as_array().cloned().unwrap_or_default();
+    ensure!(ran.len() == 1 && ran[0]["kind"] == "payment_intent_expiry", "ran {ran:?}");
+    ensure!(instant(&advanced["clock"]["now"])? == instant(&json!(to))?, "{advanced}");
+    let expired = shop.sdk.get_payment_intent(&intent.id).await?.into_inner();
+    ensure!(matches!(expired.status, kassa_sdk::types::PaymentIntentStatus::Expired), "{:?}", expired.status);
+    let events = shop.sdk.list_events(None, Some(&intent.id), None, None).await?.into_inner().data;
+    let last = events.first().ok_or_else(|| anyhow::anyhow!("no events"))?;
+    ensure!(last.type_.to_string() == "payment_intent.expired", "{:?}", last.type_);
+    ensure!(last.created_at == intent.expires_at, "the event is stamped {} not {}", last.created_at, intent.expires_at);
+    Ok(())
+}
+
+async fn clock_lapses_an_authorization(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    let intent = create(&shop, 1000, true).await?;
+    pay(&cx, &intent, "4242424242424242").await?;
+    let advanced = clock(&cx, &shop, "advance", json!({"by": 8 * 86_400})).await?.expect_status(200)?;
+    let kinds: Vec<&str> =
+        advanced["ran"].as_array().into_iter().flatten().filter_map(|r| r["kind"].as_str()).collect();
+    ensure!(kinds == ["authorization_expiry"], "ran {kinds:?}");
+    let lapsed = shop.sdk.get_payment_intent(&intent.id).await?.into_inner();
+    ensure!(
+        matches!(lapsed.status, kassa_sdk::types::PaymentIntentStatus::Expired) && lapsed.amount_capturable == 0,
+        "{lapsed:?}"
+    );
+    cx.post(&format!("/v1/payment-intents/{}/capture", intent.id), Some(&shop.key), &json!({}))
+        .await?
+        .expect_error(422, "invalid_state")?;
+    Ok(())
+}
+
+async fn clock_settles_a_debit(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    clock(&cx, &shop, "freeze", json!({})).await?.expect_status(200)?;
+    let body = json!({"amount": 1500, "currency": "eur", "success_url": "https://s.example/ok",
+        "cancel_url": "https://s.example/no", "payment_method_types": ["sepa_debit"]});
+    let intent = cx.post("/v1/payment-intents", Some(&shop.key), &body).await?.expect_status(201)?;
+    let id = intent["id"].as_str().unwrap_or_default();
+    let confirm = json!({"client_secret": intent["client_secret"], "sepa_debit": {"iban": "DE89370400440532013000"}});
+    let answer = cx.post(&format!("/v1/checkout/{id}/confirm"), None, &confirm).await?.expect_status(200)?;
+    ensure!(answer["status"] == "processing", "{answer}");
+    // Frozen, it stays processing however long one waits.
+    let schedule = cx.get("/v1/test-helpers/schedule", Some(&shop.key)).await?.expect_status(200)?;
+    let due = schedule["data"].as_array().into_iter().flatten().find(|w| w["kind"] == "debit_settlement");
+    let due = due.ok_or_else(|| anyhow::anyhow!("no debit_settlement in {schedule}"))?.clone();
+    let next = clock(&cx, &shop, "advance", json!({"next": true})).await?.expect_status(200)?;
+    ensure!(next["ran"][0]["object"] == id && next["clock"]["now"] == due["due_at"], "{next}");
+    let read = cx.get(&format!("/v1/payment-intents/{id}"), Some(&shop.key)).await?.expect_status(200)?;
+    ensure!(read["status"] == "succeeded", "{}", read["status"]);
+    Ok(())
+}
+
+async fn clock_refusals(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    let frozen = clock(&cx, &shop, "freeze", json!({})).await?.expect_status(200)?;
+    let past = (instant(&frozen["now"])? - chrono::TimeDelta::seconds(1)).to_rfc3339();
+    clock(&cx, &shop, "freeze", json!({"at": past})).await?.expect_error(400, "clock_backwards")?;
+    clock(&cx, &shop, "advance", json!({"to": past})).await?.expect_error(400, "clock_backwards")?;
+    clock(&cx, &shop, "advance", json!({})).await?.expect_error(400, "parameter_missing")?;
+    clock(&cx, &shop, "advance", json!({"by": 60, "next": true})).await?.expect_error(400, "parameter_invalid")?;
+    let resumed = clock(&cx, &shop, "resume", json!({})).await?.expect_status(200)?;
+    ensure!(resumed["mode"] == "real" && instant(&resumed["now"])? >= instant(&frozen["now"])?, "{resumed}");
+    let key = format!("resume-{}", shop.merchant.id);
+    let path = "/v1/test-helpers/clock/resume";
+    cx.post_idempotent(path, Some(&shop.key), &key, &json!({})).await?.expect_status(200)?;
+    cx.post_idempotent(path, Some(&shop.key), &key, &json!({"again": true}))
+        .await?
+        .expect_error(400, "idempotency_key_reused")?;
+    for path in ["/v1/test-helpers/clock", "/v1/test-helpers/schedule"] {
+        cx.get(path, None).await?.expect_error(401, "missing_credentials")?;
+    }
+    for action in ["freeze", "advance", "resume"] {
+        cx.post(&format!("/v1/test-helpers/clock/{action}"), None, &json!({}))
+            .await?
+            .expect_error(401, "missing_credentials")?;
+    }
+    Ok(())
+}
+
+async fn clock_keys(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    let token = Some(shop.key.as_str());
+    race_one_key(&cx, token, 200, || async { Ok(("/v1/test-helpers/clock/freeze".to_owned(), json!({}))) }).await?;
+    race_one_key(&cx, token, 200, || async { Ok(("/v1/test-helpers/clock/advance".to_owned(), json!({"by": 1}))) })
+        .await?;
+    race_one_key(&cx, token, 200, || async { Ok(("/v1/test-helpers/clock/resume".to_owned(), json!({}))) }).await?;
+    Ok(())
 }
 
 fn intent_body() -> Value {

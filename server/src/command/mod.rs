@@ -2,6 +2,7 @@
 //! `kassa listen`, `kassa trigger` and `kassa reset`. They use nothing of the server but the
 //! contract.
 
+pub mod clock;
 pub mod listen;
 pub mod trigger;
 

@@ -7,7 +7,7 @@ mod amount;
 mod bank;
 mod card;
 mod charge;
-mod clock;
+pub mod clock;
 mod currency;
 mod email;
 mod event;
@@ -28,7 +28,7 @@ pub use amount::Amount;
 pub use bank::{BecsAccount, DebitOutcome, Iban};
 pub use card::{Brand, CardNumber, CardOutcome, Cvc, Decline, DeclineCode, Expiry};
 pub use charge::{Charge, ChargeStatus, ChargeWrite};
-pub use clock::Clock;
+pub use clock::{Clock, VirtualClock};
 pub use currency::Currency;
 pub use email::Email;
 pub use event::EventKind;
@@ -91,4 +91,6 @@ pub enum DomainError {
     ManualCaptureUnsupported { method: MethodType },
     #[error("invalid Kassa-Simulate header")]
     InvalidSimulation,
+    #[error("a clock only moves forward")]
+    ClockBackwards,
 }

@@ -155,11 +155,12 @@ pub async fn get_checkout(
     let id = verified_id(&id, &query.client_secret, &app)?;
     let intent = app.store.get_payment_intent(None, &id).await?;
     let merchant = app.store.get_merchant(intent.merchant_id).await?;
+    let now = app.store.now_for(intent.merchant_id).await?;
     Ok(Json(CheckoutView {
         id: intent.id.to_string(),
         amount: intent.amount,
         currency: intent.currency.code().into(),
-        status: intent.status_at(app.store.clock().now()).into(),
+        status: intent.status_at(now).into(),
         merchant_name: merchant.name,
         attempts_remaining: intent.attempts_remaining(),
         expires_at: intent.expires_at,

@@ -101,7 +101,11 @@ async fn checkout_page(
     };
     let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
     // A read: an intent past its deadline is shown as expired; the sweeper writes it down.
-    match row.status_at(app.store.clock().now()) {
+    let now = match app.store.now_for(row.merchant_id).await {
+        Ok(now) => now,
+        Err(err) => return unavailable(err.into()),
+    };
+    match row.status_at(now) {
         Status::RequiresPaymentMethod => {
             let values = [
                 ("merchant", merchant.name),
@@ -154,7 +158,11 @@ async fn authentication_page(
     };
     let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
     let checkout = format!("/checkout/{}?client_secret={secret}", row.id);
-    if row.status_at(app.store.clock().now()) != Status::RequiresAction {
+    let now = match app.store.now_for(row.merchant_id).await {
+        Ok(now) => now,
+        Err(err) => return unavailable(err.into()),
+    };
+    if row.status_at(now) != Status::RequiresAction {
         return secret_redirect(&checkout);
     }
     let values = [

@@ -514,7 +514,8 @@ pub async fn get_payment_intent(
 ) -> Result<Json<PaymentIntent>, ApiError> {
     let id = intent_id(&id)?;
     let intent = app.store.get_payment_intent(Some(key.merchant_id), &id).await?;
-    Ok(Json(PaymentIntent::render(&app.wire, &intent, app.store.clock().now(), Secret::for_reader(&key))))
+    let now = app.store.now_for(key.merchant_id).await?;
+    Ok(Json(PaymentIntent::render(&app.wire, &intent, now, Secret::for_reader(&key))))
 }
 
 /// List payment intents
@@ -538,7 +539,7 @@ pub async fn list_payment_intents(
         ListParams { limit: params.limit, starting_after: params.starting_after }.page(PaymentIntentId::parse)?;
     let (rows, has_more) =
         app.store.list_payment_intents(key.merchant_id, params.status.map(Status::from), page).await?;
-    let now = app.store.clock().now();
+    let now = app.store.now_for(key.merchant_id).await?;
     Ok(Json(PaymentIntentList {
         data: rows.iter().map(|r| PaymentIntent::render(&app.wire, r, now, Secret::for_reader(&key))).collect(),
         has_more,

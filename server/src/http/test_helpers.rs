@@ -1,21 +1,270 @@
 //! Sandbox controls (API.md "Sandbox controls", tag `test-helpers`): what a developer testing
-//! against the sandbox may do to their own merchant's data. Secret API key; scoped to its
-//! merchant. A production implementation of the contract need not have these.
+//! against the sandbox may do to their own merchant's data and time. Secret API key; scoped to
+//! its merchant. A production implementation of the contract need not have these.
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
 
+use super::AppJson;
 use crate::app::AppState;
 use crate::auth::MerchantKey;
+use crate::domain::VirtualClock;
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::{Scope, digest};
+use crate::sandbox::{MAX_STEPS, Target, advance};
+use crate::store::{DueKind, DueWork};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(reset_sandbox))
+    OpenApiRouter::new()
+        .routes(routes!(reset_sandbox))
+        .routes(routes!(get_clock))
+        .routes(routes!(freeze_clock))
+        .routes(routes!(advance_clock))
+        .routes(routes!(resume_clock))
+        .routes(routes!(get_schedule))
 }
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockMode {
+    /// Running at real speed (ahead of the real time, once advanced).
+    Real,
+    /// Standing still until advanced or resumed.
+    Frozen,
+}
+
+/// The merchant's test clock: what its payments read as now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TestClock {
+    /// Always `test_helpers.clock`.
+    #[schema(example = "test_helpers.clock")]
+    pub object: String,
+    pub now: DateTime<Utc>,
+    pub mode: ClockMode,
+    /// When the next pending work falls due (`GET /v1/test-helpers/schedule`); null when
+    /// nothing is pending.
+    #[schema(required = true)]
+    pub next_due_at: Option<DateTime<Utc>>,
+}
+
+/// What falls due.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduledKind {
+    /// A payment intent reaches its `expires_at` unpaid.
+    PaymentIntentExpiry,
+    /// An authorization reaches its capture deadline.
+    AuthorizationExpiry,
+    /// A debit settles.
+    DebitSettlement,
+}
+
+/// One piece of pending work.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Scheduled {
+    pub kind: ScheduledKind,
+    /// The object it changes.
+    #[schema(example = "pi_3MtwBwLkdIwHu7ix28a3tqPa")]
+    pub object: String,
+    pub due_at: DateTime<Utc>,
+}
+
+impl From<&DueWork> for Scheduled {
+    fn from(work: &DueWork) -> Self {
+        Self {
+            kind: match work.kind {
+                DueKind::PaymentIntentExpiry => ScheduledKind::PaymentIntentExpiry,
+                DueKind::AuthorizationExpiry => ScheduledKind::AuthorizationExpiry,
+                DueKind::DebitSettlement => ScheduledKind::DebitSettlement,
+            },
+            object: work.intent.to_string(),
+            due_at: work.due_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Schedule {
+    /// Due first, first; at most 100.
+    pub data: Vec<Scheduled>,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FreezeClockRequest {
+    /// Where to stop it (RFC 3339), not earlier than its now; now when left out.
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdvanceClockRequest {
+    /// Advance to this time (RFC 3339), not earlier than the clock's now.
+    pub to: Option<DateTime<Utc>>,
+    /// Advance by this many seconds, 0 to 315360000 (ten years).
+    pub by: Option<i64>,
+    /// `true`: advance to the next pending work's due time.
+    pub next: Option<bool>,
+}
+
+/// An advance: the clock after it, and what ran.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClockAdvance {
+    pub clock: TestClock,
+    /// The work that ran, in the order it ran.
+    pub ran: Vec<Scheduled>,
+    /// The step cap (1000) was reached: the clock stands at the last step's due time, and
+    /// another advance goes on.
+    pub has_more: bool,
+}
+
+async fn clock_view(app: &AppState, merchant: Uuid, clock: VirtualClock) -> Result<TestClock, ApiError> {
+    let next = app.store.due_work(merchant, None, 1).await?;
+    Ok(TestClock {
+        object: "test_helpers.clock".into(),
+        now: clock.now(app.store.clock().now()),
+        mode: if clock.is_frozen() { ClockMode::Frozen } else { ClockMode::Real },
+        next_due_at: next.first().map(|work| work.due_at),
+    })
+}
+
+/// Get the test clock
+///
+/// The merchant's clock: its now, whether it is frozen, and when the next pending work falls
+/// due. A merchant that never touched its clock lives in real time.
+#[utoipa::path(
+    get, path = "/v1/test-helpers/clock", tag = "test-helpers", security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The clock.", body = TestClock),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+    )
+)]
+pub async fn get_clock(key: MerchantKey, State(app): State<AppState>) -> Result<Json<TestClock>, ApiError> {
+    let state = app.store.clock_state(key.merchant_id).await?;
+    Ok(Json(clock_view(&app, key.merchant_id, state.clock).await?))
+}
+
+/// Freeze the test clock
+///
+/// Stops the merchant's clock now, or at `at` (not earlier than its now). Time then stands
+/// still for its payments until an advance or a resume.
+#[utoipa::path(
+    post, path = "/v1/test-helpers/clock/freeze", tag = "test-helpers", security(("api_key" = [])),
+    request_body(content = FreezeClockRequest, example = json!({"at": "2026-12-01T12:00:00Z"})),
+    responses(
+        (status = 200, description = "The clock, frozen.", body = TestClock),
+        (status = 400, description = "`clock_backwards` (`at` before the clock's now), `parameter_invalid`, `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+        (status = 409, description = "`clock_advancing`: an advance is running; `idempotency_key_in_use`.", body = ErrorBody),
+    )
+)]
+pub async fn freeze_clock(
+    key: MerchantKey,
+    State(app): State<AppState>,
+    AppJson(req): AppJson<FreezeClockRequest>,
+) -> Result<Json<TestClock>, ApiError> {
+    let state = app.store.set_clock(key.merchant_id, false, move |clock, real| clock.freeze(req.at, real)).await?;
+    Ok(Json(clock_view(&app, key.merchant_id, state.clock).await?))
+}
+
+/// Advance the test clock
+///
+/// Moves the merchant's clock forward (`to` a time, `by` seconds, or to the `next` pending
+/// work), running everything that falls due in between: each step in due-time order, with the
+/// clock set to its due time, and work a step schedules inside the window in the same advance
+/// (at most 1000 steps; then `has_more`). It returns when they are done; meanwhile the
+/// merchant's other writes are `409 clock_advancing`. A frozen clock stays frozen at the new
+/// time; a running one runs on from it. Only forward: an earlier `to` is `400 clock_backwards`.
+#[utoipa::path(
+    post, path = "/v1/test-helpers/clock/advance", tag = "test-helpers", security(("api_key" = [])),
+    request_body(content = AdvanceClockRequest, examples(
+        ("by" = (summary = "Eight days: an authorization lapses", value = json!({"by": 691200}))),
+        ("to" = (summary = "To a time", value = json!({"to": "2026-12-09T12:00:00Z"}))),
+        ("next" = (summary = "To the next pending work", value = json!({"next": true}))),
+    )),
+    responses(
+        (status = 200, description = "The clock after the advance, and what ran.", body = ClockAdvance),
+        (status = 400, description = "`clock_backwards`, `parameter_missing` (none of to, by, next), `parameter_invalid` (more than one, or a bad value), `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+        (status = 409, description = "`clock_advancing`: another advance is running; `idempotency_key_in_use`.", body = ErrorBody),
+    )
+)]
+pub async fn advance_clock(
+    key: MerchantKey,
+    State(app): State<AppState>,
+    AppJson(req): AppJson<AdvanceClockRequest>,
+) -> Result<Json<ClockAdvance>, ApiError> {
+    let target = match (req.to, req.by, req.next) {
+        (Some(to), None, None) => Target::To(to),
+        (None, Some(by @ 0..=315_360_000), None) => Target::By(TimeDelta::seconds(by)),
+        (None, Some(_), None) => {
+            return Err(ApiError::ParameterInvalid {
+                param: "by".into(),
+                message: "must be 0 to 315360000 seconds (ten years)".into(),
+            });
+        }
+        (None, None, Some(true)) => Target::Next,
+        (None, None, None) => return Err(ApiError::ParameterMissing("to".into())),
+        _ => {
+            return Err(ApiError::ParameterInvalid {
+                param: "to".into(),
+                message: "give one of to, by or next: true".into(),
+            });
+        }
+    };
+    let advanced = advance(&app, key.merchant_id, target).await?;
+    tracing::info!(merchant = %key.merchant_id, steps = advanced.ran.len(), "the test clock advanced");
+    Ok(Json(ClockAdvance {
+        clock: clock_view(&app, key.merchant_id, advanced.clock).await?,
+        ran: advanced.ran.iter().map(Scheduled::from).collect(),
+        has_more: advanced.has_more,
+    }))
+}
+
+/// Resume the test clock
+///
+/// Lets a frozen clock run again at real speed, from where it stands (it never goes back; a
+/// reset returns the merchant to real time).
+#[utoipa::path(
+    post, path = "/v1/test-helpers/clock/resume", tag = "test-helpers", security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The clock, running.", body = TestClock),
+        (status = 400, description = "`idempotency_key_reused`.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+        (status = 409, description = "`clock_advancing`: an advance is running; `idempotency_key_in_use`.", body = ErrorBody),
+    )
+)]
+pub async fn resume_clock(key: MerchantKey, State(app): State<AppState>) -> Result<Json<TestClock>, ApiError> {
+    let state = app.store.set_clock(key.merchant_id, false, |clock, real| Ok(clock.resume(real))).await?;
+    Ok(Json(clock_view(&app, key.merchant_id, state.clock).await?))
+}
+
+/// Get the schedule
+///
+/// What is pending for the merchant, due first first: payment intents that will expire,
+/// authorizations that will lapse, debits that will settle. With `advance {next: true}`, this
+/// is "skip to the next thing that will happen".
+#[utoipa::path(
+    get, path = "/v1/test-helpers/schedule", tag = "test-helpers", security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The pending work.", body = Schedule),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
+    )
+)]
+pub async fn get_schedule(key: MerchantKey, State(app): State<AppState>) -> Result<Json<Schedule>, ApiError> {
+    let mut work = app.store.due_work(key.merchant_id, None, 101).await?;
+    let has_more = work.len() > 100;
+    work.truncate(100);
+    Ok(Json(Schedule { data: work.iter().map(Scheduled::from).collect(), has_more }))
+}
+
+const _: () = assert!(MAX_STEPS == 1000, "the contract says 1000 steps");
 
 /// What a reset cleared.
 #[derive(Debug, Serialize, ToSchema)]

@@ -8,6 +8,7 @@
 mod api_keys;
 mod cache;
 mod charges;
+mod clocks;
 mod deliveries;
 mod events;
 mod idempotency;
@@ -32,6 +33,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use api_keys::{ApiKeyRow, AuthenticatedKey};
+pub use clocks::{ClockState, DueKind, DueWork};
 pub use deliveries::{AttemptRow, DueDelivery, NewAttempt, Settle};
 pub use events::{EventFilter, EventObject, EventRow};
 pub use idempotency::{Answer, Claim, KeyHold, SECRET_PLACEHOLDER, SaveAnswer};
@@ -89,6 +91,9 @@ pub enum StoreError {
     /// out: the change must not commit.
     #[error("the idempotency key was taken over")]
     KeyTakenOver,
+    /// The merchant's clock is advancing: its other writes wait for the advance to end.
+    #[error("the merchant's clock is advancing")]
+    ClockAdvancing,
     /// A worker recorded an attempt on a delivery it no longer holds (its lease ran out).
     #[error("the delivery's lease was lost")]
     LeaseLost,

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::charges::{follow_charge, insert_charge};
+use super::clocks::merchant_clock;
 use super::idempotency::save_answer;
 use super::snapshot::{
     AuthenticationSnapshot, DeclineSnapshot, IntentSnapshot, PaymentMethodParts, RefundSnapshot, SettlementAnswer,
@@ -199,9 +200,10 @@ pub struct Transitioned {
 
 /// Appends an event with the snapshot of its object and, when the merchant has a webhook
 /// endpoint, its delivery (the outbox), in the caller's transaction: the change, its event and
-/// the delivery commit together, so a crash loses none.
+/// the delivery commit together, so a crash loses none. The event is stamped `$now`, the
+/// merchant's time; its delivery is due at once, `$real`, by the real clock the outbox keeps.
 macro_rules! append_event {
-    ($tx:expr, $merchant:expr, $intent:expr, $kind:expr, $snapshot:expr, $now:expr) => {{
+    ($tx:expr, $merchant:expr, $intent:expr, $kind:expr, $snapshot:expr, $now:expr, $real:expr) => {{
         let kind: EventKind = $kind;
         let event = EventId::generate();
         let intent: &PaymentIntentId = $intent;
@@ -224,7 +226,7 @@ macro_rules! append_event {
         .bind(crate::domain::DeliveryId::generate().as_ref())
         .bind(event.as_ref())
         .bind(crate::domain::webhook::DeliveryStatus::Pending.as_str())
-        .bind($now)
+        .bind($real)
         .bind($merchant)
         .execute(&mut *$tx)
         .await?;
@@ -291,7 +293,12 @@ impl Store {
         save: Option<SaveAnswer<'_, PaymentIntent>>,
     ) -> StoreResult<PaymentIntent> {
         transaction!(self, |tx| {
-            let now = self.clock.now();
+            let real = self.clock.now();
+            let clock = merchant_clock!(tx, new.merchant, real);
+            if clock.advancing {
+                return Err(StoreError::ClockAdvancing);
+            }
+            let now = clock.clock.now(real);
             let intent = PaymentIntent {
                 id: PaymentIntentId::generate(),
                 merchant_id: new.merchant,
@@ -339,7 +346,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let snapshot = Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(&intent)));
-            append_event!(tx, intent.merchant_id, &intent.id, EventKind::PaymentIntentCreated, snapshot, now);
+            append_event!(tx, intent.merchant_id, &intent.id, EventKind::PaymentIntentCreated, snapshot, now, real);
             if let Some(save) = &save {
                 save_answer!(tx, save.hold, &(save.render)(&intent));
             }
@@ -395,6 +402,7 @@ impl Store {
         // also any intent whose deadline has passed.
         let live_only = i64::from(status.is_some_and(Status::can_expire));
         let also_due = i64::from(status == Some(Status::Expired));
+        let now = self.now_for(merchant).await?;
         let rows: Vec<IntentRow> = read!(self, |pool| {
             sqlx::query_as(concat!(
                 "SELECT ",
@@ -410,7 +418,7 @@ impl Store {
             .bind(after_at)
             .bind(after_id)
             .bind(i64::from(page.limit) + 1)
-            .bind(self.clock.now())
+            .bind(now)
             .bind(live_only)
             .bind(also_due)
             .bind(expirable_a.as_str())
@@ -436,9 +444,6 @@ impl Store {
         let _changing = self.changing_intent(id.as_ref());
         transaction!(self, |tx| {
             loop {
-                // Read once the transaction holds the write lock (SQLite), so a deadline is
-                // judged when the change is made, not when the request arrived.
-                let now = self.clock.now();
                 let row: Option<IntentRow> =
                     sqlx::query_as(concat!("SELECT ", intent_columns!(), " FROM payment_intents WHERE id = $1"))
                         .bind(id.as_ref())
@@ -448,6 +453,16 @@ impl Store {
                 if merchant.is_some_and(|m| m != before.merchant_id) {
                     return Err(StoreError::NotFound(Resource::PaymentIntent));
                 }
+                // Read once the transaction holds the write lock (SQLite), so a deadline is
+                // judged by the merchant's clock when the change is made, not when the request
+                // arrived. While an advance holds the clock, only its own work goes on.
+                let real = self.clock.now();
+                let clock = merchant_clock!(tx, before.merchant_id, real);
+                let by_the_clock = matches!(transition.kind(), TransitionKind::Expire | TransitionKind::Settle);
+                if clock.advancing && !by_the_clock {
+                    return Err(StoreError::ClockAdvancing);
+                }
+                let now = clock.clock.now(real);
                 let applied = before.apply(transition, now).map_err(StoreError::Refused)?;
                 let after = &applied.after;
                 let method = after.payment_method.as_ref();
@@ -511,7 +526,7 @@ impl Store {
                     Some(refund) => Snapshot::Refund(RefundSnapshot::from(refund)),
                     None => Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(after))),
                 };
-                append_event!(tx, after.merchant_id, &after.id, applied.event, snapshot, now);
+                append_event!(tx, after.merchant_id, &after.id, applied.event, snapshot, now, real);
                 let done = Transitioned { intent: applied.after, refund };
                 if let Some(save) = &save {
                     save_answer!(tx, save.hold, &(save.render)(&done));
@@ -554,7 +569,7 @@ impl Store {
     }
 
     /// Ids of intents past their deadline that are not yet written down as expired, oldest
-    /// first: the sweeper's work.
+    /// first: the sweeper's work, for the merchants in real time (`due_work` has the others').
     pub async fn due_payment_intents(&self, limit: i64) -> StoreResult<Vec<PaymentIntentId>> {
         let &[expirable_a, expirable_b, expirable_c] = TransitionKind::Expire.allowed_from() else {
             return Err(StoreError::Corrupt("the query below binds exactly three expirable statuses".into()));
@@ -562,7 +577,7 @@ impl Store {
         let ids: Vec<String> = read!(self, |pool| {
             sqlx::query_scalar(
                 "SELECT id FROM payment_intents WHERE status IN ($1, $2, $5) AND expires_at <= $3 \
-                 ORDER BY expires_at LIMIT $4",
+                 AND merchant_id NOT IN (SELECT merchant_id FROM clocks) ORDER BY expires_at LIMIT $4",
             )
             .bind(expirable_a.as_str())
             .bind(expirable_b.as_str())
@@ -576,11 +591,12 @@ impl Store {
     }
 
     /// Ids of `processing` intents whose debit is due to settle, the earliest first: the
-    /// sweeper's other work.
+    /// sweeper's other work, for the merchants in real time.
     pub async fn due_settlements(&self, limit: i64) -> StoreResult<Vec<PaymentIntentId>> {
         let ids: Vec<String> = read!(self, |pool| {
             sqlx::query_scalar(
-                "SELECT id FROM payment_intents WHERE status = $1 AND settles_at <= $2 ORDER BY settles_at LIMIT $3",
+                "SELECT id FROM payment_intents WHERE status = $1 AND settles_at <= $2 \
+                 AND merchant_id NOT IN (SELECT merchant_id FROM clocks) ORDER BY settles_at LIMIT $3",
             )
             .bind(Status::Processing.as_str())
             .bind(self.clock.now())

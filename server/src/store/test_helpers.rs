@@ -30,6 +30,8 @@ impl Store {
                 .await?;
             let logs =
                 sqlx::query("DELETE FROM request_logs WHERE merchant_id = $1").bind(merchant).execute(&mut *tx).await?;
+            // Back to real time.
+            sqlx::query("DELETE FROM clocks WHERE merchant_id = $1").bind(merchant).execute(&mut *tx).await?;
             // A listener's cursor names an event that is gone: its next session starts afresh.
             sqlx::query("DELETE FROM listen_cursors WHERE key_id IN (SELECT id FROM api_keys WHERE merchant_id = $1)")
                 .bind(merchant)

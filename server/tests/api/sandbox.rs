@@ -13,6 +13,12 @@ crate::on_both_backends!(
     simulation_never_weakens_authentication,
     a_malformed_simulation_is_400,
     a_reset_clears_the_merchants_payment_data_and_keeps_the_rest,
+    advancing_a_frozen_clock_past_expires_at_expires_the_intent_at_that_time,
+    advancing_eight_days_lapses_an_authorization,
+    a_debit_settles_on_advance_next,
+    the_clock_only_moves_forward_and_takes_one_target,
+    while_an_advance_holds_the_clock_other_writes_are_409,
+    new_objects_are_stamped_by_the_clock_and_a_reset_returns_to_real_time,
 );
 
 /// POSTs `body` to `path` with the key, `Kassa-Simulate: simulate` and, if given, an
@@ -167,4 +173,179 @@ async fn a_reset_clears_the_merchants_payment_data_and_keeps_the_rest(app: TestA
         StatusCode::UNAUTHORIZED,
         "invalid_api_key",
     );
+}
+
+async fn clock_post(app: &TestApp, key: &str, action: &str, body: Value) -> kassa_testkit::Reply {
+    app.post(&format!("/v1/test-helpers/clock/{action}"), Some(key), body).await
+}
+
+fn at(reply: &kassa_testkit::Reply, field: &str) -> chrono::DateTime<chrono::Utc> {
+    reply.body[field].as_str().unwrap_or_else(|| panic!("no {field}: {}", reply.body)).parse().unwrap()
+}
+
+async fn advancing_a_frozen_clock_past_expires_at_expires_the_intent_at_that_time(app: TestApp) {
+    let key = app.shop().await;
+    let frozen = clock_post(&app, &key, "freeze", json!({})).await;
+    assert_eq!((frozen.status, &frozen.body["mode"]), (StatusCode::OK, &json!("frozen")), "{}", frozen.body);
+    let start = at(&frozen, "now");
+    let intent = app.intent(&key, 1000, false).await;
+    let id = intent["id"].as_str().unwrap();
+    let expires_at: chrono::DateTime<chrono::Utc> = intent["expires_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(expires_at, start + chrono::TimeDelta::hours(1), "created at the frozen time");
+
+    let clock = app.get("/v1/test-helpers/clock", Some(&key)).await;
+    assert_eq!((at(&clock, "now"), at(&clock, "next_due_at")), (start, expires_at));
+    let schedule = app.get("/v1/test-helpers/schedule", Some(&key)).await;
+    assert_eq!(
+        schedule.body["data"],
+        json!([{"kind": "payment_intent_expiry", "object": id, "due_at": intent["expires_at"]}])
+    );
+
+    // Nothing is due a second before: the intent waits.
+    let early = clock_post(&app, &key, "advance", json!({"by": 3599})).await;
+    assert_eq!(early.body["ran"], json!([]), "{}", early.body);
+    assert_eq!(
+        app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await.body["status"],
+        "requires_payment_method"
+    );
+    let advanced = clock_post(&app, &key, "advance", json!({"by": 2})).await;
+    assert_eq!(advanced.status, StatusCode::OK, "{}", advanced.body);
+    assert_eq!(
+        advanced.body["ran"],
+        json!([{"kind": "payment_intent_expiry", "object": id, "due_at": intent["expires_at"]}])
+    );
+    assert_eq!(advanced.body["clock"]["mode"], "frozen");
+    assert_eq!(
+        advanced.body["clock"]["now"].as_str().unwrap().parse::<chrono::DateTime<chrono::Utc>>().unwrap(),
+        start + chrono::TimeDelta::seconds(3601)
+    );
+    assert_eq!(advanced.body["clock"]["next_due_at"], Value::Null);
+    let read = app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await;
+    assert_eq!(read.body["status"], "expired");
+    let events = app.get(&format!("/v1/events?payment_intent={id}"), Some(&key)).await;
+    assert_eq!(events.body["data"][0]["type"], "payment_intent.expired");
+    assert_eq!(events.body["data"][0]["created_at"], intent["expires_at"], "written at its due time");
+}
+
+async fn advancing_eight_days_lapses_an_authorization(app: TestApp) {
+    let key = app.shop().await;
+    let intent = app.intent(&key, 1000, true).await;
+    assert_eq!(app.pay(&intent, "4242 4242 4242 4242").await.status, StatusCode::OK);
+    let id = intent["id"].as_str().unwrap();
+    let authorized = app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await;
+    assert_eq!(authorized.body["status"], "authorized");
+    // A clock in real time advances as well: it runs on from the new time.
+    let advanced = clock_post(&app, &key, "advance", json!({"by": 8 * 86_400})).await;
+    assert_eq!(advanced.body["ran"][0]["kind"], "authorization_expiry", "{}", advanced.body);
+    assert_eq!(advanced.body["ran"][0]["due_at"], authorized.body["expires_at"]);
+    assert_eq!(advanced.body["clock"]["mode"], "real");
+    let lapsed = app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await;
+    assert_eq!((&lapsed.body["status"], &lapsed.body["amount_capturable"]), (&json!("expired"), &json!(0)));
+    let capture = app.post(&format!("/v1/payment-intents/{id}/capture"), Some(&key), json!({})).await;
+    assert_error(&capture, StatusCode::UNPROCESSABLE_ENTITY, "invalid_state");
+    assert_eq!(app.event_types(&key).await.last().map(String::as_str), Some("payment_intent.expired"));
+}
+
+async fn a_debit_settles_on_advance_next(app: TestApp) {
+    let key = app.shop().await;
+    clock_post(&app, &key, "freeze", json!({})).await;
+    let mut body = kassa_testkit::Api::intent_body(2000, false);
+    body["currency"] = json!("eur");
+    body["payment_method_types"] = json!(["sepa_debit"]);
+    let intent = app.post("/v1/payment-intents", Some(&key), body).await.body;
+    let confirm = json!({"client_secret": intent["client_secret"], "sepa_debit": {"iban": "DE89370400440532013000"}});
+    let id = intent["id"].as_str().unwrap();
+    assert_eq!(app.post(&format!("/v1/checkout/{id}/confirm"), None, confirm).await.body["status"], "processing");
+    let schedule = app.get("/v1/test-helpers/schedule", Some(&key)).await;
+    assert_eq!(schedule.body["data"][0]["kind"], "debit_settlement", "{}", schedule.body);
+    let next = clock_post(&app, &key, "advance", json!({"next": true})).await;
+    assert_eq!(next.body["ran"].as_array().unwrap().len(), 1, "{}", next.body);
+    assert_eq!(next.body["ran"][0]["kind"], "debit_settlement");
+    assert_eq!(next.body["clock"]["now"], schedule.body["data"][0]["due_at"], "to the settlement's time");
+    assert_eq!(app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await.body["status"], "succeeded");
+    // Nothing pending: next goes nowhere.
+    let idle = clock_post(&app, &key, "advance", json!({"next": true})).await;
+    assert_eq!((&idle.body["ran"], &idle.body["clock"]["now"]), (&json!([]), &next.body["clock"]["now"]));
+}
+
+async fn the_clock_only_moves_forward_and_takes_one_target(app: TestApp) {
+    let key = app.shop().await;
+    let frozen = clock_post(&app, &key, "freeze", json!({})).await;
+    let past = (at(&frozen, "now") - chrono::TimeDelta::seconds(1)).to_rfc3339();
+    assert_error(
+        &clock_post(&app, &key, "freeze", json!({"at": past})).await,
+        StatusCode::BAD_REQUEST,
+        "clock_backwards",
+    );
+    assert_error(
+        &clock_post(&app, &key, "advance", json!({"to": past})).await,
+        StatusCode::BAD_REQUEST,
+        "clock_backwards",
+    );
+    assert_error(&clock_post(&app, &key, "advance", json!({})).await, StatusCode::BAD_REQUEST, "parameter_missing");
+    assert_error(
+        &clock_post(&app, &key, "advance", json!({"by": 1, "next": true})).await,
+        StatusCode::BAD_REQUEST,
+        "parameter_invalid",
+    );
+    assert_error(
+        &clock_post(&app, &key, "advance", json!({"by": -5})).await,
+        StatusCode::BAD_REQUEST,
+        "parameter_invalid",
+    );
+    assert_error(
+        &clock_post(&app, &key, "freeze", json!({"at": "yesterday"})).await,
+        StatusCode::BAD_REQUEST,
+        "parameter_invalid",
+    );
+    let unchanged = app.get("/v1/test-helpers/clock", Some(&key)).await;
+    assert_eq!(unchanged.body["now"], frozen.body["now"]);
+    // Resumed, it runs on from where it stood.
+    let resumed = clock_post(&app, &key, "resume", json!({})).await;
+    assert_eq!(resumed.body["mode"], "real");
+    assert!(at(&resumed, "now") >= at(&frozen, "now"));
+    assert_error(&app.get("/v1/test-helpers/clock", None).await, StatusCode::UNAUTHORIZED, "missing_credentials");
+}
+
+async fn while_an_advance_holds_the_clock_other_writes_are_409(app: TestApp) {
+    let (owner, merchant) = app.owner().await;
+    let (_, key) = app.api_key(&owner, &merchant).await;
+    let intent = app.intent(&key, 1000, false).await;
+    let merchant: uuid::Uuid = merchant.parse().unwrap();
+    app.state.store.hold_clock(merchant).await.unwrap();
+    let create = app.post("/v1/payment-intents", Some(&key), kassa_testkit::Api::intent_body(1000, false)).await;
+    assert_error(&create, StatusCode::CONFLICT, "clock_advancing");
+    assert_error(&app.pay(&intent, "4242 4242 4242 4242").await, StatusCode::CONFLICT, "clock_advancing");
+    assert_error(&clock_post(&app, &key, "freeze", json!({})).await, StatusCode::CONFLICT, "clock_advancing");
+    assert_error(&clock_post(&app, &key, "advance", json!({"by": 1})).await, StatusCode::CONFLICT, "clock_advancing");
+    // Reads go on; another merchant's writes too.
+    assert_eq!(app.get("/v1/payment-intents", Some(&key)).await.status, StatusCode::OK);
+    let other = app.shop().await;
+    assert_eq!(
+        app.post("/v1/payment-intents", Some(&other), kassa_testkit::Api::intent_body(1, false)).await.status,
+        StatusCode::CREATED
+    );
+    app.state.store.release_clock(merchant).await.unwrap();
+    assert_eq!(app.pay(&intent, "4242 4242 4242 4242").await.status, StatusCode::OK);
+}
+
+async fn new_objects_are_stamped_by_the_clock_and_a_reset_returns_to_real_time(app: TestApp) {
+    let key = app.shop().await;
+    let later = chrono::Utc::now() + chrono::TimeDelta::days(30);
+    let frozen = clock_post(&app, &key, "freeze", json!({"at": later.to_rfc3339()})).await;
+    assert_eq!(frozen.status, StatusCode::OK, "{}", frozen.body);
+    let intent = app.intent(&key, 1000, false).await;
+    assert_eq!(intent["created_at"], frozen.body["now"]);
+    let events = app.get("/v1/events", Some(&key)).await;
+    assert_eq!(events.body["data"][0]["created_at"], frozen.body["now"]);
+    // A real-time merchant is untouched by it.
+    let other = app.shop().await;
+    let theirs = app.intent(&other, 1000, false).await;
+    let theirs_at: chrono::DateTime<chrono::Utc> = theirs["created_at"].as_str().unwrap().parse().unwrap();
+    assert!(theirs_at < later - chrono::TimeDelta::days(29));
+
+    app.post("/v1/test-helpers/reset", Some(&key), json!({})).await;
+    let real = app.get("/v1/test-helpers/clock", Some(&key)).await;
+    assert_eq!(real.body["mode"], "real");
+    assert!(at(&real, "now") < later - chrono::TimeDelta::days(29), "back to real time: {}", real.body);
 }

@@ -25,7 +25,7 @@ use crate::error::ApiError;
 use crate::idempotency::FingerprintKey;
 use crate::metrics::Metrics;
 use crate::respond::{REQUEST_ID, render_errors};
-use crate::store::{Store, StoreError};
+use crate::store::{DueWork, Store, StoreError};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -235,12 +235,11 @@ pub async fn sweep_once(app: &AppState) -> Result<usize, StoreError> {
         .collect();
     // A merchant with a clock of its own: what is due by it (for a frozen clock, what it was
     // frozen past).
-    for (merchant, now) in app.store.clocked_merchants().await? {
+    for (merchant, now, _) in app.store.clocked_merchants().await? {
         let due = app.store.due_work(merchant, Some(now), 500).await?;
-        work.extend(due.into_iter().map(|due| {
-            let transition = due.transition();
-            (due.intent, transition)
-        }));
+        work.extend(
+            due.iter().filter_map(DueWork::transition).map(|(intent, transition)| (intent.clone(), transition)),
+        );
     }
     let mut changed = 0;
     for (id, transition) in &work {

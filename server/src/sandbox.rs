@@ -9,11 +9,15 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::domain::{Refusal, VirtualClock};
 use crate::error::ApiError;
-use crate::store::{DueWork, StoreError};
+use crate::store::{DueObject, DueWork, StoreError};
 
 /// The most steps one advance runs; an advance with more to do stops at the last step's time
 /// and says so (`has_more`), and the next advance goes on.
 pub const MAX_STEPS: usize = 1000;
+
+/// How long an advance waits, at most, for attempts a worker had claimed before it began.
+const WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+const MAX_WAITS: usize = 600;
 
 /// Where an advance goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +62,7 @@ async fn run(app: &AppState, merchant: Uuid, start: VirtualClock, target: Target
     let mut ran = Vec::new();
     let mut at = from;
     let mut has_more = false;
+    let mut waits = 0;
     while let Some(work) = app.store.due_work(merchant, Some(to), 1).await?.into_iter().next() {
         if ran.len() == MAX_STEPS {
             has_more = true;
@@ -67,10 +72,28 @@ async fn run(app: &AppState, merchant: Uuid, start: VirtualClock, target: Target
         at = work.due_at.max(at);
         let step = at;
         app.store.set_clock(merchant, true, move |_, _| Ok(VirtualClock::Frozen { at: step })).await?;
-        match app.store.transition(None, &work.intent, &work.transition(), None).await {
-            // The sweeper, on this replica or another, may have done it already.
-            Ok(_) | Err(StoreError::Refused(Refusal::NotDue)) => {}
-            Err(err) => return Err(err.into()),
+        match (&work.object, work.transition()) {
+            (_, Some((intent, transition))) => match app.store.transition(None, intent, &transition, None).await {
+                // The sweeper, on this replica or another, may have done it already.
+                Ok(_) | Err(StoreError::Refused(Refusal::NotDue)) => {}
+                Err(err) => return Err(err.into()),
+            },
+            // The attempt is made here, to the merchant's endpoint, and its retry scheduled by
+            // the clock (the worker leaves an advancing merchant's deliveries alone).
+            (DueObject::Delivery { id, .. }, None) => {
+                if app.outbox.attempt_delivery(id).await?.is_none() {
+                    // A worker claimed it just before the advance began: its attempt, and the
+                    // retry it schedules, are the next step.
+                    waits += 1;
+                    if waits > MAX_WAITS {
+                        has_more = true;
+                        break;
+                    }
+                    tokio::time::sleep(WAIT).await;
+                    continue;
+                }
+            }
+            (DueObject::Intent(_), None) => {}
         }
         ran.push(work);
     }

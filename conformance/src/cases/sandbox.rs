@@ -65,6 +65,11 @@ pub fn cases() -> Vec<Case> {
             clock_refusals
         ),
         case!(
+            "sandbox: one long advance makes every scheduled retry to a failing receiver, each at its due time by the clock, then the delivery has failed",
+            [],
+            clock_plays_the_retry_ladder
+        ),
+        case!(
             "sandbox: freeze, advance and resume are POSTs like any other: one Idempotency-Key runs once (409 idempotency_key_in_use in flight)",
             [("freeze_clock", 409), ("advance_clock", 409), ("resume_clock", 409)],
             clock_keys
@@ -281,5 +286,47 @@ async fn reset(cx: Ctx) -> Result<()> {
     cx.post_idempotent("/v1/test-helpers/reset", token, &key, &json!({"again": true}))
         .await?
         .expect_error(400, "idempotency_key_reused")?;
+    Ok(())
+}
+
+async fn clock_plays_the_retry_ladder(cx: Ctx) -> Result<()> {
+    let receiver = crate::receiver::Receiver::start().await?;
+    for _ in 0..100 {
+        receiver.answer_next(500, Duration::ZERO);
+    }
+    let (shop, _) = super::webhooks::hooked_shop(&cx, &receiver.url).await?;
+    clock(&cx, &shop, "freeze", json!({})).await?.expect_status(200)?;
+    cx.post("/v1/payment-intents", Some(&shop.key), &intent_body()).await?.expect_status(201)?;
+    let first = receiver.wait_for(1, Duration::from_secs(15)).await?;
+    let event = super::webhooks::body_of(&first[0])?["id"].as_str().unwrap_or_default().to_owned();
+    // Longer than any schedule of retries a sandbox would keep (Kassa's default is about 3 days).
+    let advanced = clock(&cx, &shop, "advance", json!({"by": 10 * 86_400})).await?.expect_status(200)?;
+    ensure!(advanced["has_more"] == false, "{advanced}");
+    let retries = advanced["ran"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|w| w["kind"] == "webhook_attempt" && w["object"] == event.as_str())
+        .count();
+    ensure!(retries >= 2, "{retries} retries of {event} ran in the advance: {advanced}");
+    let list =
+        cx.get(&format!("/v1/events/{event}/deliveries?limit=100"), Some(&shop.key)).await?.expect_status(200)?;
+    let mut attempts = list["data"].as_array().cloned().unwrap_or_default();
+    attempts.reverse();
+    ensure!(attempts.len() == retries + 1, "{} attempts for {retries} retries and the first", attempts.len());
+    let mut previous = None;
+    for attempt in &attempts {
+        ensure!(attempt["status_code"] == 500, "{attempt}");
+        let made = instant(&attempt["created_at"])?;
+        ensure!(previous.is_none_or(|p| made > p), "attempts out of order: {attempts:?}");
+        previous = Some(made);
+    }
+    for pair in attempts.windows(2) {
+        // Each retry was made when the one before scheduled it.
+        ensure!(pair[1]["created_at"] == pair[0]["next_attempt_at"], "{} then {}", pair[0], pair[1]);
+    }
+    ensure!(attempts.last().is_some_and(|a| a["next_attempt_at"].is_null()), "the delivery did not fail");
+    let read = cx.get(&format!("/v1/events/{event}"), Some(&shop.key)).await?.expect_status(200)?;
+    ensure!(read["pending_webhooks"] == 0, "pending_webhooks {}", read["pending_webhooks"]);
     Ok(())
 }

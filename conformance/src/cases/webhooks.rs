@@ -54,7 +54,7 @@ pub fn cases() -> Vec<Case> {
 }
 
 /// A shop whose merchant's webhook URL is `url`, and the merchant's webhook secret.
-async fn hooked_shop(cx: &Ctx, url: &str) -> Result<(Shop, String)> {
+pub(super) async fn hooked_shop(cx: &Ctx, url: &str) -> Result<(Shop, String)> {
     let owner = cx.user().await?;
     let created =
         cx.post("/v1/merchants", Some(&owner.token), &json!({"name": "Hooked Books", "webhook_url": url})).await?;
@@ -98,7 +98,7 @@ fn verify(delivery: &Received, secret: &str) -> Result<()> {
     Ok(())
 }
 
-fn body_of(delivery: &Received) -> Result<Value> {
+pub(super) fn body_of(delivery: &Received) -> Result<Value> {
     serde_json::from_slice(&delivery.body).context("a delivery's body is not JSON")
 }
 

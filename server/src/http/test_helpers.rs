@@ -62,13 +62,15 @@ pub enum ScheduledKind {
     AuthorizationExpiry,
     /// A debit settles.
     DebitSettlement,
+    /// A webhook delivery's next attempt (`object` is the event).
+    WebhookAttempt,
 }
 
 /// One piece of pending work.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Scheduled {
     pub kind: ScheduledKind,
-    /// The object it changes.
+    /// The object it changes: a payment intent, or the event a webhook attempt delivers.
     #[schema(example = "pi_3MtwBwLkdIwHu7ix28a3tqPa")]
     pub object: String,
     pub due_at: DateTime<Utc>,
@@ -81,8 +83,9 @@ impl From<&DueWork> for Scheduled {
                 DueKind::PaymentIntentExpiry => ScheduledKind::PaymentIntentExpiry,
                 DueKind::AuthorizationExpiry => ScheduledKind::AuthorizationExpiry,
                 DueKind::DebitSettlement => ScheduledKind::DebitSettlement,
+                DueKind::WebhookAttempt => ScheduledKind::WebhookAttempt,
             },
-            object: work.intent.to_string(),
+            object: work.object_id().to_owned(),
             due_at: work.due_at,
         }
     }
@@ -248,7 +251,7 @@ pub async fn resume_clock(key: MerchantKey, State(app): State<AppState>) -> Resu
 /// Get the schedule
 ///
 /// What is pending for the merchant, due first first: payment intents that will expire,
-/// authorizations that will lapse, debits that will settle. With `advance {next: true}`, this
+/// authorizations that will lapse, debits that will settle, webhook attempts to make. With `advance {next: true}`, this
 /// is "skip to the next thing that will happen".
 #[utoipa::path(
     get, path = "/v1/test-helpers/schedule", tag = "test-helpers", security(("api_key" = [])),

@@ -145,6 +145,22 @@ impl Outbox {
             .await;
     }
 
+    /// The scheduled attempt of delivery `id`, made now, whether or not it is due: a step of an
+    /// advance of its merchant's clock, which stands at the attempt's due time. `None` when
+    /// another worker holds the delivery, or it is settled.
+    pub async fn attempt_delivery(&self, id: &str) -> StoreResult<Option<Attempted>> {
+        let token = random_base62(24);
+        let lease = TimeDelta::from_std(LEASE).unwrap_or(TimeDelta::minutes(1));
+        let Some(delivery) = self.0.store.claim_delivery(id, lease, &token).await? else { return Ok(None) };
+        let made = self.make_attempt(&delivery, Trigger::Scheduled).await;
+        let recorded = self.record(&delivery, &made, Settle::Scheduled { token: &token, status: made.status }).await;
+        if recorded.is_err() {
+            // Due again for whoever comes next.
+            self.0.store.release_deliveries(&token).await?;
+        }
+        recorded.map(|()| Some(Attempted { outcome: made.outcome, status: made.status }))
+    }
+
     /// A manual attempt of the event's delivery now (`POST /v1/events/{id}/redeliver`).
     pub async fn redeliver(&self, delivery: &DueDelivery) -> StoreResult<Attempted> {
         let made = self.make_attempt(delivery, Trigger::Manual).await;
@@ -153,10 +169,20 @@ impl Outbox {
         Ok(Attempted { outcome: made.outcome, status: made.status })
     }
 
-    /// Makes one attempt of `delivery`, and judges what it does to the delivery.
+    /// Makes one attempt of `delivery`, and judges what it does to the delivery. Its time, and
+    /// the next attempt's, are by the merchant's clock; the signature's `t=` is the real time.
     async fn make_attempt(&self, delivery: &DueDelivery, trigger: Trigger) -> Made {
         let number = delivery.attempts + 1;
-        let at = self.0.store.clock().now();
+        let merchant_now = || async {
+            match self.0.store.now_for(delivery.merchant_id).await {
+                Ok(now) => now,
+                Err(err) => {
+                    tracing::warn!(error = %err, "reading the merchant's clock failed; using the real time");
+                    self.0.store.clock().now()
+                }
+            }
+        };
+        let at = merchant_now().await;
         let started = Instant::now();
         let (url, outcome, excerpt) = match &delivery.url {
             Some(url) => {
@@ -166,7 +192,7 @@ impl Outbox {
             None => (String::new(), Outcome::NetworkError("no_endpoint"), String::new()),
         };
         let duration = started.elapsed();
-        let now = self.0.store.clock().now();
+        let now = merchant_now().await;
         let (status, next_attempt_at) = if outcome.delivered() {
             (DeliveryStatus::Delivered, None)
         } else if delivery.url.is_none() {

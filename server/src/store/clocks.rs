@@ -72,6 +72,8 @@ pub enum DueKind {
     AuthorizationExpiry,
     /// A debit settles.
     DebitSettlement,
+    /// A webhook delivery's next attempt.
+    WebhookAttempt,
 }
 
 impl DueKind {
@@ -80,23 +82,46 @@ impl DueKind {
             Self::PaymentIntentExpiry => "payment_intent_expiry",
             Self::AuthorizationExpiry => "authorization_expiry",
             Self::DebitSettlement => "debit_settlement",
+            Self::WebhookAttempt => "webhook_attempt",
         }
     }
 }
 
-/// One piece of work due at a time: what it is, on which intent, and the transition it makes.
+/// What a piece of due work changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DueObject {
+    Intent(PaymentIntentId),
+    /// A delivery (its id), of an event (its id).
+    Delivery {
+        id: String,
+        event: String,
+    },
+}
+
+/// One piece of work due at a time: what it is, and what it changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueWork {
     pub kind: DueKind,
-    pub intent: PaymentIntentId,
+    pub object: DueObject,
     pub due_at: DateTime<Utc>,
 }
 
 impl DueWork {
-    pub fn transition(&self) -> Transition {
+    /// The intent and the transition it makes, for work on a payment intent.
+    pub fn transition(&self) -> Option<(&PaymentIntentId, Transition)> {
+        let DueObject::Intent(intent) = &self.object else { return None };
         match self.kind {
-            DueKind::PaymentIntentExpiry | DueKind::AuthorizationExpiry => Transition::Expire,
-            DueKind::DebitSettlement => Transition::Settle,
+            DueKind::PaymentIntentExpiry | DueKind::AuthorizationExpiry => Some((intent, Transition::Expire)),
+            DueKind::DebitSettlement => Some((intent, Transition::Settle)),
+            DueKind::WebhookAttempt => None,
+        }
+    }
+
+    /// The id the schedule shows: the intent's, or the event's of a delivery.
+    pub fn object_id(&self) -> &str {
+        match &self.object {
+            DueObject::Intent(intent) => intent.as_ref(),
+            DueObject::Delivery { event, .. } => event,
         }
     }
 }
@@ -188,8 +213,8 @@ impl Store {
         Ok(())
     }
 
-    /// The merchants with a clock of their own, and each one's now.
-    pub async fn clocked_merchants(&self) -> StoreResult<Vec<(Uuid, DateTime<Utc>)>> {
+    /// The merchants with a clock of their own: each one's now, and whether an advance holds it.
+    pub async fn clocked_merchants(&self) -> StoreResult<Vec<(Uuid, DateTime<Utc>, bool)>> {
         #[derive(sqlx::FromRow)]
         struct Clocked {
             merchant_id: Uuid,
@@ -202,7 +227,10 @@ impl Store {
                 .await?
         });
         let real = self.clock.now();
-        Ok(rows.into_iter().map(|row| (row.merchant_id, row.clock.clock().now(real))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| (row.merchant_id, row.clock.clock().now(real), row.clock.advancing(real)))
+            .collect())
     }
 
     /// The merchant's pending work due at or before `up_to` (all of it when `None`), the
@@ -242,22 +270,36 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        let mut work = Vec::with_capacity(expiring.len() + settling.len());
+        let attempting: Vec<(String, String, DateTime<Utc>)> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, event_id, next_attempt_at FROM deliveries WHERE merchant_id = $1 AND status = $2 \
+                 AND next_attempt_at IS NOT NULL AND ($3 IS NULL OR next_attempt_at <= $3) \
+                 ORDER BY next_attempt_at, created_at LIMIT $4",
+            )
+            .bind(merchant)
+            .bind(crate::domain::webhook::DeliveryStatus::Pending.as_str())
+            .bind(up_to)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut work = Vec::with_capacity(expiring.len() + settling.len() + attempting.len());
         for (id, status, due_at) in expiring {
             let kind = if parse_status(&status)? == Status::Authorized {
                 DueKind::AuthorizationExpiry
             } else {
                 DueKind::PaymentIntentExpiry
             };
-            work.push(DueWork { kind, intent: parse_id(&id)?, due_at });
+            work.push(DueWork { kind, object: DueObject::Intent(parse_id(&id)?), due_at });
         }
         for (id, due_at) in settling {
-            work.push(DueWork { kind: DueKind::DebitSettlement, intent: parse_id(&id)?, due_at });
+            work.push(DueWork { kind: DueKind::DebitSettlement, object: DueObject::Intent(parse_id(&id)?), due_at });
+        }
+        for (id, event, due_at) in attempting {
+            work.push(DueWork { kind: DueKind::WebhookAttempt, object: DueObject::Delivery { id, event }, due_at });
         }
         // Stable among equal times: by kind, then by id.
-        work.sort_by(|x, y| {
-            (x.due_at, x.kind as u8, x.intent.as_ref()).cmp(&(y.due_at, y.kind as u8, y.intent.as_ref()))
-        });
+        work.sort_by(|x, y| (x.due_at, x.kind as u8, x.object_id()).cmp(&(y.due_at, y.kind as u8, y.object_id())));
         work.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(work)
     }

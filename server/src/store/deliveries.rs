@@ -140,50 +140,115 @@ macro_rules! due_query {
 
 impl Store {
     /// Claims up to `limit` due deliveries for `lease`, under `token`; returns them in event
-    /// order. A delivery whose lease ran out (its worker died) is due again.
+    /// order. A delivery whose lease ran out (its worker died) is due again. A delivery is due
+    /// by its merchant's clock: the real time, or the merchant's test clock, whose deliveries
+    /// wait while an advance makes them itself.
     pub async fn claim_due_deliveries(
         &self,
         limit: i64,
         lease: TimeDelta,
         token: &str,
     ) -> StoreResult<Vec<DueDelivery>> {
-        let now = self.clock.now();
+        let real = self.clock.now();
+        // The merchants in real time, then each one with a clock of its own by its now.
+        let mut claims = vec![(None, real)];
+        claims.extend(
+            self.clocked_merchants()
+                .await?
+                .into_iter()
+                .filter(|c| !c.2)
+                .map(|(merchant, now, _)| (Some(merchant), now)),
+        );
+        for (merchant, now) in claims {
+            self.claim_by(merchant, now, real, limit, lease, token).await?;
+        }
+        self.claimed(token).await
+    }
+
+    /// Claims, under `token`, the deliveries due at `now` of `merchant`, or of every merchant in
+    /// real time when `None`; leases are by the real time.
+    async fn claim_by(
+        &self,
+        merchant: Option<Uuid>,
+        now: DateTime<Utc>,
+        real: DateTime<Utc>,
+        limit: i64,
+        lease: TimeDelta,
+        token: &str,
+    ) -> StoreResult<()> {
         let pending = DeliveryStatus::Pending.as_str();
-        match &self.db {
-            Db::Postgres(pool) => {
-                sqlx::query(
+        macro_rules! claim {
+            ($lock:literal) => {
+                concat!(
                     "UPDATE deliveries SET lease_token = $1, locked_until = $2 WHERE id IN (\
                        SELECT id FROM deliveries WHERE status = $3 AND next_attempt_at <= $4 \
-                         AND (locked_until IS NULL OR locked_until <= $4) \
-                       ORDER BY next_attempt_at, created_at LIMIT $5 FOR UPDATE SKIP LOCKED)",
+                         AND (locked_until IS NULL OR locked_until <= $6) \
+                         AND (($7 IS NULL AND merchant_id NOT IN (SELECT merchant_id FROM clocks)) OR merchant_id = $7) \
+                       ORDER BY next_attempt_at, created_at LIMIT $5",
+                    $lock,
+                    ")"
                 )
-                .bind(token)
-                .bind(now + lease)
-                .bind(pending)
-                .bind(now)
-                .bind(limit)
-                .execute(pool)
-                .await?;
-            }
-            Db::Sqlite { .. } => {
-                transaction!(self, |tx| {
-                    sqlx::query(
-                        "UPDATE deliveries SET lease_token = $1, locked_until = $2 WHERE id IN (\
-                           SELECT id FROM deliveries WHERE status = $3 AND next_attempt_at <= $4 \
-                             AND (locked_until IS NULL OR locked_until <= $4) \
-                           ORDER BY next_attempt_at, created_at LIMIT $5)",
-                    )
+            };
+        }
+        match &self.db {
+            Db::Postgres(pool) => {
+                sqlx::query(claim!(" FOR UPDATE SKIP LOCKED"))
                     .bind(token)
-                    .bind(now + lease)
+                    .bind(real + lease)
                     .bind(pending)
                     .bind(now)
                     .bind(limit)
-                    .execute(&mut *tx)
+                    .bind(real)
+                    .bind(merchant)
+                    .execute(pool)
                     .await?;
+            }
+            Db::Sqlite { .. } => {
+                transaction!(self, |tx| {
+                    sqlx::query(claim!(""))
+                        .bind(token)
+                        .bind(real + lease)
+                        .bind(pending)
+                        .bind(now)
+                        .bind(limit)
+                        .bind(real)
+                        .bind(merchant)
+                        .execute(&mut *tx)
+                        .await?;
                     Ok(())
                 })?;
             }
         }
+        Ok(())
+    }
+
+    /// Claims the one delivery `id` under `token`, due or not (an advance of its merchant's
+    /// clock makes the attempt itself); `None` when another worker holds it or it is settled.
+    pub async fn claim_delivery(&self, id: &str, lease: TimeDelta, token: &str) -> StoreResult<Option<DueDelivery>> {
+        let real = self.clock.now();
+        let claimed = super::write!(self, |conn| {
+            sqlx::query(
+                "UPDATE deliveries SET lease_token = $1, locked_until = $2 WHERE id = $3 AND status = $4 \
+                 AND (locked_until IS NULL OR locked_until <= $5)",
+            )
+            .bind(token)
+            .bind(real + lease)
+            .bind(id)
+            .bind(DeliveryStatus::Pending.as_str())
+            .bind(real)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        if claimed == 0 {
+            return Ok(None);
+        }
+        Ok(self.claimed(token).await?.into_iter().next())
+    }
+
+    /// What `token` holds, in event order.
+    async fn claimed(&self, token: &str) -> StoreResult<Vec<DueDelivery>> {
+        let pending = DeliveryStatus::Pending.as_str();
         let rows: Vec<RawDue> = read!(self, |pool| {
             sqlx::query_as(due_query!("d.lease_token = $1 AND d.status = $2"))
                 .bind(token)

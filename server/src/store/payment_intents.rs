@@ -201,9 +201,9 @@ pub struct Transitioned {
 /// Appends an event with the snapshot of its object and, when the merchant has a webhook
 /// endpoint, its delivery (the outbox), in the caller's transaction: the change, its event and
 /// the delivery commit together, so a crash loses none. The event is stamped `$now`, the
-/// merchant's time; its delivery is due at once, `$real`, by the real clock the outbox keeps.
+/// merchant's time, and its delivery is due at once by it.
 macro_rules! append_event {
-    ($tx:expr, $merchant:expr, $intent:expr, $kind:expr, $snapshot:expr, $now:expr, $real:expr) => {{
+    ($tx:expr, $merchant:expr, $intent:expr, $kind:expr, $snapshot:expr, $now:expr) => {{
         let kind: EventKind = $kind;
         let event = EventId::generate();
         let intent: &PaymentIntentId = $intent;
@@ -226,7 +226,7 @@ macro_rules! append_event {
         .bind(crate::domain::DeliveryId::generate().as_ref())
         .bind(event.as_ref())
         .bind(crate::domain::webhook::DeliveryStatus::Pending.as_str())
-        .bind($real)
+        .bind($now)
         .bind($merchant)
         .execute(&mut *$tx)
         .await?;
@@ -346,7 +346,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let snapshot = Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(&intent)));
-            append_event!(tx, intent.merchant_id, &intent.id, EventKind::PaymentIntentCreated, snapshot, now, real);
+            append_event!(tx, intent.merchant_id, &intent.id, EventKind::PaymentIntentCreated, snapshot, now);
             if let Some(save) = &save {
                 save_answer!(tx, save.hold, &(save.render)(&intent));
             }
@@ -526,7 +526,7 @@ impl Store {
                     Some(refund) => Snapshot::Refund(RefundSnapshot::from(refund)),
                     None => Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(after))),
                 };
-                append_event!(tx, after.merchant_id, &after.id, applied.event, snapshot, now, real);
+                append_event!(tx, after.merchant_id, &after.id, applied.event, snapshot, now);
                 let done = Transitioned { intent: applied.after, refund };
                 if let Some(save) = &save {
                     save_answer!(tx, save.hold, &(save.render)(&done));

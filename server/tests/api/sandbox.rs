@@ -19,6 +19,7 @@ crate::on_both_backends!(
     the_clock_only_moves_forward_and_takes_one_target,
     while_an_advance_holds_the_clock_other_writes_are_409,
     new_objects_are_stamped_by_the_clock_and_a_reset_returns_to_real_time,
+    one_advance_plays_the_whole_retry_ladder_against_a_failing_receiver,
 );
 
 /// POSTs `body` to `path` with the key, `Kassa-Simulate: simulate` and, if given, an
@@ -348,4 +349,49 @@ async fn new_objects_are_stamped_by_the_clock_and_a_reset_returns_to_real_time(a
     let real = app.get("/v1/test-helpers/clock", Some(&key)).await;
     assert_eq!(real.body["mode"], "real");
     assert!(at(&real, "now") < later - chrono::TimeDelta::days(29), "back to real time: {}", real.body);
+}
+
+async fn one_advance_plays_the_whole_retry_ladder_against_a_failing_receiver(app: TestApp) {
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&receiver).await;
+    let (token, _) = app.owner().await;
+    let hooked = json!({"name": "Hooked", "webhook_url": format!("{}/hook", receiver.uri())});
+    let merchant = app.post("/v1/merchants", Some(&token), hooked).await.body["id"].as_str().unwrap().to_owned();
+    let (_, key) = app.api_key(&token, &merchant).await;
+    let frozen = clock_post(&app, &key, "freeze", json!({})).await;
+    let intent = app.intent(&key, 1000, false).await;
+    let event = app.get("/v1/events", Some(&key)).await.body["data"][0]["id"].as_str().unwrap().to_owned();
+
+    // The first attempt goes out at once, due by the merchant's (frozen) now.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let first = loop {
+        let list = app.get(&format!("/v1/events/{event}/deliveries"), Some(&key)).await.body["data"].clone();
+        if list.as_array().is_some_and(|a| !a.is_empty()) || std::time::Instant::now() > deadline {
+            break list;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(first.as_array().map(Vec::len), Some(1), "{first}");
+    assert_eq!(first[0]["created_at"], frozen.body["now"], "made at the merchant's time");
+    let retry_at: chrono::DateTime<chrono::Utc> = first[0]["next_attempt_at"].as_str().unwrap().parse().unwrap();
+    assert!(retry_at > at(&frozen, "now"));
+    // The retry is due by the clock, which stands still: the schedule has it, the worker waits.
+    let schedule = app.get("/v1/test-helpers/schedule", Some(&key)).await;
+    let kinds: Vec<&str> =
+        schedule.body["data"].as_array().unwrap().iter().map(|w| w["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["webhook_attempt", "payment_intent_expiry"], "{}", schedule.body);
+    assert_eq!(schedule.body["data"][0]["object"], event.as_str());
+
+    // One advance past the whole ladder (the test server's is two retries a second apart).
+    let advanced = clock_post(&app, &key, "advance", json!({"by": 60})).await;
+    let ran: Vec<&str> = advanced.body["ran"].as_array().unwrap().iter().map(|w| w["kind"].as_str().unwrap()).collect();
+    assert_eq!(ran, ["webhook_attempt", "webhook_attempt"], "{}", advanced.body);
+    assert_eq!(receiver.received_requests().await.unwrap().len(), 3);
+    let attempts = app.get(&format!("/v1/events/{event}/deliveries"), Some(&key)).await.body["data"].clone();
+    assert_eq!(attempts.as_array().unwrap().len(), 3, "{attempts}");
+    assert_eq!(attempts[0]["next_attempt_at"], Value::Null, "the last retry failed: the delivery has failed");
+    let event_read = app.get(&format!("/v1/events/{event}"), Some(&key)).await;
+    assert_eq!(event_read.body["pending_webhooks"], 0, "{}", event_read.body);
+    assert_eq!(intent["status"], "requires_payment_method");
 }

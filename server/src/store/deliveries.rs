@@ -133,7 +133,7 @@ macro_rules! due_query {
             event_columns!("$2"),
             " FROM deliveries d JOIN events e ON e.id = d.event_id JOIN merchants m ON m.id = d.merchant_id WHERE ",
             $where,
-            " ORDER BY e.created_at, e.id"
+            " ORDER BY e.created_at, e.seq"
         )
     };
 }

@@ -86,26 +86,26 @@ impl Store {
         filter: &EventFilter,
         page: Page<EventId>,
     ) -> StoreResult<(Vec<EventRow>, bool)> {
-        let (after_at, after_id) = cursor!(
+        let (after_at, after_seq) = cursor!(
             self,
-            "SELECT created_at, id FROM events WHERE merchant_id = $1 AND id = $2",
+            "SELECT created_at, seq FROM events WHERE merchant_id = $1 AND id = $2",
             merchant,
             page.starting_after.as_ref().map(AsRef::<str>::as_ref),
-            String
+            i64
         );
         let rows: Vec<RawEvent> = read!(self, |pool| {
             sqlx::query_as(concat!(
                 "SELECT ",
                 event_columns!("$6"),
                 " FROM events e WHERE e.merchant_id = $1 AND ($2 IS NULL OR e.type = $2) \
-                 AND ($3 IS NULL OR e.created_at < $3 OR (e.created_at = $3 AND e.id < $4)) \
+                 AND ($3 IS NULL OR e.created_at < $3 OR (e.created_at = $3 AND e.seq < $4)) \
                  AND ($7 IS NULL OR e.payment_intent_id = $7) \
-                 ORDER BY e.created_at DESC, e.id DESC LIMIT $5"
+                 ORDER BY e.created_at DESC, e.seq DESC LIMIT $5"
             ))
             .bind(merchant)
             .bind(filter.kind.map(EventKind::as_str))
             .bind(after_at)
-            .bind(after_id)
+            .bind(after_seq)
             .bind(i64::from(page.limit) + 1)
             .bind(DeliveryStatus::Pending.as_str())
             .bind(filter.payment_intent.as_ref().map(AsRef::<str>::as_ref))

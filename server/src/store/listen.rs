@@ -19,7 +19,7 @@ impl Store {
         let now = self.clock.now();
         let cursor: Option<String> = transaction!(self, |tx| {
             let latest: Option<String> = sqlx::query_scalar(
-                "SELECT id FROM events WHERE merchant_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+                "SELECT id FROM events WHERE merchant_id = $1 ORDER BY created_at DESC, seq DESC LIMIT 1",
             )
             .bind(merchant)
             .fetch_optional(&mut *tx)
@@ -73,8 +73,8 @@ impl Store {
                 event_columns!("$4"),
                 " FROM events e LEFT JOIN events c ON c.id = $2 AND c.merchant_id = $1 \
                  WHERE e.merchant_id = $1 AND ($2 IS NULL OR e.created_at > c.created_at \
-                   OR (e.created_at = c.created_at AND e.id > c.id)) \
-                 ORDER BY e.created_at, e.id LIMIT $3"
+                   OR (e.created_at = c.created_at AND e.seq > c.seq)) \
+                 ORDER BY e.created_at, e.seq LIMIT $3"
             ))
             .bind(merchant)
             .bind(after.map(AsRef::<str>::as_ref))
@@ -114,7 +114,7 @@ impl Store {
                 "SELECT ",
                 event_columns!("$3"),
                 " FROM listen_redeliveries r JOIN events e ON e.id = r.event_id \
-                 WHERE r.key_id = $1 AND e.merchant_id = $2 ORDER BY r.created_at, e.id LIMIT 20"
+                 WHERE r.key_id = $1 AND e.merchant_id = $2 ORDER BY r.created_at, e.seq LIMIT 20"
             ))
             .bind(key_id)
             .bind(merchant)

@@ -20,6 +20,7 @@ crate::on_both_backends!(
     while_an_advance_holds_the_clock_other_writes_are_409,
     new_objects_are_stamped_by_the_clock_and_a_reset_returns_to_real_time,
     one_advance_plays_the_whole_retry_ladder_against_a_failing_receiver,
+    events_at_one_frozen_time_keep_the_order_they_happened_in,
 );
 
 /// POSTs `body` to `path` with the key, `Kassa-Simulate: simulate` and, if given, an
@@ -394,4 +395,30 @@ async fn one_advance_plays_the_whole_retry_ladder_against_a_failing_receiver(app
     let event_read = app.get(&format!("/v1/events/{event}"), Some(&key)).await;
     assert_eq!(event_read.body["pending_webhooks"], 0, "{}", event_read.body);
     assert_eq!(intent["status"], "requires_payment_method");
+}
+
+async fn events_at_one_frozen_time_keep_the_order_they_happened_in(app: TestApp) {
+    let key = app.shop().await;
+    clock_post(&app, &key, "freeze", json!({})).await;
+    let mut expected = Vec::new();
+    for _ in 0..6 {
+        let intent = app.intent(&key, 1000, false).await;
+        assert_eq!(app.pay(&intent, "4000 0000 0000 0002").await.status, StatusCode::PAYMENT_REQUIRED);
+        assert_eq!(app.pay(&intent, "4242 4242 4242 4242").await.status, StatusCode::OK);
+        expected.extend(["payment_intent.created", "payment_intent.payment_failed", "payment_intent.succeeded"]);
+    }
+    assert_eq!(app.event_types(&key).await, expected, "one time, in the order they happened");
+    // Pages follow the same order.
+    let first = app.get("/v1/events?limit=4", Some(&key)).await.body;
+    let last_id = first["data"][3]["id"].as_str().unwrap();
+    let next = app.get(&format!("/v1/events?limit=100&starting_after={last_id}"), Some(&key)).await.body;
+    let mut paged: Vec<String> = first["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(next["data"].as_array().unwrap())
+        .map(|e| e["type"].as_str().unwrap().to_owned())
+        .collect();
+    paged.reverse();
+    assert_eq!(paged, expected);
 }

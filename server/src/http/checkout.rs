@@ -204,7 +204,7 @@ pub async fn get_checkout(
         (status = 400, description = "`invalid_card_number` (fails Luhn), `invalid_expiry` (malformed or past), `invalid_cvc`, `invalid_iban` (`param: sepa_debit.iban`, fails mod-97), `invalid_bank_account` (`param: au_becs_debit.bsb_number` or `au_becs_debit.account_number`), `parameter_missing` (none of card, sepa_debit, au_becs_debit), `parameter_invalid` (more than one; or a method the intent does not take, `param` naming it), `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
         (status = 402, description = "`card_declined` (type `card_error`) with `decline_code`, `network_decline_code`, `attempts_remaining`.", body = ErrorBody),
         (status = 403, description = "`invalid_client_secret`.", body = ErrorBody),
-        (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`; `clock_advancing`: an advance of the merchant's test clock is running.", body = ErrorBody),
         (status = 422, description = "`payment_intent_unexpected_state` (waiting for authentication, processing, or already authorized, succeeded, canceled or failed), `payment_intent_expired`.", body = ErrorBody),
     )
 )]
@@ -334,7 +334,7 @@ pub struct AuthenticateCheckoutRequest {
         (status = 400, description = "`parameter_invalid` (result), `parameter_missing`, `unknown_parameter`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
         (status = 402, description = "`payment_intent_authentication_failure` (Fail; `decline_code` `authentication_required`), or `card_declined` (declined after authentication), type `card_error`, with `decline_code`, `network_decline_code`, `attempts_remaining`.", body = ErrorBody),
         (status = 403, description = "`invalid_client_secret`.", body = ErrorBody),
-        (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`; `clock_advancing`: an advance of the merchant's test clock is running.", body = ErrorBody),
         (status = 422, description = "`payment_intent_unexpected_state` (the intent is not `requires_action`), `payment_intent_expired`.", body = ErrorBody),
     )
 )]

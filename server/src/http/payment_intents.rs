@@ -452,7 +452,7 @@ fn parse_intent_id(raw: &str, param: &str) -> Result<PaymentIntentId, ApiError> 
         (status = 201, description = "The new payment intent, `requires_payment_method`.", body = PaymentIntent),
         (status = 400, description = "`invalid_amount`, `invalid_currency`, `invalid_url`, `invalid_email`, `payment_method_unsupported_currency` (`param: payment_method_types`), `parameter_invalid` (metadata, expires_in, description, capture_method, payment_method_types), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
         (status = 401, description = "No active secret API key.", body = ErrorBody),
-        (status = 409, description = "`idempotency_key_in_use`: a request with this key is still running.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`: a request with this key is still running; `clock_advancing`: an advance of the merchant's test clock is running.", body = ErrorBody),
     )
 )]
 pub async fn create_payment_intent(
@@ -562,7 +562,7 @@ pub async fn list_payment_intents(
         (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
         (status = 403, description = "`insufficient_role`: a user token of a viewer; this needs a developer or above.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
-        (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`; `clock_advancing`: an advance of the merchant's test clock is running.", body = ErrorBody),
         (status = 422, description = "`invalid_state`: the intent is not `authorized` (or its authorization expired).", body = ErrorBody),
     )
 )]
@@ -596,7 +596,7 @@ pub async fn capture_payment_intent(
         (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
         (status = 403, description = "`insufficient_role`: a user token of a viewer; this needs a developer or above.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
-        (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`; `clock_advancing`: an advance of the merchant's test clock is running.", body = ErrorBody),
         (status = 422, description = "`invalid_state`: the intent is processing (a debit the bank has), succeeded, canceled, expired or failed.", body = ErrorBody),
     )
 )]

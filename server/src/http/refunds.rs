@@ -126,7 +126,7 @@ pub struct CreateRefundRequest {
         (status = 401, description = "`missing_credentials`, `invalid_api_key`, `invalid_token`, `token_expired`: no active secret API key or user token.", body = ErrorBody),
         (status = 403, description = "`insufficient_role`: a user token of a viewer; this needs a developer or above.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such intent for this merchant.", body = ErrorBody),
-        (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`; `clock_advancing`: an advance of the merchant's test clock is running.", body = ErrorBody),
         (status = 422, description = "`refund_exceeds_captured`: more than remains of `amount_received`; `invalid_state`: the intent has not succeeded.", body = ErrorBody),
     )
 )]

@@ -25,7 +25,7 @@ use crate::error::ApiError;
 use crate::idempotency::FingerprintKey;
 use crate::metrics::Metrics;
 use crate::respond::{REQUEST_ID, render_errors};
-use crate::store::{DueWork, Store, StoreError};
+use crate::store::{DueWork, Pending, Store, StoreError};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -235,7 +235,8 @@ pub async fn sweep_once(app: &AppState) -> Result<usize, StoreError> {
         .collect();
     // A merchant with a clock of its own: what is due by it (for a frozen clock, what it was
     // frozen past).
-    for (merchant, now, _) in app.store.clocked_merchants().await? {
+    // (While an advance holds a clock, the advance does that merchant's work.)
+    for (merchant, now, _) in app.store.clocked_merchants(Pending::PaymentIntents).await?.into_iter().filter(|c| !c.2) {
         let due = app.store.due_work(merchant, Some(now), 500).await?;
         work.extend(
             due.iter().filter_map(DueWork::transition).map(|(intent, transition)| (intent.clone(), transition)),

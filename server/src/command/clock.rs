@@ -72,6 +72,7 @@ fn advanced(label: &str, answer: &Value) -> String {
         said("payment_intent_expiry", "payment intent expired", "payment intents expired"),
         said("authorization_expiry", "authorization lapsed", "authorizations lapsed"),
         said("debit_settlement", "debit settled", "debits settled"),
+        said("webhook_attempt", "webhook attempt made", "webhook attempts made"),
     ]
     .into_iter()
     .flatten()

@@ -127,6 +127,18 @@ pub struct ClockAdvance {
     pub has_more: bool,
 }
 
+/// `at`, if it is within ten years of the real time: far enough for any test, and far from the
+/// limits of the dates both backends store.
+fn within_reach(app: &AppState, at: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
+    if at > app.store.clock().now() + TimeDelta::days(3650) {
+        return Err(ApiError::ParameterInvalid {
+            param: "at".into(),
+            message: "must be within ten years of the real time".into(),
+        });
+    }
+    Ok(at)
+}
+
 async fn clock_view(app: &AppState, merchant: Uuid, clock: VirtualClock) -> Result<TestClock, ApiError> {
     let next = app.store.due_work(merchant, None, 1).await?;
     Ok(TestClock {
@@ -155,8 +167,9 @@ pub async fn get_clock(key: MerchantKey, State(app): State<AppState>) -> Result<
 
 /// Freeze the test clock
 ///
-/// Stops the merchant's clock now, or at `at` (not earlier than its now). Time then stands
-/// still for its payments until an advance or a resume.
+/// Stops the merchant's clock now, or at `at` (not earlier than its now, within ten years).
+/// Stopping at a later `at` runs what falls due on the way, as an advance does. Time then
+/// stands still for the merchant's payments until an advance or a resume.
 #[utoipa::path(
     post, path = "/v1/test-helpers/clock/freeze", tag = "test-helpers", security(("api_key" = [])),
     request_body(content = FreezeClockRequest, example = json!({"at": "2026-12-01T12:00:00Z"})),
@@ -172,8 +185,16 @@ pub async fn freeze_clock(
     State(app): State<AppState>,
     AppJson(req): AppJson<FreezeClockRequest>,
 ) -> Result<Json<TestClock>, ApiError> {
-    let state = app.store.set_clock(key.merchant_id, false, move |clock, real| clock.freeze(req.at, real)).await?;
-    Ok(Json(clock_view(&app, key.merchant_id, state.clock).await?))
+    let merchant = key.merchant_id;
+    let state = app.store.clock_state(merchant).await?;
+    let clock = match req.at.map(|at| within_reach(&app, at)).transpose()? {
+        // Stopping later is getting there first: what falls due on the way runs, as in an advance.
+        Some(at) if at > state.clock.now(app.store.clock().now()) => {
+            advance(&app, merchant, Target::To(at), true).await?.clock
+        }
+        at => app.store.set_clock(merchant, move |clock, real| clock.freeze(at, real)).await?.clock,
+    };
+    Ok(Json(clock_view(&app, merchant, clock).await?))
 }
 
 /// Advance the test clock
@@ -204,7 +225,7 @@ pub async fn advance_clock(
     AppJson(req): AppJson<AdvanceClockRequest>,
 ) -> Result<Json<ClockAdvance>, ApiError> {
     let target = match (req.to, req.by, req.next) {
-        (Some(to), None, None) => Target::To(to),
+        (Some(to), None, None) => Target::To(within_reach(&app, to)?),
         (None, Some(by @ 0..=315_360_000), None) => Target::By(TimeDelta::seconds(by)),
         (None, Some(_), None) => {
             return Err(ApiError::ParameterInvalid {
@@ -221,7 +242,7 @@ pub async fn advance_clock(
             });
         }
     };
-    let advanced = advance(&app, key.merchant_id, target).await?;
+    let advanced = advance(&app, key.merchant_id, target, false).await?;
     tracing::info!(merchant = %key.merchant_id, steps = advanced.ran.len(), "the test clock advanced");
     Ok(Json(ClockAdvance {
         clock: clock_view(&app, key.merchant_id, advanced.clock).await?,
@@ -244,7 +265,7 @@ pub async fn advance_clock(
     )
 )]
 pub async fn resume_clock(key: MerchantKey, State(app): State<AppState>) -> Result<Json<TestClock>, ApiError> {
-    let state = app.store.set_clock(key.merchant_id, false, |clock, real| Ok(clock.resume(real))).await?;
+    let state = app.store.set_clock(key.merchant_id, |clock, real| Ok(clock.resume(real))).await?;
     Ok(Json(clock_view(&app, key.merchant_id, state.clock).await?))
 }
 
@@ -301,7 +322,7 @@ pub struct ResetResult {
         (status = 200, description = "What was cleared.", body = ResetResult),
         (status = 400, description = "`idempotency_key_reused`.", body = ErrorBody),
         (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
-        (status = 409, description = "`idempotency_key_in_use`.", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_in_use`; `clock_advancing`: an advance of the merchant's test clock is running.", body = ErrorBody),
     )
 )]
 pub async fn reset_sandbox(key: MerchantKey, State(app): State<AppState>) -> Result<Json<ResetResult>, ApiError> {

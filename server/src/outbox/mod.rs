@@ -202,7 +202,9 @@ impl Outbox {
             let attempt = u32::try_from(number).unwrap_or(u32::MAX);
             match webhook::next_delay(&self.0.schedule, attempt, jitter, &outcome) {
                 Some(delay) => {
-                    (DeliveryStatus::Pending, Some(now + TimeDelta::from_std(delay).unwrap_or(TimeDelta::days(1))))
+                    // At the precision both backends store: an advance may stop the clock there.
+                    let next = now + TimeDelta::from_std(delay).unwrap_or(TimeDelta::days(1));
+                    (DeliveryStatus::Pending, Some(crate::domain::clock::to_micros(next)))
                 }
                 None => (DeliveryStatus::Failed, None),
             }

@@ -19,6 +19,7 @@ pub struct ClockRow {
     frozen_at: Option<DateTime<Utc>>,
     offset_us: i64,
     advancing_until: Option<DateTime<Utc>>,
+    updated_at: DateTime<Utc>,
 }
 
 impl ClockRow {
@@ -39,29 +40,48 @@ impl ClockRow {
 pub struct ClockState {
     pub clock: VirtualClock,
     pub advancing: bool,
+    /// When the row was last written (`None`: no row, real time): a change is made only if it
+    /// still is, so two changes made at once cannot both win.
+    version: Option<DateTime<Utc>>,
 }
 
 impl ClockState {
     pub(super) fn of(row: Option<&ClockRow>, real: DateTime<Utc>) -> Self {
         match row {
-            Some(row) => Self { clock: row.clock(), advancing: row.advancing(real) },
-            None => Self { clock: VirtualClock::default(), advancing: false },
+            Some(row) => Self { clock: row.clock(), advancing: row.advancing(real), version: Some(row.updated_at) },
+            None => Self { clock: VirtualClock::default(), advancing: false, version: None },
         }
+    }
+}
+
+/// The columns a clock is written as.
+fn columns(clock: VirtualClock) -> (Option<DateTime<Utc>>, i64) {
+    match clock {
+        VirtualClock::Frozen { at } => (Some(at), 0),
+        VirtualClock::Running { offset } => (None, offset.num_microseconds().unwrap_or(i64::MAX)),
     }
 }
 
 /// `$merchant`'s [`ClockState`], read in the caller's transaction.
 macro_rules! merchant_clock {
     ($tx:expr, $merchant:expr, $real:expr) => {{
-        let row: Option<crate::store::clocks::ClockRow> =
-            sqlx::query_as("SELECT frozen_at, offset_us, advancing_until FROM clocks WHERE merchant_id = $1")
-                .bind($merchant)
-                .fetch_optional(&mut *$tx)
-                .await?;
+        let row: Option<crate::store::clocks::ClockRow> = sqlx::query_as(
+            "SELECT frozen_at, offset_us, advancing_until, updated_at FROM clocks WHERE merchant_id = $1",
+        )
+        .bind($merchant)
+        .fetch_optional(&mut *$tx)
+        .await?;
         crate::store::clocks::ClockState::of(row.as_ref(), $real)
     }};
 }
 pub(crate) use merchant_clock;
+
+/// Which pending work a sweep of clocked merchants looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    Deliveries,
+    PaymentIntents,
+}
 
 /// What falls due by a merchant's clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,27 +146,44 @@ impl DueWork {
     }
 }
 
-/// Writes `$merchant`'s clock row in the caller's transaction.
-macro_rules! upsert_clock {
-    ($tx:expr, $merchant:expr, $clock:expr, $advancing_until:expr, $real:expr) => {{
-        let (frozen_at, offset_us) = match $clock {
-            VirtualClock::Frozen { at } => (Some(at), 0),
-            VirtualClock::Running { offset } => (None, offset.num_microseconds().unwrap_or(i64::MAX)),
+/// Writes `$clock` as `$merchant`'s clock if the row is still as `$before` read it and no advance
+/// holds it; with `$hold = Some((until, token))` it takes the hold too. Yields whether it did.
+macro_rules! write_clock {
+    ($tx:expr, $merchant:expr, $before:expr, $clock:expr, $hold:expr, $real:expr) => {{
+        let (frozen_at, offset_us) = columns($clock);
+        let hold: Option<(DateTime<Utc>, &str)> = $hold;
+        let before: &ClockState = $before;
+        let written = match before.version {
+            Some(version) => sqlx::query(
+                "UPDATE clocks SET frozen_at = $2, offset_us = $3, advancing_until = $4, advance_token = $5, \
+                 updated_at = $6 WHERE merchant_id = $1 AND updated_at = $7 \
+                 AND (advancing_until IS NULL OR advancing_until <= $6)",
+            )
+            .bind($merchant)
+            .bind(frozen_at)
+            .bind(offset_us)
+            .bind(hold.map(|(until, _)| until))
+            .bind(hold.map(|(_, token)| token))
+            .bind($real)
+            .bind(version)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected(),
+            None => sqlx::query(
+                "INSERT INTO clocks (merchant_id, frozen_at, offset_us, advancing_until, advance_token, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (merchant_id) DO NOTHING",
+            )
+            .bind($merchant)
+            .bind(frozen_at)
+            .bind(offset_us)
+            .bind(hold.map(|(until, _)| until))
+            .bind(hold.map(|(_, token)| token))
+            .bind($real)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected(),
         };
-        let advancing_until: Option<DateTime<Utc>> = $advancing_until;
-        sqlx::query(
-            "INSERT INTO clocks (merchant_id, frozen_at, offset_us, advancing_until, updated_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (merchant_id) DO UPDATE SET frozen_at = excluded.frozen_at, \
-             offset_us = excluded.offset_us, advancing_until = excluded.advancing_until, \
-             updated_at = excluded.updated_at",
-        )
-        .bind($merchant)
-        .bind(frozen_at)
-        .bind(offset_us)
-        .bind(advancing_until)
-        .bind($real)
-        .execute(&mut *$tx)
-        .await?;
+        written == 1
     }};
 }
 
@@ -154,10 +191,12 @@ impl Store {
     /// The merchant's clock as it stands.
     pub async fn clock_state(&self, merchant: Uuid) -> StoreResult<ClockState> {
         let row: Option<ClockRow> = read!(self, |pool| {
-            sqlx::query_as("SELECT frozen_at, offset_us, advancing_until FROM clocks WHERE merchant_id = $1")
-                .bind(merchant)
-                .fetch_optional(pool)
-                .await?
+            sqlx::query_as(
+                "SELECT frozen_at, offset_us, advancing_until, updated_at FROM clocks WHERE merchant_id = $1",
+            )
+            .bind(merchant)
+            .fetch_optional(pool)
+            .await?
         });
         Ok(ClockState::of(row.as_ref(), self.clock.now()))
     }
@@ -167,64 +206,113 @@ impl Store {
         Ok(self.clock_state(merchant).await?.clock.now(self.clock.now()))
     }
 
-    /// Changes the merchant's clock by `change` (given the clock and the real now). Refused
-    /// while an advance holds it, unless this is that advance (`holder`), whose hold it renews.
+    /// Changes the merchant's clock by `change` (given the clock and the real now); refused
+    /// (`ClockAdvancing`) while an advance holds it, or when another change won the race.
     pub async fn set_clock(
         &self,
         merchant: Uuid,
-        holder: bool,
         change: impl FnOnce(VirtualClock, DateTime<Utc>) -> Result<VirtualClock, DomainError> + Send,
     ) -> StoreResult<ClockState> {
-        transaction!(self, |tx| {
-            let real = self.clock.now();
-            let before = merchant_clock!(tx, merchant, real);
-            if before.advancing && !holder {
-                return Err(StoreError::ClockAdvancing);
-            }
-            let clock = change(before.clock, real)?;
-            let advancing_until = holder.then(|| real + ADVANCE_LEASE);
-            upsert_clock!(tx, merchant, clock, advancing_until, real);
-            Ok(ClockState { clock, advancing: holder })
-        })
-    }
-
-    /// Takes the merchant's clock for an advance, holding its other writes; refused while
-    /// another advance holds it.
-    pub async fn hold_clock(&self, merchant: Uuid) -> StoreResult<ClockState> {
         transaction!(self, |tx| {
             let real = self.clock.now();
             let before = merchant_clock!(tx, merchant, real);
             if before.advancing {
                 return Err(StoreError::ClockAdvancing);
             }
-            upsert_clock!(tx, merchant, before.clock, Some(real + ADVANCE_LEASE), real);
-            Ok(ClockState { clock: before.clock, advancing: true })
+            let clock = change(before.clock, real)?;
+            if !write_clock!(tx, merchant, &before, clock, None, real) {
+                return Err(StoreError::ClockAdvancing);
+            }
+            Ok(ClockState { clock, advancing: false, version: Some(real) })
         })
     }
 
-    /// Lets go of the merchant's clock after an advance.
-    pub async fn release_clock(&self, merchant: Uuid) -> StoreResult<()> {
+    /// Takes the merchant's clock for an advance under `token`, stopping it at its now, and
+    /// holding the merchant's other writes; refused while another advance holds it. Yields the
+    /// clock as it was (its mode is the one the advance leaves it in).
+    pub async fn hold_clock(&self, merchant: Uuid, token: &str) -> StoreResult<VirtualClock> {
+        transaction!(self, |tx| {
+            let real = self.clock.now();
+            let before = merchant_clock!(tx, merchant, real);
+            if before.advancing {
+                return Err(StoreError::ClockAdvancing);
+            }
+            let stopped = VirtualClock::Frozen { at: before.clock.now(real) };
+            if !write_clock!(tx, merchant, &before, stopped, Some((real + ADVANCE_LEASE, token)), real) {
+                return Err(StoreError::ClockAdvancing);
+            }
+            Ok(before.clock)
+        })
+    }
+
+    /// Sets the clock of an advance that holds it under `token`, renewing the hold; refused
+    /// (`ClockAdvancing`) when the advance has lost it (its lease ran out and another took it).
+    pub async fn step_clock(&self, merchant: Uuid, token: &str, clock: VirtualClock) -> StoreResult<()> {
+        let real = self.clock.now();
+        let (frozen_at, offset_us) = columns(clock);
+        let updated = super::write!(self, |conn| {
+            sqlx::query(
+                "UPDATE clocks SET frozen_at = $3, offset_us = $4, advancing_until = $5, updated_at = $6 \
+                 WHERE merchant_id = $1 AND advance_token = $2",
+            )
+            .bind(merchant)
+            .bind(token)
+            .bind(frozen_at)
+            .bind(offset_us)
+            .bind(real + ADVANCE_LEASE)
+            .bind(real)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        if updated == 1 { Ok(()) } else { Err(StoreError::ClockAdvancing) }
+    }
+
+    /// Lets go of the hold `token` has on the merchant's clock, if it still has it.
+    pub async fn release_clock(&self, merchant: Uuid, token: &str) -> StoreResult<()> {
         super::write!(self, |conn| {
-            sqlx::query("UPDATE clocks SET advancing_until = NULL WHERE merchant_id = $1")
-                .bind(merchant)
-                .execute(conn)
-                .await?;
+            sqlx::query(
+                "UPDATE clocks SET advancing_until = NULL, advance_token = NULL \
+                 WHERE merchant_id = $1 AND advance_token = $2",
+            )
+            .bind(merchant)
+            .bind(token)
+            .execute(conn)
+            .await?;
         });
         Ok(())
     }
 
-    /// The merchants with a clock of their own: each one's now, and whether an advance holds it.
-    pub async fn clocked_merchants(&self) -> StoreResult<Vec<(Uuid, DateTime<Utc>, bool)>> {
+    /// The merchants with a clock of their own and some pending `work`: each one's now, and
+    /// whether an advance holds it.
+    pub async fn clocked_merchants(&self, work: Pending) -> StoreResult<Vec<(Uuid, DateTime<Utc>, bool)>> {
         #[derive(sqlx::FromRow)]
         struct Clocked {
             merchant_id: Uuid,
             #[sqlx(flatten)]
             clock: ClockRow,
         }
+        let &[a, b, c] = TransitionKind::Expire.allowed_from() else {
+            return Err(StoreError::Corrupt("the query below binds exactly three expirable statuses".into()));
+        };
         let rows: Vec<Clocked> = read!(self, |pool| {
-            sqlx::query_as("SELECT merchant_id, frozen_at, offset_us, advancing_until FROM clocks")
-                .fetch_all(pool)
-                .await?
+            match work {
+                Pending::Deliveries => sqlx::query_as(
+                    "SELECT merchant_id, frozen_at, offset_us, advancing_until, updated_at FROM clocks \
+                     WHERE merchant_id IN (SELECT merchant_id FROM deliveries WHERE status = $1)",
+                )
+                .bind(crate::domain::webhook::DeliveryStatus::Pending.as_str()),
+                Pending::PaymentIntents => sqlx::query_as(
+                    "SELECT merchant_id, frozen_at, offset_us, advancing_until, updated_at FROM clocks \
+                     WHERE merchant_id IN (SELECT merchant_id FROM payment_intents WHERE status IN ($1, $2, $3, $4))",
+                )
+                .bind(a.as_str())
+                .bind(b.as_str())
+                .bind(c.as_str())
+                .bind(Status::Processing.as_str()),
+            }
+            .fetch_all(pool)
+            .await?
         });
         let real = self.clock.now();
         Ok(rows

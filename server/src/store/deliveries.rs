@@ -153,7 +153,7 @@ impl Store {
         // The merchants in real time, then each one with a clock of its own by its now.
         let mut claims = vec![(None, real)];
         claims.extend(
-            self.clocked_merchants()
+            self.clocked_merchants(super::Pending::Deliveries)
                 .await?
                 .into_iter()
                 .filter(|c| !c.2)

@@ -33,7 +33,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use api_keys::{ApiKeyRow, AuthenticatedKey};
-pub use clocks::{ClockState, DueKind, DueObject, DueWork};
+pub use clocks::{ClockState, DueKind, DueObject, DueWork, Pending};
 pub use deliveries::{AttemptRow, DueDelivery, NewAttempt, Settle};
 pub use events::{EventFilter, EventObject, EventRow};
 pub use idempotency::{Answer, Claim, KeyHold, SECRET_PLACEHOLDER, SaveAnswer};

@@ -2,7 +2,8 @@
 
 use uuid::Uuid;
 
-use super::{Store, StoreResult, transaction};
+use super::clocks::merchant_clock;
+use super::{Store, StoreError, StoreResult, transaction};
 
 /// What a reset cleared.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -22,6 +23,10 @@ impl Store {
     pub async fn reset_merchant(&self, merchant: Uuid, credentials: &[String]) -> StoreResult<Reset> {
         let _changing = self.changing(|caches| caches.intents.clear());
         transaction!(self, |tx| {
+            // An advance in flight would write its clock back: wait for it.
+            if merchant_clock!(tx, merchant, self.clock.now()).advancing {
+                return Err(StoreError::ClockAdvancing);
+            }
             let events =
                 sqlx::query("DELETE FROM events WHERE merchant_id = $1").bind(merchant).execute(&mut *tx).await?;
             let intents = sqlx::query("DELETE FROM payment_intents WHERE merchant_id = $1")

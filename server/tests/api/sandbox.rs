@@ -204,8 +204,10 @@ async fn advancing_a_frozen_clock_past_expires_at_expires_the_intent_at_that_tim
     );
 
     // Nothing is due a second before: the intent waits.
-    let early = clock_post(&app, &key, "advance", json!({"by": 3599})).await;
-    assert_eq!(early.body["ran"], json!([]), "{}", early.body);
+    // Freezing later is advancing there: nothing is due a second before, so the intent waits.
+    let almost = (start + chrono::TimeDelta::seconds(3599)).to_rfc3339();
+    let early = clock_post(&app, &key, "freeze", json!({"at": almost})).await;
+    assert_eq!((early.status, &early.body["mode"]), (StatusCode::OK, &json!("frozen")), "{}", early.body);
     assert_eq!(
         app.get(&format!("/v1/payment-intents/{id}"), Some(&key)).await.body["status"],
         "requires_payment_method"
@@ -314,12 +316,18 @@ async fn while_an_advance_holds_the_clock_other_writes_are_409(app: TestApp) {
     let (_, key) = app.api_key(&owner, &merchant).await;
     let intent = app.intent(&key, 1000, false).await;
     let merchant: uuid::Uuid = merchant.parse().unwrap();
-    app.state.store.hold_clock(merchant).await.unwrap();
+    app.state.store.hold_clock(merchant, "the-test").await.unwrap();
+    assert!(app.state.store.hold_clock(merchant, "another").await.is_err(), "one advance at a time");
     let create = app.post("/v1/payment-intents", Some(&key), kassa_testkit::Api::intent_body(1000, false)).await;
     assert_error(&create, StatusCode::CONFLICT, "clock_advancing");
     assert_error(&app.pay(&intent, "4242 4242 4242 4242").await, StatusCode::CONFLICT, "clock_advancing");
     assert_error(&clock_post(&app, &key, "freeze", json!({})).await, StatusCode::CONFLICT, "clock_advancing");
     assert_error(&clock_post(&app, &key, "advance", json!({"by": 1})).await, StatusCode::CONFLICT, "clock_advancing");
+    let reset = app.post("/v1/test-helpers/reset", Some(&key), json!({})).await;
+    assert_error(&reset, StatusCode::CONFLICT, "clock_advancing");
+    // Only the holder's token lets go.
+    app.state.store.release_clock(merchant, "another").await.unwrap();
+    assert_error(&clock_post(&app, &key, "resume", json!({})).await, StatusCode::CONFLICT, "clock_advancing");
     // Reads go on; another merchant's writes too.
     assert_eq!(app.get("/v1/payment-intents", Some(&key)).await.status, StatusCode::OK);
     let other = app.shop().await;
@@ -327,7 +335,7 @@ async fn while_an_advance_holds_the_clock_other_writes_are_409(app: TestApp) {
         app.post("/v1/payment-intents", Some(&other), kassa_testkit::Api::intent_body(1, false)).await.status,
         StatusCode::CREATED
     );
-    app.state.store.release_clock(merchant).await.unwrap();
+    app.state.store.release_clock(merchant, "the-test").await.unwrap();
     assert_eq!(app.pay(&intent, "4242 4242 4242 4242").await.status, StatusCode::OK);
 }
 

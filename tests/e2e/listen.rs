@@ -202,7 +202,8 @@ async fn kassa_clock_advance_8d_lapses_an_authorization_and_its_event_is_deliver
     assert!(shown.starts_with("Clock: ") && shown.contains("(real); next due "), "{shown}");
     let advanced = kassa(&["clock", "advance", "8d", "--api-key", &key, "--base-url", base]);
     assert!(
-        advanced.starts_with("Advanced 8d to ") && advanced.trim_end().ends_with(": 1 authorization lapsed, 1 webhook attempt made"),
+        advanced.starts_with("Advanced 8d to ")
+            && advanced.trim_end().ends_with(": 1 authorization lapsed, 1 webhook attempt made"),
         "{advanced}"
     );
     let id = intent["id"].as_str().unwrap();

@@ -253,7 +253,8 @@ pub async fn record_listen_attempt(
         excerpt.truncate(cut);
     }
     let attempt = NewAttempt {
-        at: app.store.clock().now(),
+        // Beside the merchant's other attempts, by its clock.
+        at: app.store.now_for(key.merchant_id).await?,
         number: delivery.attempts + 1,
         trigger: Trigger::Listen,
         url: &req.url,

@@ -62,15 +62,27 @@ fn columns(clock: VirtualClock) -> (Option<DateTime<Utc>>, i64) {
     }
 }
 
-/// `$merchant`'s [`ClockState`], read in the caller's transaction.
+/// `$merchant`'s [`ClockState`], read in the caller's transaction (`$store`'s). On PostgreSQL
+/// the row is share-locked until the transaction ends, so an advance cannot take the clock
+/// between this read and the write made by it (SQLite's one writer rules that out already).
 macro_rules! merchant_clock {
-    ($tx:expr, $merchant:expr, $real:expr) => {{
-        let row: Option<crate::store::clocks::ClockRow> = sqlx::query_as(
-            "SELECT frozen_at, offset_us, advancing_until, updated_at FROM clocks WHERE merchant_id = $1",
-        )
-        .bind($merchant)
-        .fetch_optional(&mut *$tx)
-        .await?;
+    ($store:expr, $tx:expr, $merchant:expr, $real:expr) => {
+        merchant_clock!($store, $tx, $merchant, $real, " FOR SHARE")
+    };
+    // A change of the clock itself locks its row for update: two changes wait for each other
+    // instead of deadlocking on an upgrade.
+    ($store:expr, $tx:expr, $merchant:expr, $real:expr, $lock:literal) => {{
+        let sql = match &$store.db {
+            crate::store::Db::Postgres(_) => concat!(
+                "SELECT frozen_at, offset_us, advancing_until, updated_at FROM clocks WHERE merchant_id = $1",
+                $lock
+            ),
+            crate::store::Db::Sqlite { .. } => {
+                "SELECT frozen_at, offset_us, advancing_until, updated_at FROM clocks WHERE merchant_id = $1"
+            }
+        };
+        let row: Option<crate::store::clocks::ClockRow> =
+            sqlx::query_as(sql).bind($merchant).fetch_optional(&mut *$tx).await?;
         crate::store::clocks::ClockState::of(row.as_ref(), $real)
     }};
 }
@@ -215,7 +227,7 @@ impl Store {
     ) -> StoreResult<ClockState> {
         transaction!(self, |tx| {
             let real = self.clock.now();
-            let before = merchant_clock!(tx, merchant, real);
+            let before = merchant_clock!(self, tx, merchant, real, " FOR UPDATE");
             if before.advancing {
                 return Err(StoreError::ClockAdvancing);
             }
@@ -233,7 +245,7 @@ impl Store {
     pub async fn hold_clock(&self, merchant: Uuid, token: &str) -> StoreResult<VirtualClock> {
         transaction!(self, |tx| {
             let real = self.clock.now();
-            let before = merchant_clock!(tx, merchant, real);
+            let before = merchant_clock!(self, tx, merchant, real, " FOR UPDATE");
             if before.advancing {
                 return Err(StoreError::ClockAdvancing);
             }

@@ -347,7 +347,7 @@ impl Store {
     /// The delivery of `event` (made now if the event had none, say because the merchant had no
     /// webhook URL then), with what a manual or listener's attempt needs.
     pub async fn delivery_for_redelivery(&self, merchant: Uuid, event: &EventId) -> StoreResult<DueDelivery> {
-        let now = self.clock.now();
+        let now = self.now_for(merchant).await?;
         let id: String = transaction!(self, |tx| {
             let found: Option<String> = sqlx::query_scalar("SELECT id FROM events WHERE id = $1 AND merchant_id = $2")
                 .bind(event.as_ref())

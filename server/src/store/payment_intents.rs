@@ -294,7 +294,7 @@ impl Store {
     ) -> StoreResult<PaymentIntent> {
         transaction!(self, |tx| {
             let real = self.clock.now();
-            let clock = merchant_clock!(tx, new.merchant, real);
+            let clock = merchant_clock!(self, tx, new.merchant, real);
             if clock.advancing {
                 return Err(StoreError::ClockAdvancing);
             }
@@ -457,7 +457,7 @@ impl Store {
                 // judged by the merchant's clock when the change is made, not when the request
                 // arrived. While an advance holds the clock, only its own work goes on.
                 let real = self.clock.now();
-                let clock = merchant_clock!(tx, before.merchant_id, real);
+                let clock = merchant_clock!(self, tx, before.merchant_id, real);
                 let by_the_clock = matches!(transition.kind(), TransitionKind::Expire | TransitionKind::Settle);
                 if clock.advancing && !by_the_clock {
                     return Err(StoreError::ClockAdvancing);

@@ -24,7 +24,7 @@ impl Store {
         let _changing = self.changing(|caches| caches.intents.clear());
         transaction!(self, |tx| {
             // An advance in flight would write its clock back: wait for it.
-            if merchant_clock!(tx, merchant, self.clock.now()).advancing {
+            if merchant_clock!(self, tx, merchant, self.clock.now(), " FOR UPDATE").advancing {
                 return Err(StoreError::ClockAdvancing);
             }
             let events =

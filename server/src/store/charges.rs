@@ -131,25 +131,25 @@ impl Store {
         intent: Option<&PaymentIntentId>,
         page: Page<ChargeId>,
     ) -> StoreResult<(Vec<Charge>, bool)> {
-        let (after_at, after_id) = cursor!(
+        let (after_at, after_seq) = cursor!(
             self,
-            "SELECT created_at, id FROM charges WHERE merchant_id = $1 AND id = $2",
+            "SELECT created_at, seq FROM charges WHERE merchant_id = $1 AND id = $2",
             merchant,
             page.starting_after.as_ref().map(AsRef::<str>::as_ref),
-            String
+            i64
         );
         let rows: Vec<ChargeRow> = read!(self, |pool| {
             sqlx::query_as(concat!(
                 "SELECT ",
                 charge_columns!(),
                 " FROM charges WHERE merchant_id = $1 AND ($2 IS NULL OR payment_intent_id = $2) \
-                 AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4)) \
-                 ORDER BY created_at DESC, id DESC LIMIT $5"
+                 AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND seq < $4)) \
+                 ORDER BY created_at DESC, seq DESC LIMIT $5"
             ))
             .bind(merchant)
             .bind(intent.map(AsRef::<str>::as_ref))
             .bind(after_at)
-            .bind(after_id)
+            .bind(after_seq)
             .bind(i64::from(page.limit) + 1)
             .fetch_all(pool)
             .await?

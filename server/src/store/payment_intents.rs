@@ -388,12 +388,12 @@ impl Store {
         status: Option<Status>,
         page: Page<PaymentIntentId>,
     ) -> StoreResult<(Vec<PaymentIntent>, bool)> {
-        let (after_at, after_id) = cursor!(
+        let (after_at, after_seq) = cursor!(
             self,
-            "SELECT created_at, id FROM payment_intents WHERE merchant_id = $1 AND id = $2",
+            "SELECT created_at, seq FROM payment_intents WHERE merchant_id = $1 AND id = $2",
             merchant,
             page.starting_after.as_ref().map(AsRef::<str>::as_ref),
-            String
+            i64
         );
         let &[expirable_a, expirable_b, expirable_c] = TransitionKind::Expire.allowed_from() else {
             return Err(StoreError::Corrupt("the query below binds exactly three expirable statuses".into()));
@@ -410,13 +410,13 @@ impl Store {
                 " FROM payment_intents WHERE merchant_id = $1 \
                  AND ($2 IS NULL OR (status = $2 AND ($7 = 0 OR expires_at > $6)) \
                       OR ($8 = 1 AND status IN ($9, $10, $11) AND expires_at <= $6)) \
-                 AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4)) \
-                 ORDER BY created_at DESC, id DESC LIMIT $5"
+                 AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND seq < $4)) \
+                 ORDER BY created_at DESC, seq DESC LIMIT $5"
             ))
             .bind(merchant)
             .bind(status.map(Status::as_str))
             .bind(after_at)
-            .bind(after_id)
+            .bind(after_seq)
             .bind(i64::from(page.limit) + 1)
             .bind(now)
             .bind(live_only)

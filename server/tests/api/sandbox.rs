@@ -416,12 +416,22 @@ async fn events_at_one_frozen_time_keep_the_order_they_happened_in(app: TestApp)
     let key = app.shop().await;
     clock_post(&app, &key, "freeze", json!({})).await;
     let mut expected = Vec::new();
+    let mut made = Vec::new();
     for _ in 0..6 {
         let intent = app.intent(&key, 1000, false).await;
         assert_eq!(app.pay(&intent, "4000 0000 0000 0002").await.status, StatusCode::PAYMENT_REQUIRED);
         assert_eq!(app.pay(&intent, "4242 4242 4242 4242").await.status, StatusCode::OK);
         expected.extend(["payment_intent.created", "payment_intent.payment_failed", "payment_intent.succeeded"]);
+        made.push(intent["id"].as_str().unwrap().to_owned());
     }
+    // Intents and charges too: newest first, as made.
+    let listed = app.get("/v1/payment-intents?limit=100", Some(&key)).await.body;
+    let ids: Vec<&str> = listed["data"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, made.iter().rev().map(String::as_str).collect::<Vec<_>>());
+    let charges = app.get(&format!("/v1/charges?payment_intent={}", made[0]), Some(&key)).await.body;
+    let statuses: Vec<&str> =
+        charges["data"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["succeeded", "failed"]);
     assert_eq!(app.event_types(&key).await, expected, "one time, in the order they happened");
     // Pages follow the same order.
     let first = app.get("/v1/events?limit=4", Some(&key)).await.body;

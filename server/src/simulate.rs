@@ -31,11 +31,8 @@ pub async fn simulate(State(app): State<AppState>, request: Request, next: Next)
     if !authenticated {
         return next.run(request).await;
     }
-    let simulation = match raw.to_str().map_err(|_| crate::domain::DomainError::InvalidSimulation) {
-        Ok(raw) => Simulation::parse(raw),
-        Err(err) => Err(err),
-    };
-    let simulation = match simulation {
+    let parsed = raw.to_str().map_err(|_| crate::domain::DomainError::InvalidSimulation).and_then(Simulation::parse);
+    let simulation = match parsed {
         Ok(simulation) => simulation,
         Err(err) => return finish(ApiError::from(err).into_response(), &request_id),
     };

@@ -41,7 +41,9 @@ fn redact(value: &mut Value, field: Option<&str>) {
                 if name == "number" && field == Some("card") {
                     *inner = Value::String(card_summary(inner.as_str().unwrap_or_default()));
                 } else if lower == "iban" {
-                    *inner = Value::String(iban_summary(inner.as_str().unwrap_or_default()));
+                    // Anything in an IBAN field that is not one is masked whole.
+                    let iban = Iban::parse(inner.as_str().unwrap_or_default());
+                    *inner = Value::String(iban.map_or_else(|_| MASK.into(), |iban| iban_summary(&iban)));
                 } else if lower == "account_number" {
                     *inner = Value::String(last4_summary(inner.as_str().unwrap_or_default()));
                 } else if (METHOD_FIELDS.contains(&name.as_str()) && !inner.is_object() && !inner.is_null())
@@ -55,8 +57,12 @@ fn redact(value: &mut Value, field: Option<&str>) {
         }
         Value::Array(items) => items.iter_mut().for_each(|item| redact(item, field)),
         // An IBAN is known by its shape wherever it is.
-        Value::String(text) if Iban::parse(text).is_ok() => *text = iban_summary(text),
-        Value::String(text) => *text = mask_secrets_in(text),
+        Value::String(text) => {
+            *text = match Iban::parse(text) {
+                Ok(iban) => iban_summary(&iban),
+                Err(_) => mask_secrets_in(text),
+            }
+        }
         _ => {}
     }
 }
@@ -69,12 +75,9 @@ fn card_summary(raw: &str) -> String {
     }
 }
 
-/// `DE …3000` for an IBAN, or the mask for anything that is not one.
-fn iban_summary(raw: &str) -> String {
-    match Iban::parse(raw) {
-        Ok(iban) => format!("{} …{}", iban.country(), iban.last4()),
-        Err(_) => MASK.into(),
-    }
+/// `DE …3000`.
+fn iban_summary(iban: &Iban) -> String {
+    format!("{} …{}", iban.country(), iban.last4())
 }
 
 /// `…3456` for an account number of digits, or the mask.

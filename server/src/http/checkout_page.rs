@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use chrono::{DateTime, Utc};
 
 use super::payment_intents::authentication_url;
 use crate::app::AppState;
@@ -74,20 +75,22 @@ fn notice(status: StatusCode, title: &str, detail: &str) -> Response {
     page(status, NOTICE, &[("title", title.into()), ("detail", detail.into())], &random_base62(22))
 }
 
-/// The intent a page's `client_secret` opens, and its merchant; or the page to answer
-/// instead: 403 for a wrong secret, 500 when the store fails.
+/// The intent a page's `client_secret` opens, its merchant, and the merchant's now (its test
+/// clock's, if it has one); or the page to answer instead: 403 for a wrong secret, 500 when the
+/// store fails.
 async fn opened(
     app: &AppState,
     id: &str,
     query: &HashMap<String, String>,
-) -> Result<(PaymentIntent, MerchantRow), Response> {
+) -> Result<(PaymentIntent, MerchantRow, DateTime<Utc>), Response> {
     let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
     let id = super::checkout::verified_id(id, secret, app).map_err(|_| {
         notice(StatusCode::FORBIDDEN, "This payment link is not valid", "Ask the merchant for a new link.")
     })?;
     let row = app.store.get_payment_intent(None, &id).await.map_err(|err| unavailable(err.into()))?;
     let merchant = app.store.get_merchant(row.merchant_id).await.map_err(|err| unavailable(err.into()))?;
-    Ok((row, merchant))
+    let now = app.store.now_for(row.merchant_id).await.map_err(|err| unavailable(err.into()))?;
+    Ok((row, merchant, now))
 }
 
 async fn checkout_page(
@@ -95,16 +98,12 @@ async fn checkout_page(
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let (row, merchant) = match opened(&app, &id, &query).await {
+    let (row, merchant, now) = match opened(&app, &id, &query).await {
         Ok(opened) => opened,
         Err(page) => return page,
     };
     let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
     // A read: an intent past its deadline is shown as expired; the sweeper writes it down.
-    let now = match app.store.now_for(row.merchant_id).await {
-        Ok(now) => now,
-        Err(err) => return unavailable(err.into()),
-    };
     match row.status_at(now) {
         Status::RequiresPaymentMethod => {
             let values = [
@@ -152,16 +151,12 @@ async fn authentication_page(
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let (row, merchant) = match opened(&app, &id, &query).await {
+    let (row, merchant, now) = match opened(&app, &id, &query).await {
         Ok(opened) => opened,
         Err(page) => return page,
     };
     let secret = query.get("client_secret").map(String::as_str).unwrap_or_default();
     let checkout = format!("/checkout/{}?client_secret={secret}", row.id);
-    let now = match app.store.now_for(row.merchant_id).await {
-        Ok(now) => now,
-        Err(err) => return unavailable(err.into()),
-    };
     if row.status_at(now) != Status::RequiresAction {
         return secret_redirect(&checkout);
     }

@@ -19,7 +19,6 @@ pub struct ClockRow {
     frozen_at: Option<DateTime<Utc>>,
     offset_us: i64,
     advancing_until: Option<DateTime<Utc>>,
-    updated_at: DateTime<Utc>,
 }
 
 impl ClockRow {
@@ -40,16 +39,15 @@ impl ClockRow {
 pub struct ClockState {
     pub clock: VirtualClock,
     pub advancing: bool,
-    /// When the row was last written (`None`: no row, real time): a change is made only if it
-    /// still is, so two changes made at once cannot both win.
-    version: Option<DateTime<Utc>>,
+    /// Whether the merchant has a row (without one, it lives in real time).
+    stored: bool,
 }
 
 impl ClockState {
     pub(super) fn of(row: Option<&ClockRow>, real: DateTime<Utc>) -> Self {
         match row {
-            Some(row) => Self { clock: row.clock(), advancing: row.advancing(real), version: Some(row.updated_at) },
-            None => Self { clock: VirtualClock::default(), advancing: false, version: None },
+            Some(row) => Self { clock: row.clock(), advancing: row.advancing(real), stored: true },
+            None => Self { clock: VirtualClock::default(), advancing: false, stored: false },
         }
     }
 }
@@ -73,12 +71,11 @@ macro_rules! merchant_clock {
     // instead of deadlocking on an upgrade.
     ($store:expr, $tx:expr, $merchant:expr, $real:expr, $lock:literal) => {{
         let sql = match &$store.db {
-            crate::store::Db::Postgres(_) => concat!(
-                "SELECT frozen_at, offset_us, advancing_until, updated_at FROM clocks WHERE merchant_id = $1",
-                $lock
-            ),
+            crate::store::Db::Postgres(_) => {
+                concat!("SELECT frozen_at, offset_us, advancing_until FROM clocks WHERE merchant_id = $1", $lock)
+            }
             crate::store::Db::Sqlite { .. } => {
-                "SELECT frozen_at, offset_us, advancing_until, updated_at FROM clocks WHERE merchant_id = $1"
+                "SELECT frozen_at, offset_us, advancing_until FROM clocks WHERE merchant_id = $1"
             }
         };
         let row: Option<crate::store::clocks::ClockRow> =
@@ -158,44 +155,32 @@ impl DueWork {
     }
 }
 
-/// Writes `$clock` as `$merchant`'s clock if the row is still as `$before` read it and no advance
-/// holds it; with `$hold = Some((until, token))` it takes the hold too. Yields whether it did.
+/// Writes `$clock` as `$merchant`'s clock, the row read by `merchant_clock!(…, " FOR UPDATE")`
+/// in this transaction as `$before` (so nobody changed it since); with `$hold = Some((until,
+/// token))` it takes the hold too. Yields whether it did: a row that did not exist when read
+/// may have been made meanwhile by another change, which then wins.
 macro_rules! write_clock {
     ($tx:expr, $merchant:expr, $before:expr, $clock:expr, $hold:expr, $real:expr) => {{
         let (frozen_at, offset_us) = columns($clock);
         let hold: Option<(DateTime<Utc>, &str)> = $hold;
-        let before: &ClockState = $before;
-        let written = match before.version {
-            Some(version) => sqlx::query(
-                "UPDATE clocks SET frozen_at = $2, offset_us = $3, advancing_until = $4, advance_token = $5, \
-                 updated_at = $6 WHERE merchant_id = $1 AND updated_at = $7 \
-                 AND (advancing_until IS NULL OR advancing_until <= $6)",
-            )
-            .bind($merchant)
-            .bind(frozen_at)
-            .bind(offset_us)
-            .bind(hold.map(|(until, _)| until))
-            .bind(hold.map(|(_, token)| token))
-            .bind($real)
-            .bind(version)
-            .execute(&mut *$tx)
-            .await?
-            .rows_affected(),
-            None => sqlx::query(
-                "INSERT INTO clocks (merchant_id, frozen_at, offset_us, advancing_until, advance_token, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (merchant_id) DO NOTHING",
-            )
-            .bind($merchant)
-            .bind(frozen_at)
-            .bind(offset_us)
-            .bind(hold.map(|(until, _)| until))
-            .bind(hold.map(|(_, token)| token))
-            .bind($real)
-            .execute(&mut *$tx)
-            .await?
-            .rows_affected(),
+        let sql = if $before.stored {
+            "UPDATE clocks SET frozen_at = $2, offset_us = $3, advancing_until = $4, advance_token = $5, \
+             updated_at = $6 WHERE merchant_id = $1"
+        } else {
+            "INSERT INTO clocks (merchant_id, frozen_at, offset_us, advancing_until, advance_token, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (merchant_id) DO NOTHING"
         };
-        written == 1
+        sqlx::query(sql)
+            .bind($merchant)
+            .bind(frozen_at)
+            .bind(offset_us)
+            .bind(hold.map(|(until, _)| until))
+            .bind(hold.map(|(_, token)| token))
+            .bind($real)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected()
+            == 1
     }};
 }
 
@@ -203,12 +188,10 @@ impl Store {
     /// The merchant's clock as it stands.
     pub async fn clock_state(&self, merchant: Uuid) -> StoreResult<ClockState> {
         let row: Option<ClockRow> = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT frozen_at, offset_us, advancing_until, updated_at FROM clocks WHERE merchant_id = $1",
-            )
-            .bind(merchant)
-            .fetch_optional(pool)
-            .await?
+            sqlx::query_as("SELECT frozen_at, offset_us, advancing_until FROM clocks WHERE merchant_id = $1")
+                .bind(merchant)
+                .fetch_optional(pool)
+                .await?
         });
         Ok(ClockState::of(row.as_ref(), self.clock.now()))
     }
@@ -225,35 +208,38 @@ impl Store {
         merchant: Uuid,
         change: impl FnOnce(VirtualClock, DateTime<Utc>) -> Result<VirtualClock, DomainError> + Send,
     ) -> StoreResult<ClockState> {
-        transaction!(self, |tx| {
-            let real = self.clock.now();
-            let before = merchant_clock!(self, tx, merchant, real, " FOR UPDATE");
-            if before.advancing {
-                return Err(StoreError::ClockAdvancing);
-            }
-            let clock = change(before.clock, real)?;
-            if !write_clock!(tx, merchant, &before, clock, None, real) {
-                return Err(StoreError::ClockAdvancing);
-            }
-            Ok(ClockState { clock, advancing: false, version: Some(real) })
-        })
+        let (_, clock) = self.change_clock(merchant, None, change).await?;
+        Ok(ClockState { clock, advancing: false, stored: true })
     }
 
     /// Takes the merchant's clock for an advance under `token`, stopping it at its now, and
     /// holding the merchant's other writes; refused while another advance holds it. Yields the
     /// clock as it was (its mode is the one the advance leaves it in).
     pub async fn hold_clock(&self, merchant: Uuid, token: &str) -> StoreResult<VirtualClock> {
+        let stop = |clock: VirtualClock, real| Ok(VirtualClock::Frozen { at: clock.now(real) });
+        Ok(self.change_clock(merchant, Some(token), stop).await?.0)
+    }
+
+    /// The clock before and after `change`, taking the hold for `token` when given; the row is
+    /// locked from the read to the write.
+    async fn change_clock(
+        &self,
+        merchant: Uuid,
+        token: Option<&str>,
+        change: impl FnOnce(VirtualClock, DateTime<Utc>) -> Result<VirtualClock, DomainError> + Send,
+    ) -> StoreResult<(VirtualClock, VirtualClock)> {
         transaction!(self, |tx| {
             let real = self.clock.now();
             let before = merchant_clock!(self, tx, merchant, real, " FOR UPDATE");
             if before.advancing {
                 return Err(StoreError::ClockAdvancing);
             }
-            let stopped = VirtualClock::Frozen { at: before.clock.now(real) };
-            if !write_clock!(tx, merchant, &before, stopped, Some((real + ADVANCE_LEASE, token)), real) {
+            let after = change(before.clock, real)?;
+            let hold = token.map(|token| (real + ADVANCE_LEASE, token));
+            if !write_clock!(tx, merchant, &before, after, hold, real) {
                 return Err(StoreError::ClockAdvancing);
             }
-            Ok(before.clock)
+            Ok((before.clock, after))
         })
     }
 
@@ -310,12 +296,12 @@ impl Store {
         let rows: Vec<Clocked> = read!(self, |pool| {
             match work {
                 Pending::Deliveries => sqlx::query_as(
-                    "SELECT merchant_id, frozen_at, offset_us, advancing_until, updated_at FROM clocks \
+                    "SELECT merchant_id, frozen_at, offset_us, advancing_until FROM clocks \
                      WHERE merchant_id IN (SELECT merchant_id FROM deliveries WHERE status = $1)",
                 )
                 .bind(crate::domain::webhook::DeliveryStatus::Pending.as_str()),
                 Pending::PaymentIntents => sqlx::query_as(
-                    "SELECT merchant_id, frozen_at, offset_us, advancing_until, updated_at FROM clocks \
+                    "SELECT merchant_id, frozen_at, offset_us, advancing_until FROM clocks \
                      WHERE merchant_id IN (SELECT merchant_id FROM payment_intents WHERE status IN ($1, $2, $3, $4))",
                 )
                 .bind(a.as_str())

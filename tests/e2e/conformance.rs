@@ -6,7 +6,8 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{Server, postgres_database};
+use crate::balancer::Balancer;
+use crate::harness::{Server, free_port, postgres_database};
 
 async fn conformance(base_url: &str) -> Report {
     run(&Config { base_url: base_url.to_owned(), ..Config::default() }, |result| eprintln!("{}", result.line())).await
@@ -50,6 +51,25 @@ async fn the_reference_server_passes_on_postgres() {
     let Some(url) = postgres_database().await else { return };
     let server = Server::start(Some(&url)).await;
     assert_all_pass(&conformance(&server.base_url).await);
+}
+
+/// Two `kassa serve` processes on one PostgreSQL database, behind a round-robin balancer, pass
+/// the whole suite as one service: idempotency in flight, concurrent confirms and refunds,
+/// webhooks delivered once, `kassa listen`, the sandbox clock. Nothing that must be shared lives
+/// in one process.
+#[tokio::test]
+async fn two_replicas_behind_a_balancer_pass_on_postgres() {
+    let Some(url) = postgres_database().await else { return };
+    let ports = [free_port(), free_port()];
+    let balancer = Balancer::start(ports.iter().map(|port| format!("127.0.0.1:{port}")).collect()).await;
+    // Both render links (checkout_url, next_action) to the address their clients know.
+    let flags = ["--public-url", &balancer.base_url];
+    let _a = Server::start_at(tempfile::tempdir().unwrap(), Some(&url), &flags, ports[0]).await;
+    let _b = Server::start_at(tempfile::tempdir().unwrap(), Some(&url), &flags, ports[1]).await;
+    assert_all_pass(&conformance(&balancer.base_url).await);
+    let connections = balancer.connections();
+    eprintln!("connections per replica: {connections:?}");
+    assert!(connections.iter().all(|&n| n >= 20), "the balancer did not spread the suite: {connections:?}");
 }
 
 /// A liar server: answers every request with `template`, plus a proper `Request-Id`.

@@ -1,6 +1,7 @@
 //! End-to-end tests: the built `kassa` binary, started as a user would start it, driven from
 //! outside through the SDK and the conformance suite. One binary, a module per concern.
 
+mod balancer;
 mod browser;
 mod harness;
 mod listen;

@@ -393,23 +393,23 @@ impl Store {
         page: Page<AttemptId>,
     ) -> StoreResult<(Vec<AttemptRow>, bool)> {
         self.get_event(merchant, event).await?;
-        let (after_at, after_id) = cursor!(
+        let (after_at, after_seq) = cursor!(
             self,
-            "SELECT created_at, id FROM delivery_attempts WHERE event_id = $1 AND id = $2",
+            "SELECT created_at, seq FROM delivery_attempts WHERE event_id = $1 AND id = $2",
             event.as_ref(),
             page.starting_after.as_ref().map(AsRef::<str>::as_ref),
-            String
+            i64
         );
         let rows: Vec<RawAttempt> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, event_id, number, triggered_by, url, status_code, error, duration_ms, response_body, \
                  next_attempt_at, created_at FROM delivery_attempts \
-                 WHERE event_id = $1 AND ($2 IS NULL OR created_at < $2 OR (created_at = $2 AND id < $3)) \
-                 ORDER BY created_at DESC, id DESC LIMIT $4",
+                 WHERE event_id = $1 AND ($2 IS NULL OR created_at < $2 OR (created_at = $2 AND seq < $3)) \
+                 ORDER BY created_at DESC, seq DESC LIMIT $4",
             )
             .bind(event.as_ref())
             .bind(after_at)
-            .bind(after_id)
+            .bind(after_seq)
             .bind(i64::from(page.limit) + 1)
             .fetch_all(pool)
             .await?

@@ -544,22 +544,22 @@ impl Store {
         page: Page<RefundId>,
     ) -> StoreResult<(Vec<Refund>, bool)> {
         self.get_payment_intent(Some(merchant), id).await?;
-        let (after_at, after_id) = cursor!(
+        let (after_at, after_seq) = cursor!(
             self,
-            "SELECT created_at, id FROM refunds WHERE payment_intent_id = $1 AND id = $2",
+            "SELECT created_at, seq FROM refunds WHERE payment_intent_id = $1 AND id = $2",
             id.as_ref(),
             page.starting_after.as_ref().map(AsRef::<str>::as_ref),
-            String
+            i64
         );
         let rows: Vec<RefundRow> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, payment_intent_id, amount, reason, status, created_at FROM refunds \
-                 WHERE payment_intent_id = $1 AND ($2 IS NULL OR created_at < $2 OR (created_at = $2 AND id < $3)) \
-                 ORDER BY created_at DESC, id DESC LIMIT $4",
+                 WHERE payment_intent_id = $1 AND ($2 IS NULL OR created_at < $2 OR (created_at = $2 AND seq < $3)) \
+                 ORDER BY created_at DESC, seq DESC LIMIT $4",
             )
             .bind(id.as_ref())
             .bind(after_at)
-            .bind(after_id)
+            .bind(after_seq)
             .bind(i64::from(page.limit) + 1)
             .fetch_all(pool)
             .await?

@@ -21,6 +21,7 @@ crate::on_both_backends!(
     new_objects_are_stamped_by_the_clock_and_a_reset_returns_to_real_time,
     one_advance_plays_the_whole_retry_ladder_against_a_failing_receiver,
     events_at_one_frozen_time_keep_the_order_they_happened_in,
+    refunds_and_delivery_attempts_at_one_frozen_time_list_as_made,
 );
 
 /// POSTs `body` to `path` with the key, `Kassa-Simulate: simulate` and, if given, an
@@ -446,4 +447,50 @@ async fn events_at_one_frozen_time_keep_the_order_they_happened_in(app: TestApp)
         .collect();
     paged.reverse();
     assert_eq!(paged, expected);
+}
+
+async fn refunds_and_delivery_attempts_at_one_frozen_time_list_as_made(app: TestApp) {
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let (token, _) = app.owner().await;
+    let hooked = json!({"name": "Hooked", "webhook_url": format!("{}/hook", receiver.uri())});
+    let merchant = app.post("/v1/merchants", Some(&token), hooked).await.body["id"].as_str().unwrap().to_owned();
+    let (_, key) = app.api_key(&token, &merchant).await;
+    clock_post(&app, &key, "freeze", json!({})).await;
+    let intent = app.intent(&key, 1000, false).await;
+    assert_eq!(app.pay(&intent, "4242 4242 4242 4242").await.status, StatusCode::OK);
+    let refunds = format!("/v1/payment-intents/{}/refunds", intent["id"].as_str().unwrap());
+    let mut made = Vec::new();
+    for _ in 0..6 {
+        let refund = app.post(&refunds, Some(&key), json!({"amount": 100})).await;
+        assert_eq!(refund.status, StatusCode::CREATED, "{}", refund.body);
+        made.push(refund.body["id"].as_str().unwrap().to_owned());
+    }
+    let listed = app.get(&format!("{refunds}?limit=100"), Some(&key)).await.body;
+    let ids: Vec<&str> = listed["data"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, made.iter().rev().map(String::as_str).collect::<Vec<_>>(), "newest first, as made");
+
+    // The created event's first attempt, then five redeliveries, all at the frozen time.
+    let events = app.get("/v1/events?limit=100", Some(&key)).await.body;
+    let event = events["data"].as_array().unwrap().last().unwrap()["id"].as_str().unwrap().to_owned();
+    let deliveries = format!("/v1/events/{event}/deliveries");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while app.get(&deliveries, Some(&key)).await.body["data"].as_array().is_none_or(Vec::is_empty) {
+        assert!(std::time::Instant::now() < deadline, "no first attempt");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    for _ in 0..5 {
+        let redelivered = app.post(&format!("/v1/events/{event}/redeliver"), Some(&key), json!({})).await;
+        assert_eq!(redelivered.status, StatusCode::CREATED, "{}", redelivered.body);
+    }
+    let attempts = app.get(&format!("{deliveries}?limit=100"), Some(&key)).await.body;
+    let numbers: Vec<i64> =
+        attempts["data"].as_array().unwrap().iter().map(|a| a["number"].as_i64().unwrap()).collect();
+    assert_eq!(numbers, [6, 5, 4, 3, 2, 1], "{attempts}");
+    let first = app.get(&format!("{deliveries}?limit=2"), Some(&key)).await.body;
+    let after = first["data"][1]["id"].as_str().unwrap();
+    let rest = app.get(&format!("{deliveries}?limit=100&starting_after={after}"), Some(&key)).await.body;
+    let numbers: Vec<i64> = rest["data"].as_array().unwrap().iter().map(|a| a["number"].as_i64().unwrap()).collect();
+    assert_eq!(numbers, [4, 3, 2, 1], "pages follow the same order");
 }

@@ -217,7 +217,7 @@ pub async fn confirm_checkout(
 ) -> Result<Response, ApiError> {
     let id = verified_id(&id, &req.client_secret, &app)?;
     let transition = match (req.card, req.sepa_debit, req.au_becs_debit) {
-        (Some(card), None, None) => card_transition(&card, app.store.clock().now())?,
+        (Some(card), None, None) => card_transition(&card, app.store.now_for_intent(&id).await?)?,
         (None, Some(sepa), None) => {
             let iban = Iban::parse(&sepa.iban)?;
             debit_transition(&app, iban.details(), iban.test_outcome())?

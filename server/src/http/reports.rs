@@ -159,7 +159,7 @@ pub async fn payments_report(
     State(app): State<AppState>,
     AppQuery(params): AppQuery<ReportParams>,
 ) -> Result<Json<PaymentsReport>, ApiError> {
-    let today = app.store.clock().now().date_naive();
+    let today = app.store.now_for(key.merchant_id).await?.date_naive();
     let to = day(params.to.as_deref(), "to")?.unwrap_or(today);
     let from = match day(params.from.as_deref(), "from")? {
         Some(from) => from,

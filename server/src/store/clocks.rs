@@ -201,6 +201,21 @@ impl Store {
         Ok(self.clock_state(merchant).await?.clock.now(self.clock.now()))
     }
 
+    /// What the payments of `intent`'s merchant read as now (real time when it has no clock, or
+    /// there is no such intent: its transition will say so).
+    pub async fn now_for_intent(&self, intent: &PaymentIntentId) -> StoreResult<DateTime<Utc>> {
+        let row: Option<ClockRow> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT c.frozen_at, c.offset_us, c.advancing_until FROM clocks c \
+                 JOIN payment_intents p ON p.merchant_id = c.merchant_id WHERE p.id = $1",
+            )
+            .bind(intent.as_ref())
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(ClockState::of(row.as_ref(), self.clock.now()).clock.now(self.clock.now()))
+    }
+
     /// Changes the merchant's clock by `change` (given the clock and the real now); refused
     /// (`ClockAdvancing`) while an advance holds it, or when another change won the race.
     pub async fn set_clock(

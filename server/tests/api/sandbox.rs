@@ -22,6 +22,7 @@ crate::on_both_backends!(
     one_advance_plays_the_whole_retry_ladder_against_a_failing_receiver,
     events_at_one_frozen_time_keep_the_order_they_happened_in,
     refunds_and_delivery_attempts_at_one_frozen_time_list_as_made,
+    card_expiry_and_the_reports_today_follow_the_clock,
 );
 
 /// POSTs `body` to `path` with the key, `Kassa-Simulate: simulate` and, if given, an
@@ -493,4 +494,23 @@ async fn refunds_and_delivery_attempts_at_one_frozen_time_list_as_made(app: Test
     let rest = app.get(&format!("{deliveries}?limit=100&starting_after={after}"), Some(&key)).await.body;
     let numbers: Vec<i64> = rest["data"].as_array().unwrap().iter().map(|a| a["number"].as_i64().unwrap()).collect();
     assert_eq!(numbers, [4, 3, 2, 1], "pages follow the same order");
+}
+
+async fn card_expiry_and_the_reports_today_follow_the_clock(app: TestApp) {
+    let key = app.shop().await;
+    let advanced = clock_post(&app, &key, "advance", json!({"to": "2035-01-15T12:00:00Z"})).await;
+    assert_eq!(advanced.status, StatusCode::OK, "{}", advanced.body);
+    let intent = app.intent(&key, 1000, false).await;
+    // The test card expires 12/2034: past, by the merchant's clock.
+    let expired = app.pay(&intent, "4242 4242 4242 4242").await;
+    assert_error(&expired, StatusCode::BAD_REQUEST, "invalid_expiry");
+    let card = json!({"number": "4242 4242 4242 4242", "exp_month": 1, "exp_year": 2035, "cvc": "123", "name": "T"});
+    let path = format!("/v1/checkout/{}/confirm", intent["id"].as_str().unwrap());
+    let paid = app.post(&path, None, json!({"client_secret": intent["client_secret"], "card": card})).await;
+    assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
+    // The report's default range ends on the merchant's today, where the payment is.
+    let report = app.get("/v1/reports/payments", Some(&key)).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    assert_eq!((&report.body["from"], &report.body["to"]), (&json!("2034-12-17"), &json!("2035-01-15")));
+    assert_eq!(report.body["currencies"][0]["totals"]["gross_volume"], 1000, "{}", report.body);
 }

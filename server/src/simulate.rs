@@ -6,7 +6,8 @@
 //!
 //! It sits outside the idempotency middleware, so a simulated error before the handler keeps no
 //! answer (a retry runs afresh), while with `after_commit` the real answer is kept and a retry
-//! with the same `Idempotency-Key` is replayed it: the payment is neither lost nor repeated.
+//! with the same `Idempotency-Key` is replayed it (even with the header still on): the payment
+//! is neither lost nor repeated.
 
 use axum::extract::{Request, State};
 use axum::http::HeaderName;
@@ -39,8 +40,13 @@ pub async fn simulate(State(app): State<AppState>, request: Request, next: Next)
     tokio::time::sleep(simulation.delay).await;
     let Some(status) = simulation.status else { return next.run(request).await };
     if simulation.after_commit {
-        // The change is made and committed; only its answer is lost on the way.
-        let _committed = next.run(request).await;
+        // The change is made and committed; only its answer is lost on the way. A replay
+        // committed nothing, so it has no answer to lose: a client retrying with the header
+        // still on gets the answer it lost.
+        let committed = next.run(request).await;
+        if committed.headers().contains_key(crate::idempotency::REPLAYED) {
+            return committed;
+        }
     }
     tracing::info!(status = status.code(), after_commit = simulation.after_commit, "answered as Kassa-Simulate asked");
     finish(ApiError::Simulated(status).into_response(), &request_id)

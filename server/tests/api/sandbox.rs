@@ -81,10 +81,18 @@ async fn after_commit_keeps_the_change_and_a_retry_with_the_key_is_replayed_it(a
     let made = intents(&app, &key).await;
     assert_eq!(made.len(), 1, "the change was made");
     // The client retries, as it should, with the same key: the answer it lost, not a second intent.
-    let retried = app.post_keyed("/v1/payment-intents", Some(&key), "k1", body).await;
+    let retried = app.post_keyed("/v1/payment-intents", Some(&key), "k1", body.clone()).await;
     assert_eq!(retried.status, StatusCode::CREATED, "{}", retried.body);
     assert_eq!(retried.headers["idempotent-replayed"], "true");
     assert_eq!(retried.body["id"], made[0]["id"]);
+    assert_eq!(intents(&app, &key).await.len(), 1, "paid once");
+    // A client retrying with the header still on gets the replay too: that attempt commits
+    // nothing, so there is no answer to lose.
+    let again =
+        simulated(&app, "/v1/payment-intents", Some(&key), "status=500; after_commit", Some("k1"), body.clone()).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(again.body["id"], made[0]["id"]);
     assert_eq!(intents(&app, &key).await.len(), 1, "paid once");
 
     // Without a key, nothing can tell the retry from a new request: that is what keys are for.

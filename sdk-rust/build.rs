@@ -11,7 +11,7 @@ mod downgrade;
 
 use std::path::PathBuf;
 
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 const SPEC: &str = "../openapi/kassa.json";
 
@@ -30,8 +30,15 @@ fn main() {
 
     let spec: openapiv3::OpenAPI = serde_json::from_value(document)
         .unwrap_or_else(|err| panic!("{SPEC}, converted to 3.0, is not a valid OpenAPI document: {err}"));
+    // The hand-written `ClientHooks` of `src/retry.rs` adds idempotency keys and retries to
+    // every operation; `Options` is the generated client's inner value that configures them.
+    let options: proc_macro2::TokenStream = "crate::Options".parse().expect("a type path");
     let mut generator = Generator::new(
-        GenerationSettings::default().with_interface(InterfaceStyle::Positional).with_tag(TagStyle::Merged),
+        GenerationSettings::default()
+            .with_interface(InterfaceStyle::Positional)
+            .with_tag(TagStyle::Merged)
+            .with_hooks(HooksMode::Expected)
+            .with_inner_type(options),
     );
     let tokens = generator
         .generate_tokens(&spec)

@@ -121,14 +121,16 @@ impl Ctx {
         Self { base_url: base_url.to_owned(), http }
     }
 
-    /// The SDK without credentials.
+    /// The SDK without credentials. Like every SDK client of the suite, it sends each request
+    /// exactly as a case makes it (no generated idempotency keys, no retries), so the suite
+    /// judges every answer the server gives.
     pub fn sdk(&self) -> kassa_sdk::Client {
-        kassa_sdk::Client::new_with_client(&self.base_url, self.http.clone())
+        kassa_sdk::Client::new_with_client(&self.base_url, self.http.clone(), kassa_sdk::Options::exact())
     }
 
     /// The SDK sending `Authorization: Bearer <token>`.
     pub fn sdk_as(&self, token: &str) -> Result<kassa_sdk::Client> {
-        Ok(kassa_sdk::authenticated(&self.base_url, token)?)
+        Ok(kassa_sdk::builder(&self.base_url).bearer(token).options(kassa_sdk::Options::exact()).build()?)
     }
 
     /// A raw request; fails unless the answer carries a `Request-Id: req_…` header.

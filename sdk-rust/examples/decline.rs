@@ -15,7 +15,7 @@ type Error = Box<dyn std::error::Error>;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let base_url = std::env::var("KASSA_BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:4242".into());
-    let kassa = kassa_sdk::Client::new(&base_url);
+    let kassa = kassa_sdk::builder(&base_url).build()?;
     let email = format!("decline-{}@example.com", std::process::id());
     let password = "correct-horse-42".to_owned();
     kassa

@@ -17,7 +17,7 @@ type Error = Box<dyn std::error::Error>;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let base_url = std::env::var("KASSA_BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:4242".into());
-    let kassa = kassa_sdk::Client::new(&base_url);
+    let kassa = kassa_sdk::builder(&base_url).build()?;
 
     // 1–2. A user, logged in. (A fresh email each run, so the example can run again.)
     let email = format!("quickstart-{}@example.com", std::process::id());

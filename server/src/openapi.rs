@@ -116,6 +116,21 @@ impl Modify for SharedRules {
                         "`internal_error`: something went wrong on Kassa's side; the body never reveals what.",
                     )
                 });
+                // Any operation may also answer what `Kassa-Simulate` asks for: the ranges
+                // (not `default`, which progenitor would take for a second success type) give
+                // clients those in the one error shape too.
+                responses.entry("4XX".into()).or_insert_with(|| {
+                    error_response(
+                        "Any other client error, in the same shape: `429 rate_limited` (type `rate_limit_error`, \
+                         with `Retry-After`) as a `Kassa-Simulate` header asks. Retry it after `Retry-After`.",
+                    )
+                });
+                responses.entry("5XX".into()).or_insert_with(|| {
+                    error_response(
+                        "Any other server error, in the same shape: `503 service_unavailable` (with `Retry-After`) \
+                         as a `Kassa-Simulate` header asks. Retry it with the same `Idempotency-Key`.",
+                    )
+                });
                 for response in responses.values_mut() {
                     if let RefOr::T(response) = response {
                         response.headers.insert("Request-Id".into(), RefOr::T(request_id.clone()));

@@ -10,7 +10,7 @@ use crate::harness::Server;
 
 async fn merchant_key(server: &Server) -> kassa_sdk::Client {
     use kassa_sdk::types::{CreateApiKeyRequest, LoginRequest, RegisterRequest};
-    let kassa = kassa_sdk::Client::new(&server.base_url);
+    let kassa = kassa_sdk::builder(&server.base_url).build().unwrap();
     let (email, password) = ("page@example.com".to_owned(), "correct-horse-42".to_owned());
     kassa
         .register(None, &RegisterRequest { email: email.clone(), password: password.clone(), name: "P".into() })

@@ -13,6 +13,7 @@ mod dashboard;
 mod docs_browser;
 mod quickstart;
 mod sdk_flow;
+mod sdk_retries;
 mod serve;
 mod shop;
 mod webhooks;

@@ -48,7 +48,7 @@ async fn the_quickstart_decline_3d_secure_and_sepa_debit_examples_print_their_re
 /// A fresh merchant's secret API key.
 async fn merchant_key(base_url: &str) -> String {
     use kassa_sdk::types::{CreateApiKeyRequest, CreateMerchantRequest, LoginRequest, RegisterRequest};
-    let kassa = kassa_sdk::Client::new(base_url);
+    let kassa = kassa_sdk::builder(base_url).build().unwrap();
     let (email, password) = ("restart@example.com".to_owned(), "correct-horse-42".to_owned());
     kassa
         .register(None, &RegisterRequest { email: email.clone(), password: password.clone(), name: "R".into() })
@@ -83,7 +83,7 @@ async fn restarting_between_create_and_confirm_loses_nothing() {
     let dir = first.stop_keeping_data();
 
     let second = Server::start_in(dir, None).await;
-    let kassa = kassa_sdk::Client::new(&second.base_url);
+    let kassa = kassa_sdk::builder(&second.base_url).build().unwrap();
     let card =
         Card { number: "4242424242424242".into(), exp_month: 12, exp_year: 2034, cvc: "123".into(), name: "R".into() };
     let paid = kassa

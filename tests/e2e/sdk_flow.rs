@@ -8,7 +8,7 @@ use crate::harness::Server;
 #[tokio::test]
 async fn the_sdk_drives_the_account_quick_start_end_to_end() {
     let server = Server::start(None).await;
-    let kassa = kassa_sdk::Client::new(&server.base_url);
+    let kassa = kassa_sdk::builder(&server.base_url).build().unwrap();
     let password = "correct-horse-42";
 
     let user = kassa

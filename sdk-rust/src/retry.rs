@@ -1,0 +1,111 @@
+//! What the SDK adds to every request the generated client sends, as Stripe's SDKs do:
+//! - each POST without an `Idempotency-Key` gets a fresh one, so that it can be retried safely;
+//! - a request that can be retried (any GET or DELETE, a POST with its key) is sent again after
+//!   a connection error or timeout, a `409` (a request with the same key still running, or the
+//!   merchant's test clock advancing), a `429` or a `5xx`, a bounded number of times, with
+//!   exponential backoff and jitter, honouring `Retry-After`. Each retry is the same request,
+//!   key included, so the server runs it at most once.
+
+use std::time::Duration;
+
+use progenitor_client::{ClientHooks, OperationInfo};
+use rand::Rng as _;
+use reqwest::header::{HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+
+use crate::Client;
+
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+
+/// How a client sends its requests: the inner value of every [`Client`].
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// How many times a failed request is sent again (`2`: at most three attempts).
+    pub max_retries: u32,
+    /// The wait before the first retry; it doubles for each retry after, with jitter.
+    pub initial_delay: Duration,
+    /// The longest wait between attempts, also for a longer `Retry-After`.
+    pub max_delay: Duration,
+    /// Whether a POST without an `Idempotency-Key` is given one.
+    pub idempotency_keys: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            idempotency_keys: true,
+        }
+    }
+}
+
+impl Options {
+    /// Requests exactly as called: no generated keys and no retries (for tests that judge each
+    /// answer the server gives, as the conformance suite does).
+    pub fn exact() -> Self {
+        Self { max_retries: 0, idempotency_keys: false, ..Self::default() }
+    }
+
+    /// The wait before retry number `retry` (0 for the first): the server's `Retry-After` if
+    /// it gave one, else `initial_delay · 2^retry` less up to half of it at random; never
+    /// more than `max_delay`.
+    fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        let wait = retry_after.unwrap_or_else(|| {
+            let backoff = self.initial_delay.saturating_mul(2u32.saturating_pow(retry));
+            backoff.mul_f64(rand::rng().random_range(0.5..=1.0))
+        });
+        wait.min(self.max_delay)
+    }
+}
+
+/// Whether sending `request` twice cannot do a thing twice.
+fn retryable(request: &reqwest::Request) -> bool {
+    matches!(*request.method(), Method::GET | Method::HEAD | Method::DELETE)
+        || request.headers().contains_key(IDEMPOTENCY_KEY)
+}
+
+/// An answer that may be different on a later attempt.
+fn transient(status: StatusCode) -> bool {
+    status == StatusCode::CONFLICT || status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+}
+
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let seconds = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok()?;
+    Some(Duration::from_secs(seconds))
+}
+
+impl ClientHooks<Options> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        if self.inner.idempotency_keys
+            && request.method() == Method::POST
+            && !request.headers().contains_key(IDEMPOTENCY_KEY)
+        {
+            let key = HeaderValue::try_from(uuid::Uuid::new_v4().to_string())
+                .map_err(|err| progenitor_client::Error::InvalidRequest(err.to_string()))?;
+            request.headers_mut().insert(IDEMPOTENCY_KEY, key);
+        }
+        Ok(())
+    }
+
+    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        let retries = if retryable(&request) { self.inner.max_retries } else { 0 };
+        for retry in 0..retries {
+            // A body that cannot be copied (a stream) is sent once.
+            let Some(attempt) = request.try_clone() else { break };
+            let wait = match self.client.execute(attempt).await {
+                Ok(response) if !transient(response.status()) => return Ok(response),
+                Ok(response) => self.inner.delay(retry, retry_after(&response)),
+                Err(err) if err.is_connect() || err.is_timeout() || err.is_request() => self.inner.delay(retry, None),
+                Err(err) => return Err(err),
+            };
+            tokio::time::sleep(wait).await;
+        }
+        self.client.execute(request).await
+    }
+}

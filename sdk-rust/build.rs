@@ -25,6 +25,7 @@ fn main() {
         serde_json::from_str(&text).unwrap_or_else(|err| panic!("{SPEC} is not JSON: {err}"));
     downgrade::downgrade_to_3_0(&mut document)
         .unwrap_or_else(|err| panic!("{SPEC} cannot be expressed as OpenAPI 3.0: {err}"));
+    write_unkeyed_posts(&document, &out_dir);
     let pretty = serde_json::to_string_pretty(&document).expect("a JSON value always serializes");
     std::fs::write(out_dir.join("kassa-3.0.json"), pretty).expect("writing OUT_DIR/kassa-3.0.json");
 
@@ -45,4 +46,21 @@ fn main() {
         .unwrap_or_else(|err| panic!("progenitor could not generate a client from {SPEC}: {err}"));
     let file = syn::parse2(tokens).expect("progenitor emits valid Rust");
     std::fs::write(out_dir.join("codegen.rs"), prettyplease::unparse(&file)).expect("writing OUT_DIR/codegen.rs");
+}
+
+/// `OUT_DIR/unkeyed.rs`: the POST operations the contract offers no `Idempotency-Key` on. The
+/// retry layer (`src/retry.rs`) gives them no key and resends them only when they cannot have
+/// run: a failed connection or a 429.
+fn write_unkeyed_posts(document: &serde_json::Value, out_dir: &std::path::Path) {
+    let mut unkeyed: Vec<&str> = document["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(|item| item.get("post"))
+        .filter(|post| !post["parameters"].as_array().into_iter().flatten().any(|p| p["name"] == "Idempotency-Key"))
+        .filter_map(|post| post["operationId"].as_str())
+        .collect();
+    unkeyed.sort_unstable();
+    let code = format!("pub(crate) const UNKEYED_POSTS: &[&str] = &{unkeyed:?};\n");
+    std::fs::write(out_dir.join("unkeyed.rs"), code).expect("writing OUT_DIR/unkeyed.rs");
 }

@@ -226,20 +226,17 @@ impl Ctx {
         let password = "conformance-pass-1".to_owned();
         let user = self
             .sdk()
-            .register(
-                None,
-                &types::RegisterRequest {
-                    email: email.clone(),
-                    password: password.clone(),
-                    name: "Conformance".into(),
-                },
-            )
+            .register(&types::RegisterRequest {
+                email: email.clone(),
+                password: password.clone(),
+                name: "Conformance".into(),
+            })
             .await
             .context("registering a user")?;
         ensure!(user.status() == StatusCode::CREATED, "register answered {}", user.status());
         let token = self
             .sdk()
-            .login(None, &types::LoginRequest { email: email.clone(), password: password.clone() })
+            .login(&types::LoginRequest { email: email.clone(), password: password.clone() })
             .await
             .context("logging in")?
             .into_inner()
@@ -252,10 +249,7 @@ impl Ctx {
         let owner = self.user().await?;
         let merchant = self
             .sdk_as(&owner.token)?
-            .create_merchant(
-                None,
-                &types::CreateMerchantRequest { name: "Conformance Books".into(), webhook_url: None },
-            )
+            .create_merchant(&types::CreateMerchantRequest { name: "Conformance Books".into(), webhook_url: None })
             .await
             .context("creating a merchant")?
             .into_inner();
@@ -276,7 +270,7 @@ impl Ctx {
     pub async fn api_key(&self, merchant: &Merchant) -> Result<(String, String)> {
         let key = self
             .sdk_as(&merchant.owner.token)?
-            .create_api_key(&merchant.id.parse()?, None, &types::CreateApiKeyRequest { name: "conformance".into() })
+            .create_api_key(&merchant.id.parse()?, &types::CreateApiKeyRequest { name: "conformance".into() })
             .await
             .context("creating an API key")?
             .into_inner();

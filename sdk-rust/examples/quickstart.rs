@@ -22,20 +22,15 @@ async fn main() -> Result<(), Error> {
     // 1–2. A user, logged in. (A fresh email each run, so the example can run again.)
     let email = format!("quickstart-{}@example.com", std::process::id());
     let password = "correct-horse-42".to_owned();
-    kassa
-        .register(None, &RegisterRequest { email: email.clone(), password: password.clone(), name: "Ada".into() })
-        .await?;
-    let token = kassa.login(None, &LoginRequest { email, password }).await?.into_inner().access_token;
+    kassa.register(&RegisterRequest { email: email.clone(), password: password.clone(), name: "Ada".into() }).await?;
+    let token = kassa.login(&LoginRequest { email, password }).await?.into_inner().access_token;
     let dashboard = kassa_sdk::authenticated(&base_url, &token)?;
 
     // 3–4. A merchant, and a secret API key for its server.
-    let merchant = dashboard
-        .create_merchant(None, &CreateMerchantRequest { name: "Acme Books".into(), webhook_url: None })
-        .await?;
-    let key = dashboard
-        .create_api_key(&merchant.id, None, &CreateApiKeyRequest { name: "quickstart".into() })
-        .await?
-        .into_inner();
+    let merchant =
+        dashboard.create_merchant(&CreateMerchantRequest { name: "Acme Books".into(), webhook_url: None }).await?;
+    let key =
+        dashboard.create_api_key(&merchant.id, &CreateApiKeyRequest { name: "quickstart".into() }).await?.into_inner();
     let server = kassa_sdk::authenticated(&base_url, &key.key)?;
 
     // 5. The merchant's server asks for 1000 cents ($10.00).

@@ -19,15 +19,12 @@ async fn main() -> Result<(), Error> {
     let kassa = kassa_sdk::builder(&base_url).build()?;
     let email = format!("three-d-secure-{}@example.com", std::process::id());
     let password = "correct-horse-42".to_owned();
-    kassa
-        .register(None, &RegisterRequest { email: email.clone(), password: password.clone(), name: "Ada".into() })
-        .await?;
-    let token = kassa.login(None, &LoginRequest { email, password }).await?.into_inner().access_token;
+    kassa.register(&RegisterRequest { email: email.clone(), password: password.clone(), name: "Ada".into() }).await?;
+    let token = kassa.login(&LoginRequest { email, password }).await?.into_inner().access_token;
     let dashboard = kassa_sdk::authenticated(&base_url, &token)?;
-    let merchant = dashboard
-        .create_merchant(None, &CreateMerchantRequest { name: "Acme Books".into(), webhook_url: None })
-        .await?;
-    let key = dashboard.create_api_key(&merchant.id, None, &CreateApiKeyRequest { name: "3ds".into() }).await?;
+    let merchant =
+        dashboard.create_merchant(&CreateMerchantRequest { name: "Acme Books".into(), webhook_url: None }).await?;
+    let key = dashboard.create_api_key(&merchant.id, &CreateApiKeyRequest { name: "3ds".into() }).await?;
     let server = kassa_sdk::authenticated(&base_url, &key.into_inner().key)?;
 
     let intent = server

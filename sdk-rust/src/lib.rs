@@ -12,7 +12,7 @@
 //! # async fn quickstart() -> Result<(), kassa_sdk::Error<kassa_sdk::types::Error>> {
 //! let kassa = kassa_sdk::builder("http://127.0.0.1:4242").build().expect("an HTTP client");
 //! let token = kassa
-//!     .login(None, &kassa_sdk::types::LoginRequest {
+//!     .login(&kassa_sdk::types::LoginRequest {
 //!         email: "ada@example.com".into(),
 //!         password: "correct-horse-42".into(),
 //!     })
@@ -94,9 +94,11 @@ impl ClientBuilder {
     }
 
     /// Another header on every request: `Kassa-Simulate: status=503`, say, to see how code
-    /// built on this client copes with failures. A value that is not a header value is ignored.
-    pub fn header(mut self, name: &'static str, value: &str) -> Self {
-        if let Ok(value) = reqwest::header::HeaderValue::from_str(value) {
+    /// built on this client copes with failures. A name or value that is not valid is ignored.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(name), Ok(value)) =
+            (reqwest::header::HeaderName::try_from(name), reqwest::header::HeaderValue::from_str(value))
+        {
             self.headers.insert(name, value);
         }
         self

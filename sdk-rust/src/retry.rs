@@ -5,6 +5,9 @@
 //!   merchant's test clock advancing), a `429` or a `5xx`, a bounded number of times, with
 //!   exponential backoff and jitter, honouring `Retry-After`. Each retry is the same request,
 //!   key included, so the server runs it at most once.
+//! - the POSTs the contract offers no key on (register, login, and those answering with a
+//!   secret shown once: `UNKEYED_POSTS`, read from the contract at build time) are resent only
+//!   when they cannot have run: the connection failed, or the answer was a 429.
 
 use std::time::Duration;
 
@@ -60,15 +63,25 @@ impl Options {
     }
 }
 
+include!(concat!(env!("OUT_DIR"), "/unkeyed.rs"));
+
 /// Whether sending `request` twice cannot do a thing twice.
-fn retryable(request: &reqwest::Request) -> bool {
+fn replayable(request: &reqwest::Request) -> bool {
     matches!(*request.method(), Method::GET | Method::HEAD | Method::DELETE)
         || request.headers().contains_key(IDEMPOTENCY_KEY)
 }
 
-/// An answer that may be different on a later attempt.
-fn transient(status: StatusCode) -> bool {
-    status == StatusCode::CONFLICT || status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+/// An answer that a later attempt may improve on: for a request that cannot run twice, only
+/// one that says it did not run.
+fn transient(status: StatusCode, replayable: bool) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
+        || (replayable && (status == StatusCode::CONFLICT || status.is_server_error()))
+}
+
+/// A failure worth another attempt: for a request that cannot run twice, only one that never
+/// reached the server.
+fn lost(err: &reqwest::Error, replayable: bool) -> bool {
+    err.is_connect() || (replayable && (err.is_timeout() || err.is_request()))
 }
 
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
@@ -80,10 +93,11 @@ impl ClientHooks<Options> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         if self.inner.idempotency_keys
             && request.method() == Method::POST
+            && !UNKEYED_POSTS.contains(&info.operation_id)
             && !request.headers().contains_key(IDEMPOTENCY_KEY)
         {
             let key = HeaderValue::try_from(uuid::Uuid::new_v4().to_string())
@@ -94,14 +108,14 @@ impl ClientHooks<Options> for Client {
     }
 
     async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        let retries = if retryable(&request) { self.inner.max_retries } else { 0 };
-        for retry in 0..retries {
+        let replayable = replayable(&request);
+        for retry in 0..self.inner.max_retries {
             // A body that cannot be copied (a stream) is sent once.
             let Some(attempt) = request.try_clone() else { break };
             let wait = match self.client.execute(attempt).await {
-                Ok(response) if !transient(response.status()) => return Ok(response),
+                Ok(response) if !transient(response.status(), replayable) => return Ok(response),
                 Ok(response) => self.inner.delay(retry, retry_after(&response)),
-                Err(err) if err.is_connect() || err.is_timeout() || err.is_request() => self.inner.delay(retry, None),
+                Err(err) if lost(&err, replayable) => self.inner.delay(retry, None),
                 Err(err) => return Err(err),
             };
             tokio::time::sleep(wait).await;

@@ -163,6 +163,7 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(middleware::from_fn_with_state(state.clone(), crate::request_logs::record))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::rate_limit::per_api_key))
         .layer(middleware::from_fn_with_state(state.clone(), crate::simulate::simulate))
         .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotency))
         .layer(middleware::from_fn(render_errors))
@@ -197,7 +198,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tasks.spawn(sweep(state.clone(), stopped.clone()));
     start_workers(&state, stopped);
     let stopping = state.stopping.clone();
-    axum::serve(listener, router(state))
+    // The peer address is the client's address for the login and register limits.
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             stopping.send_replace(true);
@@ -283,6 +285,10 @@ pub async fn sweep(app: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
             }
             if let Err(err) = app.store.delete_old_request_logs().await {
                 tracing::warn!(error = %err, "deleting old request logs failed");
+            }
+            let ended = app.store.clock().now() - chrono::TimeDelta::minutes(2);
+            if let Err(err) = app.store.delete_old_rate_limits(ended).await {
+                tracing::warn!(error = %err, "deleting old rate limit counters failed");
             }
         }
     }

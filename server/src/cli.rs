@@ -123,4 +123,19 @@ pub struct ServeArgs {
     /// e.g. `3s`. A real bank takes days; the sandbox takes seconds.
     #[arg(long, env = "KASSA_DEBIT_SETTLEMENT_DELAY", default_value = "3s")]
     pub debit_settlement_delay: String,
+    /// Login and register attempts naming one email, per minute; past it, `429` until the
+    /// minute ends. 0 turns the limit off.
+    #[arg(long, env = "KASSA_AUTH_LIMIT_PER_EMAIL", default_value_t = 10)]
+    pub auth_limit_per_email: u32,
+    /// Login and register attempts from one client address, per minute. 0 turns it off.
+    #[arg(long, env = "KASSA_AUTH_LIMIT_PER_ADDRESS", default_value_t = 1000)]
+    pub auth_limit_per_address: u32,
+    /// Requests with one API key, per minute (6000: 100 a second). 0 turns it off.
+    #[arg(long, env = "KASSA_API_KEY_LIMIT", default_value_t = 6000)]
+    pub api_key_limit: u32,
+    /// Behind a proxy: the header it puts the client's address in (e.g. `x-forwarded-for`);
+    /// the last address in it is the one the proxy saw. Without it, the peer address is the
+    /// client's. Set it only when every request comes through that proxy.
+    #[arg(long, env = "KASSA_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
 }

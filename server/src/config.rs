@@ -19,6 +19,27 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How long a debit stays `processing`.
     pub debit_settlement_delay: Duration,
+    pub rate_limits: RateLimits,
+    /// The header a trusted proxy puts the client's address in.
+    pub client_ip_header: Option<axum::http::HeaderName>,
+}
+
+/// Requests per minute; 0 is no limit.
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimits {
+    /// Login and register attempts naming one email.
+    pub per_email: u32,
+    /// Login and register attempts from one client address.
+    pub per_address: u32,
+    /// Requests with one API key.
+    pub per_api_key: u32,
+}
+
+impl Default for RateLimits {
+    /// The defaults of `kassa serve`.
+    fn default() -> Self {
+        Self { per_email: 10, per_address: 1000, per_api_key: 6000 }
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -58,7 +79,20 @@ impl Config {
             }
             other => bail!("--database-url {other:?} must start with sqlite:// or postgres://"),
         };
+        let client_ip_header = match args.client_ip_header.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(name) => Some(
+                axum::http::HeaderName::try_from(name.to_ascii_lowercase())
+                    .with_context(|| format!("--client-ip-header {name:?} is not a header name"))?,
+            ),
+        };
         Ok(Self {
+            rate_limits: RateLimits {
+                per_email: args.auth_limit_per_email,
+                per_address: args.auth_limit_per_address,
+                per_api_key: args.api_key_limit,
+            },
+            client_ip_header,
             listen,
             database_url,
             public_url,

@@ -115,6 +115,10 @@ pub enum ApiError {
     // 503, for readiness probes only.
     #[error("unavailable: {0:#}")]
     Unavailable(anyhow::Error),
+    /// 429: past a rate limit of `limit` requests a minute; the window ends in `retry_after`
+    /// seconds.
+    #[error("rate limited")]
+    RateLimited { limit: u32, retry_after: u64 },
     /// 500, 429 or 503 because the request's `Kassa-Simulate` asked for it.
     #[error("simulated {}", .0.code())]
     Simulated(SimulatedStatus),
@@ -520,6 +524,13 @@ impl ApiError {
                 "An internal error occurred. Retry later, quoting the request id if it persists.".into(),
                 None,
             ),
+            Self::RateLimited { limit, retry_after } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                RateLimitError,
+                "rate_limited",
+                format!("Too many requests: at most {limit} a minute. Retry after {retry_after} seconds."),
+                None,
+            ),
             Self::Simulated(SimulatedStatus::InternalError) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ApiError,
@@ -650,12 +661,16 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.log_if_internal();
+        let retry_after = match &self {
+            Self::RateLimited { retry_after, .. } => *retry_after,
+            // A second: as soon as a well-behaved client may try again.
+            _ => 1,
+        };
         let (status, body) = self.body("");
         let mut response = (status, Json(body.clone())).into_response();
         response.extensions_mut().insert(body);
         if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
-            // A second: as soon as a well-behaved client may try again.
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(retry_after));
         }
         response
     }

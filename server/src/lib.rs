@@ -26,6 +26,8 @@ pub mod metrics;
 pub mod openapi;
 /// Webhook delivery: the outbox worker and the one attempt it and a redelivery make.
 pub mod outbox;
+/// Rate limits on login, register and API keys, counted where replicas share them.
+pub mod rate_limit;
 /// Request logs: the middleware that records API-key requests, and their writer.
 pub mod request_logs;
 /// `Request-Id` and the middleware that finishes every error response.

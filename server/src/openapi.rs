@@ -86,6 +86,10 @@ impl Modify for SharedRules {
             ))
             .description(Some("The id of this request, `req_…`; quote it in a support request."))
             .build();
+        let retry_after = HeaderBuilder::new()
+            .schema(Some(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1))))
+            .description(Some("On a 429 or 503: the seconds to wait before trying again."))
+            .build();
         let idempotency_key = ParameterBuilder::new()
             .name("Idempotency-Key")
             .parameter_in(ParameterIn::Header)
@@ -102,7 +106,9 @@ impl Modify for SharedRules {
             ))
             .build();
         for item in openapi.paths.paths.values_mut() {
-            if let Some(post) = &mut item.post {
+            if let Some(post) = &mut item.post
+                && !post.operation_id.as_deref().is_some_and(|id| UNKEYED_POSTS.contains(&id))
+            {
                 post.parameters.get_or_insert_with(Vec::new).push(RefOr::T(idempotency_key.clone()));
             }
             let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
@@ -122,7 +128,9 @@ impl Modify for SharedRules {
                 responses.entry("4XX".into()).or_insert_with(|| {
                     error_response(
                         "Any other client error, in the same shape: `429 rate_limited` (type `rate_limit_error`, \
-                         with `Retry-After`) as a `Kassa-Simulate` header asks. Retry it after `Retry-After`.",
+                         with `Retry-After`) when the API key has made more requests this minute than the server \
+                         allows (`KASSA_API_KEY_LIMIT`, default 6000), or as a `Kassa-Simulate` header asks. Retry a \
+                         429 after `Retry-After`; other 4xx answers do not change on a retry.",
                     )
                 });
                 responses.entry("5XX".into()).or_insert_with(|| {
@@ -131,9 +139,12 @@ impl Modify for SharedRules {
                          as a `Kassa-Simulate` header asks. Retry it with the same `Idempotency-Key`.",
                     )
                 });
-                for response in responses.values_mut() {
+                for (status, response) in responses.iter_mut() {
                     if let RefOr::T(response) = response {
                         response.headers.insert("Request-Id".into(), RefOr::T(request_id.clone()));
+                        if matches!(status.as_str(), "429" | "4XX" | "5XX") {
+                            response.headers.insert("Retry-After".into(), RefOr::T(retry_after.clone()));
+                        }
                     }
                 }
             }
@@ -155,6 +166,12 @@ fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
             .build(),
     )
 }
+
+/// The POSTs that take no `Idempotency-Key`, so the contract does not offer one (clients then
+/// know not to retry them after a lost answer): register and login have no credential to scope
+/// a key by, and the others answer with a secret shown once (an API key, a webhook secret),
+/// which is never kept for a replay (`idempotency::NoStore`).
+const UNKEYED_POSTS: &[&str] = &["register", "login", "create_merchant", "create_api_key", "roll_webhook_secret"];
 
 /// Whether the operation accepts a user token with `Kassa-Merchant` (`auth::MerchantAccess`).
 fn names_a_merchant(operation: &utoipa::openapi::path::Operation) -> bool {

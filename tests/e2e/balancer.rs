@@ -8,7 +8,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 pub struct Balancer {
     pub base_url: String,
-    /// Connections handed to each backend so far, in the backends' order.
+    /// Connections each backend answered (sent bytes back on), in the backends' order.
     connections: Arc<Vec<AtomicUsize>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -25,12 +25,15 @@ impl Balancer {
             while let Ok((mut inbound, _)) = listener.accept().await {
                 let index = next % backends.len();
                 next += 1;
-                counts[index].fetch_add(1, Ordering::Relaxed);
                 let backend = backends[index].clone();
+                let counts = counts.clone();
                 tokio::spawn(async move {
                     // A backend that refuses is a dropped connection, which clients see as such.
-                    if let Ok(mut outbound) = TcpStream::connect(&backend).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    if let Ok(mut outbound) = TcpStream::connect(&backend).await
+                        && let Ok((_, answered)) = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await
+                        && answered > 0
+                    {
+                        counts[index].fetch_add(1, Ordering::Relaxed);
                     }
                 });
             }

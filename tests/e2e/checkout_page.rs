@@ -13,16 +13,16 @@ async fn merchant_key(server: &Server) -> kassa_sdk::Client {
     let kassa = kassa_sdk::builder(&server.base_url).build().unwrap();
     let (email, password) = ("page@example.com".to_owned(), "correct-horse-42".to_owned());
     kassa
-        .register(None, &RegisterRequest { email: email.clone(), password: password.clone(), name: "P".into() })
+        .register(&RegisterRequest { email: email.clone(), password: password.clone(), name: "P".into() })
         .await
         .unwrap();
-    let token = kassa.login(None, &LoginRequest { email, password }).await.unwrap().into_inner().access_token;
+    let token = kassa.login(&LoginRequest { email, password }).await.unwrap().into_inner().access_token;
     let dashboard = kassa_sdk::authenticated(&server.base_url, &token).unwrap();
     let merchant = dashboard
-        .create_merchant(None, &CreateMerchantRequest { name: "Acme <Books> & Co".into(), webhook_url: None })
+        .create_merchant(&CreateMerchantRequest { name: "Acme <Books> & Co".into(), webhook_url: None })
         .await
         .unwrap();
-    let key = dashboard.create_api_key(&merchant.id, None, &CreateApiKeyRequest { name: "k".into() }).await.unwrap();
+    let key = dashboard.create_api_key(&merchant.id, &CreateApiKeyRequest { name: "k".into() }).await.unwrap();
     kassa_sdk::authenticated(&server.base_url, &key.into_inner().key).unwrap()
 }
 

@@ -51,14 +51,14 @@ async fn merchant_key(base_url: &str) -> String {
     let kassa = kassa_sdk::builder(base_url).build().unwrap();
     let (email, password) = ("restart@example.com".to_owned(), "correct-horse-42".to_owned());
     kassa
-        .register(None, &RegisterRequest { email: email.clone(), password: password.clone(), name: "R".into() })
+        .register(&RegisterRequest { email: email.clone(), password: password.clone(), name: "R".into() })
         .await
         .unwrap();
-    let token = kassa.login(None, &LoginRequest { email, password }).await.unwrap().into_inner().access_token;
+    let token = kassa.login(&LoginRequest { email, password }).await.unwrap().into_inner().access_token;
     let dashboard = kassa_sdk::authenticated(base_url, &token).unwrap();
     let merchant =
-        dashboard.create_merchant(None, &CreateMerchantRequest { name: "R".into(), webhook_url: None }).await.unwrap();
-    let key = dashboard.create_api_key(&merchant.id, None, &CreateApiKeyRequest { name: "k".into() }).await.unwrap();
+        dashboard.create_merchant(&CreateMerchantRequest { name: "R".into(), webhook_url: None }).await.unwrap();
+    let key = dashboard.create_api_key(&merchant.id, &CreateApiKeyRequest { name: "k".into() }).await.unwrap();
     key.into_inner().key
 }
 

@@ -12,15 +12,12 @@ async fn the_sdk_drives_the_account_quick_start_end_to_end() {
     let password = "correct-horse-42";
 
     let user = kassa
-        .register(
-            None,
-            &RegisterRequest { email: "ada@example.com".into(), password: password.into(), name: "Ada".into() },
-        )
+        .register(&RegisterRequest { email: "ada@example.com".into(), password: password.into(), name: "Ada".into() })
         .await
         .expect("register");
     assert_eq!(user.status(), 201);
     let token = kassa
-        .login(None, &LoginRequest { email: "ada@example.com".into(), password: password.into() })
+        .login(&LoginRequest { email: "ada@example.com".into(), password: password.into() })
         .await
         .expect("login")
         .into_inner();
@@ -28,12 +25,12 @@ async fn the_sdk_drives_the_account_quick_start_end_to_end() {
     let dashboard = kassa_sdk::authenticated(&server.base_url, &token.access_token).unwrap();
     assert_eq!(dashboard.get_me().await.unwrap().into_inner().email, "ada@example.com");
     let merchant = dashboard
-        .create_merchant(None, &CreateMerchantRequest { name: "Acme Books".into(), webhook_url: None })
+        .create_merchant(&CreateMerchantRequest { name: "Acme Books".into(), webhook_url: None })
         .await
         .expect("create merchant")
         .into_inner();
     let key = dashboard
-        .create_api_key(&merchant.id, None, &CreateApiKeyRequest { name: "server".into() })
+        .create_api_key(&merchant.id, &CreateApiKeyRequest { name: "server".into() })
         .await
         .expect("create key")
         .into_inner();

@@ -30,6 +30,19 @@ fn order() -> CreatePaymentIntentRequest {
     }
 }
 
+/// The key's request logs, once at least `count` are stored (the writer batches them).
+async fn request_logs(api: &Api, key: &str, count: usize) -> Vec<serde_json::Value> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let logs = api.get("/v1/request-logs?limit=100", Some(key)).await.body["data"].as_array().cloned();
+        let logs = logs.unwrap_or_default();
+        if logs.len() >= count || std::time::Instant::now() > deadline {
+            return logs;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn intents(api: &Api, key: &str) -> Vec<serde_json::Value> {
     api.get("/v1/payment-intents?limit=100", Some(key)).await.body["data"].as_array().cloned().unwrap_or_default()
 }
@@ -49,10 +62,9 @@ async fn an_answer_lost_after_commit_is_retried_into_one_payment() {
     let made = intents(&api, &key).await;
     assert_eq!(made.len(), 1, "one intent, not one per attempt");
     assert_eq!(made[0]["id"], intent.id.as_str());
-    let logged = api.get("/v1/request-logs?limit=100", Some(&key)).await.body;
-    let statuses: Vec<i64> = logged["data"]
-        .as_array()
-        .unwrap()
+    // The two attempts, and the list of intents read above.
+    let statuses: Vec<i64> = request_logs(&api, &key, 3)
+        .await
         .iter()
         .filter(|log| log["path"] == "/v1/payment-intents" && log["method"] == "POST")
         .map(|log| log["status"].as_i64().unwrap())
@@ -76,10 +88,8 @@ async fn a_server_that_stays_unavailable_is_tried_a_bounded_number_of_times() {
     let request_id = err.request_id().expect("the last attempt's request id").to_owned();
     assert!(request_id.starts_with("req_"), "{request_id}");
     assert!(intents(&api, &key).await.is_empty());
-    let logged = api.get("/v1/request-logs?limit=100", Some(&key)).await.body;
-    let attempts: Vec<(&str, &str)> = logged["data"]
-        .as_array()
-        .unwrap()
+    let logged = request_logs(&api, &key, 4).await;
+    let attempts: Vec<(&str, &str)> = logged
         .iter()
         .filter(|log| log["path"] == "/v1/payment-intents" && log["status"] == 503)
         .map(|log| (log["id"].as_str().unwrap(), log["idempotency_key"].as_str().unwrap_or("")))

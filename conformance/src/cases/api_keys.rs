@@ -47,7 +47,7 @@ async fn key_shown_once(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
     let id = merchant.id.parse()?;
     let sdk = cx.sdk_as(&merchant.owner.token)?;
-    let created = sdk.create_api_key(&id, None, &CreateApiKeyRequest { name: "production".into() }).await?;
+    let created = sdk.create_api_key(&id, &CreateApiKeyRequest { name: "production".into() }).await?;
     ensure!(created.status() == 201, "status {}", created.status());
     let created = created.into_inner();
     ensure!(created.key.starts_with("sk_test_") && created.key.len() >= 8 + 32, "key {:?}", created.key);
@@ -77,7 +77,7 @@ async fn viewer_cannot_manage_keys(cx: Ctx) -> Result<()> {
     let viewer = cx.member(&merchant, MemberRole::Viewer).await?;
     let sdk = cx.sdk_as(&viewer.token)?;
     expect_sdk_error(
-        sdk.create_api_key(&id, None, &CreateApiKeyRequest { name: "x".into() }).await,
+        sdk.create_api_key(&id, &CreateApiKeyRequest { name: "x".into() }).await,
         403,
         "insufficient_role",
     )?;
@@ -97,7 +97,7 @@ async fn foreign_keys_are_404(cx: Ctx) -> Result<()> {
     );
     let their_id = theirs.id.parse()?;
     expect_sdk_error(
-        sdk.create_api_key(&their_id, None, &CreateApiKeyRequest { name: "x".into() }).await,
+        sdk.create_api_key(&their_id, &CreateApiKeyRequest { name: "x".into() }).await,
         404,
         "resource_missing",
     )?;
@@ -125,7 +125,7 @@ async fn keys_need_a_user_token(cx: Ctx) -> Result<()> {
     // An API key is not a user token.
     let as_key = cx.sdk_as(&key)?;
     expect_sdk_error(
-        as_key.create_api_key(&id, None, &CreateApiKeyRequest { name: "x".into() }).await,
+        as_key.create_api_key(&id, &CreateApiKeyRequest { name: "x".into() }).await,
         401,
         "invalid_token",
     )?;

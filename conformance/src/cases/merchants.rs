@@ -61,7 +61,7 @@ async fn create_merchant(cx: Ctx) -> Result<()> {
     let owner = cx.user().await?;
     let sdk = cx.sdk_as(&owner.token)?;
     let request = CreateMerchantRequest { name: "Acme".into(), webhook_url: Some("https://acme.example/hooks".into()) };
-    let created = sdk.create_merchant(None, &request).await?;
+    let created = sdk.create_merchant(&request).await?;
     ensure!(created.status() == 201, "status {}", created.status());
     let created = created.into_inner();
     ensure!(
@@ -102,7 +102,7 @@ async fn merchants_need_a_token(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
     let id = merchant.id.parse()?;
     expect_sdk_error(
-        cx.sdk().create_merchant(None, &CreateMerchantRequest { name: "A".into(), webhook_url: None }).await,
+        cx.sdk().create_merchant(&CreateMerchantRequest { name: "A".into(), webhook_url: None }).await,
         401,
         "missing_credentials",
     )?;
@@ -111,7 +111,7 @@ async fn merchants_need_a_token(cx: Ctx) -> Result<()> {
     expect_sdk_error(anon.get_merchant(&id).await, 401, "invalid_token")?;
     let update = UpdateMerchantRequest { name: Some("X".into()), webhook_url: None };
     expect_sdk_error(anon.update_merchant(&id, &update).await, 401, "invalid_token")?;
-    expect_sdk_error(anon.roll_webhook_secret(&id, None).await, 401, "invalid_token")?;
+    expect_sdk_error(anon.roll_webhook_secret(&id).await, 401, "invalid_token")?;
     Ok(())
 }
 
@@ -121,10 +121,7 @@ async fn list_merchants(cx: Ctx) -> Result<()> {
     let mut ids = Vec::new();
     for name in ["First", "Second", "Third"] {
         ids.push(
-            sdk.create_merchant(None, &CreateMerchantRequest { name: name.into(), webhook_url: None })
-                .await?
-                .into_inner()
-                .id,
+            sdk.create_merchant(&CreateMerchantRequest { name: name.into(), webhook_url: None }).await?.into_inner().id,
         );
     }
     cx.merchant().await?; // someone else's
@@ -164,7 +161,7 @@ async fn foreign_merchant_is_404(cx: Ctx) -> Result<()> {
         404,
         "resource_missing",
     )?;
-    expect_sdk_error(sdk.roll_webhook_secret(&id, None).await, 404, "resource_missing")?;
+    expect_sdk_error(sdk.roll_webhook_secret(&id).await, 404, "resource_missing")?;
     Ok(())
 }
 
@@ -210,10 +207,10 @@ async fn update_merchant_invalid(cx: Ctx) -> Result<()> {
 async fn roll_webhook_secret(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
     let id = merchant.id.parse()?;
-    let first = cx.sdk_as(&merchant.owner.token)?.roll_webhook_secret(&id, None).await?.into_inner().webhook_secret;
-    let second = cx.sdk_as(&merchant.owner.token)?.roll_webhook_secret(&id, None).await?.into_inner().webhook_secret;
+    let first = cx.sdk_as(&merchant.owner.token)?.roll_webhook_secret(&id).await?.into_inner().webhook_secret;
+    let second = cx.sdk_as(&merchant.owner.token)?.roll_webhook_secret(&id).await?.into_inner().webhook_secret;
     ensure!(first.starts_with("whsec_") && first != second, "rolled secrets: {first} then {second}");
     let viewer = cx.member(&merchant, MemberRole::Viewer).await?;
-    expect_sdk_error(cx.sdk_as(&viewer.token)?.roll_webhook_secret(&id, None).await, 403, "insufficient_role")?;
+    expect_sdk_error(cx.sdk_as(&viewer.token)?.roll_webhook_secret(&id).await, 403, "insufficient_role")?;
     Ok(())
 }

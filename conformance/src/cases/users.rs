@@ -32,6 +32,11 @@ pub fn cases() -> Vec<Case> {
             login_refusals_are_identical
         ),
         case!("login: 400 for a malformed body", [("login", 400)], login_malformed),
+        case!(
+            "rate limits: login and register attempts naming one email past the limit (10 a minute by default) are 429 rate_limit_error with Retry-After",
+            [("login", 429), ("register", 429)],
+            auth_attempts_are_rate_limited
+        ),
         case!("me: 200 returns the user of the token", [("get_me", 200)], me_returns_the_user),
         case!(
             "me: 401 for a missing, malformed, alg:none, tampered or wrongly signed token, or an API key",
@@ -65,7 +70,7 @@ async fn email_taken(cx: Ctx) -> Result<()> {
     let user = cx.user().await?;
     let again =
         RegisterRequest { email: user.email.to_uppercase(), password: "another-pass-2".into(), name: "B".into() };
-    let error = expect_sdk_error(cx.sdk().register(None, &again).await, 400, "email_taken")?;
+    let error = expect_sdk_error(cx.sdk().register(&again).await, 400, "email_taken")?;
     ensure!(error.error.param.as_deref() == Some("email"), "param: {:?}", error.error.param);
     Ok(())
 }
@@ -74,7 +79,7 @@ async fn weak_password(cx: Ctx) -> Result<()> {
     for password in ["short1", "letters-only-here", "12345678901"] {
         let email = format!("weak-{}@example.com", uuid::Uuid::new_v4().simple());
         let request = RegisterRequest { email, password: password.into(), name: "W".into() };
-        expect_sdk_error(cx.sdk().register(None, &request).await, 400, "weak_password")?;
+        expect_sdk_error(cx.sdk().register(&request).await, 400, "weak_password")?;
     }
     Ok(())
 }
@@ -82,7 +87,7 @@ async fn weak_password(cx: Ctx) -> Result<()> {
 async fn invalid_email(cx: Ctx) -> Result<()> {
     for email in ["not-an-email", "ada@", "@example.com"] {
         let request = RegisterRequest { email: email.into(), password: "conformance-pass-1".into(), name: "E".into() };
-        expect_sdk_error(cx.sdk().register(None, &request).await, 400, "invalid_email")?;
+        expect_sdk_error(cx.sdk().register(&request).await, 400, "invalid_email")?;
     }
     Ok(())
 }
@@ -109,7 +114,7 @@ async fn unreadable_bodies(cx: Ctx) -> Result<()> {
 
 async fn login_returns_a_token(cx: Ctx) -> Result<()> {
     let user = cx.user().await?;
-    let token = cx.sdk().login(None, &LoginRequest { email: user.email, password: user.password }).await?;
+    let token = cx.sdk().login(&LoginRequest { email: user.email, password: user.password }).await?;
     ensure!(token.status() == 200, "status {}", token.status());
     let token = token.into_inner();
     ensure!(token.token_type == "Bearer" && token.expires_in == 3600, "{token:?}");
@@ -173,5 +178,40 @@ async fn me_refuses_bad_tokens(cx: Ctx) -> Result<()> {
         raw.expect_status(401).map_err(|e| e.context(format!("with {label}")))?;
         crate::ctx::check_error_body(&raw.json()?, 401, None, raw.request_id())?;
     }
+    Ok(())
+}
+
+/// How many attempts the suite makes before it calls a missing limit a failure: far above any
+/// sensible per-email limit.
+const GUESSES: usize = 100;
+
+async fn auth_attempts_are_rate_limited(cx: Ctx) -> Result<()> {
+    let email = format!("guessed-{}@example.com", uuid::Uuid::new_v4().simple());
+    let guess = json!({"email": email, "password": "a-guess-123"});
+    let mut refused = 0;
+    loop {
+        let raw = cx.post("/v1/auth/login", None, &guess).await?;
+        if raw.status.as_u16() == 401 {
+            raw.expect_error(401, "invalid_credentials")?;
+            refused += 1;
+            ensure!(refused < GUESSES, "{GUESSES} wrong passwords for one email, and none was rate limited");
+            continue;
+        }
+        raw.expect_error(429, "rate_limited")?;
+        let retry_after =
+            raw.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+        let Some(retry_after) = retry_after.filter(|s| (1..=60).contains(s)) else {
+            anyhow::bail!("429 with Retry-After {:?}", raw.headers.get("retry-after"));
+        };
+        if retry_after < 2 {
+            // Under a second of the window is left: guess on into the next one.
+            tokio::time::sleep(std::time::Duration::from_secs(retry_after)).await;
+            continue;
+        }
+        break;
+    }
+    // Registering that email now is held up too: the limit is on the email, not the route.
+    let register = json!({"email": email, "password": "conformance-pass-1", "name": "Late"});
+    cx.post("/v1/auth/register", None, &register).await?.expect_error(429, "rate_limited")?;
     Ok(())
 }

@@ -15,6 +15,7 @@ use crate::auth::{UserAuth, hash_password, verify_password};
 use crate::domain::{Email, Name, Password};
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::NoStore;
+use crate::rate_limit::{self, ClientAddress};
 use crate::store::UserRow;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -83,12 +84,15 @@ pub struct AccessToken {
     responses(
         (status = 201, description = "The new user.", body = User),
         (status = 400, description = "`email_taken`, `weak_password`, `invalid_email`, `parameter_invalid` (name), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`.", body = ErrorBody),
+        (status = 429, description = "`rate_limited` (type `rate_limit_error`): more login and register attempts naming this email (default 10) or from this client address (default 1000) this minute than the server allows. `Retry-After` says when the minute ends.", body = ErrorBody),
     )
 )]
 pub async fn register(
     State(app): State<AppState>,
+    client: ClientAddress,
     AppJson(req): AppJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
+    rate_limit::auth_attempt(&app, &req.email, client).await?;
     let email = Email::parse(&req.email)?;
     let password = Password::parse(req.password)?;
     let name = Name::parse(&req.name, "name")?;
@@ -108,12 +112,15 @@ pub async fn register(
         (status = 200, description = "A user access token.", body = AccessToken),
         (status = 400, description = "`unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`.", body = ErrorBody),
         (status = 401, description = "`invalid_credentials`: unknown email or wrong password.", body = ErrorBody),
+        (status = 429, description = "`rate_limited` (type `rate_limit_error`): more login and register attempts naming this email (default 10) or from this client address (default 1000) this minute than the server allows (`KASSA_AUTH_LIMIT_PER_EMAIL`, `KASSA_AUTH_LIMIT_PER_ADDRESS`). `Retry-After` says when the minute ends.", body = ErrorBody),
     )
 )]
 pub async fn login(
     State(app): State<AppState>,
+    client: ClientAddress,
     AppJson(req): AppJson<LoginRequest>,
 ) -> Result<(Extension<NoStore>, Json<AccessToken>), ApiError> {
+    rate_limit::auth_attempt(&app, &req.email, client).await?;
     // A malformed email cannot belong to anyone: same answer as an unknown one.
     let user = match Email::parse(&req.email) {
         Ok(email) => app.store.find_user_by_email(&email).await?,

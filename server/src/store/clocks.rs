@@ -213,7 +213,8 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        Ok(ClockState::of(row.as_ref(), self.clock.now()).clock.now(self.clock.now()))
+        let real = self.clock.now();
+        Ok(ClockState::of(row.as_ref(), real).clock.now(real))
     }
 
     /// Changes the merchant's clock by `change` (given the clock and the real now); refused

@@ -16,6 +16,7 @@ mod listen;
 mod members;
 mod merchants;
 mod payment_intents;
+mod rate_limits;
 mod reports;
 mod request_logs;
 mod settings;
@@ -150,6 +151,8 @@ pub struct Store {
     clock: Clock,
     /// Rung after a change that may have queued a delivery: the outbox worker wakes at once.
     outbox: Arc<tokio::sync::Notify>,
+    /// Embedded (SQLite) mode's rate limit counters: see `rate_limits.rs`.
+    counters: Arc<rate_limits::LocalCounters>,
 }
 
 #[derive(Clone)]
@@ -273,7 +276,8 @@ impl Store {
             Db::Sqlite { read, write, _owner: Arc::new(owner) }
         };
         let cache = matches!(db, Db::Sqlite { .. }).then(cache::Caches::new);
-        let store = Self { db, cache, clock, outbox: Arc::new(tokio::sync::Notify::new()) };
+        let store =
+            Self { db, cache, clock, outbox: Arc::new(tokio::sync::Notify::new()), counters: Default::default() };
         if matches!(store.db, Db::Sqlite { .. }) {
             // This process owns the file: a claim left unanswered was held by a process that
             // died, and nothing it did committed without its answer (see `idempotency.rs`).

@@ -39,6 +39,11 @@ impl std::ops::Deref for TestApp {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Like `spawn_app`, with the test configuration changed by `configure` first.
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("a temp dir");
     let (database_url, db_path) = match backend {
         Backend::Sqlite => {
@@ -47,7 +52,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         }
         Backend::Postgres => (kassa_testkit::postgres_database().await?, None),
     };
-    Some(spawn_on(database_url, db_path, dir, Some(JWT_SECRET)).await)
+    let mut config = test_config(&database_url, Some(JWT_SECRET));
+    configure(&mut config);
+    let state = AppState::build(config).await.expect("the app starts");
+    Some(serve(state, database_url, db_path, dir).await)
 }
 
 /// The configuration a test server runs with.
@@ -61,6 +69,8 @@ pub fn test_config(database_url: &str, jwt_secret: Option<&str>) -> Config {
         request_timeout: Duration::from_secs(30),
         debit_settlement_delay: Duration::from_secs(1),
         webhook_public_only: false,
+        rate_limits: Default::default(),
+        client_ip_header: None,
     }
 }
 
@@ -87,7 +97,7 @@ pub async fn serve(state: AppState, database_url: String, db_path: Option<PathBu
     kassa_server::app::start_workers(&state, worker_stopped);
     let app = router(state.clone());
     let serving = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
+        let _ = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
             })
@@ -102,6 +112,12 @@ impl TestApp {
     pub async fn replica(&self, jwt_secret: Option<&str>) -> TestApp {
         spawn_on(self.database_url.clone(), self.db_path.clone(), tempfile::tempdir().expect("a temp dir"), jwt_secret)
             .await
+    }
+
+    /// Another server on this one's database, configured as this one is.
+    pub async fn replica_like(&self) -> TestApp {
+        let state = AppState::build(self.state.config.clone()).await.expect("the app starts");
+        serve(state, self.database_url.clone(), self.db_path.clone(), tempfile::tempdir().expect("a temp dir")).await
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -17,6 +17,7 @@ mod openapi_drift;
 mod ops;
 mod payment_methods;
 mod payments;
+mod rate_limits;
 mod reports;
 mod request_logs;
 mod sandbox;

@@ -505,20 +505,25 @@ async fn refunds_and_delivery_attempts_at_one_frozen_time_list_as_made(app: Test
 }
 
 async fn card_expiry_and_the_reports_today_follow_the_clock(app: TestApp) {
+    use chrono::Datelike as _;
     let key = app.shop().await;
-    let advanced = clock_post(&app, &key, "advance", json!({"to": "2035-01-15T12:00:00Z"})).await;
+    // Mid-January nine years on: the test card (12/2034 or so) has expired by then.
+    let year = chrono::Utc::now().year() + 9;
+    let to = chrono::NaiveDate::from_ymd_opt(year, 1, 15).unwrap();
+    let advanced = clock_post(&app, &key, "advance", json!({"to": format!("{to}T12:00:00Z")})).await;
     assert_eq!(advanced.status, StatusCode::OK, "{}", advanced.body);
     let intent = app.intent(&key, 1000, false).await;
-    // The test card expires 12/2034: past, by the merchant's clock.
-    let expired = app.pay(&intent, "4242 4242 4242 4242").await;
-    assert_error(&expired, StatusCode::BAD_REQUEST, "invalid_expiry");
-    let card = json!({"number": "4242 4242 4242 4242", "exp_month": 1, "exp_year": 2035, "cvc": "123", "name": "T"});
+    let card = |month: u32, year: i32| json!({"number": "4242 4242 4242 4242", "exp_month": month, "exp_year": year, "cvc": "123", "name": "T"});
     let path = format!("/v1/checkout/{}/confirm", intent["id"].as_str().unwrap());
-    let paid = app.post(&path, None, json!({"client_secret": intent["client_secret"], "card": card})).await;
+    let pay = |card: Value| app.post(&path, None, json!({"client_secret": intent["client_secret"], "card": card}));
+    // Last December: past, by the merchant's clock, though years ahead of real time.
+    assert_error(&pay(card(12, year - 1)).await, StatusCode::BAD_REQUEST, "invalid_expiry");
+    let paid = pay(card(1, year)).await;
     assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
     // The report's default range ends on the merchant's today, where the payment is.
     let report = app.get("/v1/reports/payments", Some(&key)).await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.body);
-    assert_eq!((&report.body["from"], &report.body["to"]), (&json!("2034-12-17"), &json!("2035-01-15")));
+    let from = to - chrono::Days::new(29);
+    assert_eq!((&report.body["from"], &report.body["to"]), (&json!(from.to_string()), &json!(to.to_string())));
     assert_eq!(report.body["currencies"][0]["totals"]["gross_volume"], 1000, "{}", report.body);
 }

@@ -113,7 +113,7 @@ async fn hello_world(seconds: u64) -> Result<Outcome> {
 }
 
 /// Kassa's app on `database_url`, configured as `kassa serve` is by default but for a 10 s retry
-/// schedule.
+/// schedule and no rate limits.
 async fn app(database_url: &str) -> Result<kassa_server::app::AppState> {
     let args = kassa_server::cli::ServeArgs {
         listen: "127.0.0.1:0".into(),
@@ -129,6 +129,7 @@ async fn app(database_url: &str) -> Result<kassa_server::app::AppState> {
         auth_limit_per_address: 0,
         api_key_limit: 0,
         client_ip_header: None,
+        log_format: kassa_server::cli::LogFormat::Text,
     };
     kassa_server::app::AppState::build(kassa_server::config::Config::from_args(args)?).await
 }

@@ -138,4 +138,14 @@ pub struct ServeArgs {
     /// client's. Set it only when every request comes through that proxy.
     #[arg(long, env = "KASSA_CLIENT_IP_HEADER")]
     pub client_ip_header: Option<String>,
+    /// `text` for people, `json` for log collectors: one JSON object per line, with the
+    /// request's id, method and route on every line logged while it runs.
+    #[arg(long, env = "KASSA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }

@@ -1,7 +1,7 @@
 //! `kassa`: parse the command line, set up logging, dispatch.
 
 use clap::Parser;
-use kassa_server::cli::{Cli, Command};
+use kassa_server::cli::{Cli, Command, LogFormat};
 use kassa_server::config::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -21,13 +21,14 @@ async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => {
-            tracing_subscriber::fmt()
-                .with_env_filter(
-                    EnvFilter::try_from_default_env()
-                        .unwrap_or_else(|_| EnvFilter::new("kassa_server=info,tower_http=info")),
-                )
-                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-                .init();
+            let filter = EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("kassa_server=info,tower_http=info"));
+            let logs = tracing_subscriber::fmt().with_env_filter(filter);
+            match args.log_format {
+                // The request's span (request_id, method, path) rides on each line as `span`.
+                LogFormat::Json => logs.json().flatten_event(true).with_current_span(true).with_span_list(false).init(),
+                LogFormat::Text => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout())).init(),
+            }
             let config = Config::from_args(args)?;
             kassa_server::app::serve(config).await
         }

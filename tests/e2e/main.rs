@@ -11,6 +11,7 @@ mod conformance;
 mod crash;
 mod dashboard;
 mod docs_browser;
+mod ops;
 mod quickstart;
 mod sdk_flow;
 mod sdk_retries;

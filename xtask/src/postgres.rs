@@ -1,5 +1,6 @@
 //! A throwaway PostgreSQL cluster for the test run: a temp dir, loopback only, a free port,
 //! stopped and deleted on drop. initdb refuses to run as root, so as root it runs as `postgres`.
+//! The end-to-end tests include this file too, for a cluster they stop and start themselves.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -18,7 +19,9 @@ impl Cluster {
     pub fn start() -> Result<Option<Self>> {
         let Some(bin) = find_bin() else { return Ok(None) };
         let as_postgres = is_root();
-        let data = std::env::temp_dir().join(format!("kassa-pg-{}", std::process::id()));
+        static CLUSTERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = CLUSTERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let data = std::env::temp_dir().join(format!("kassa-pg-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
         std::fs::create_dir_all(&data).context("creating the cluster's temp dir")?;
         if as_postgres {
@@ -28,10 +31,23 @@ impl Cluster {
         let cluster = Self { bin, data, port, as_postgres };
         let data = cluster.data.display().to_string();
         cluster.pg("initdb", &["-D", &data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"])?;
+        cluster.start_again()?;
+        Ok(Some(cluster))
+    }
+
+    /// Starts the server again after [`Cluster::stop`], on the same port and data.
+    pub fn start_again(&self) -> Result<()> {
+        let data = self.data.display().to_string();
+        let port = self.port;
         let options = format!("-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off -c max_connections=300");
         let log = format!("{data}/log");
-        cluster.pg("pg_ctl", &["-D", &data, "-w", "-l", &log, "-o", &options, "start"])?;
-        Ok(Some(cluster))
+        self.pg("pg_ctl", &["-D", &data, "-w", "-l", &log, "-o", &options, "start"])
+    }
+
+    /// Stops the server (fast: open connections are closed), keeping its data.
+    #[allow(dead_code, reason = "the end-to-end tests stop a cluster; the test run never does")]
+    pub fn stop(&self) -> Result<()> {
+        self.pg("pg_ctl", &["-D", &self.data.display().to_string(), "-w", "-m", "fast", "stop"])
     }
 
     pub fn url(&self) -> String {

@@ -34,9 +34,16 @@ async fn healthz() -> &'static str {
 
 /// Readiness: the database answers too.
 async fn readyz(State(app): State<AppState>) -> Result<&'static str, ApiError> {
-    app.store.ping().await.map_err(|err| ApiError::Unavailable(err.into()))?;
-    Ok("ok")
+    // A probe wants an answer now: a database that does not answer within this is down, even
+    // while the pool would still be trying to connect.
+    match tokio::time::timeout(READY_WITHIN, app.store.ping()).await {
+        Ok(Ok(())) => Ok("ok"),
+        Ok(Err(err)) => Err(ApiError::Unavailable(err.into())),
+        Err(_) => Err(ApiError::Unavailable(anyhow::anyhow!("the database did not answer within {READY_WITHIN:?}"))),
+    }
 }
+
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Prometheus text exposition.
 async fn metrics(State(app): State<AppState>) -> impl IntoResponse {

@@ -275,6 +275,26 @@ pub fn secrets_in(bytes: &[u8]) -> Vec<String> {
     found
 }
 
+/// The value of the Prometheus series `name` whose labels include every `(label, value)` of
+/// `labels`, summed over the series that match; 0 when none does.
+pub fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let (series, value) = line.rsplit_once(' ')?;
+            let (series_name, rest) = series.split_once('{').unwrap_or((series, ""));
+            (series_name == name && labels.iter().all(|(k, v)| rest.contains(&format!("{k}=\"{v}\""))))
+                .then(|| value.parse::<f64>().ok())
+                .flatten()
+        })
+        .sum()
+}
+
+/// Whether the text has a sample of `name`, whatever its labels and value.
+pub fn has_metric(text: &str, name: &str) -> bool {
+    text.lines().any(|line| line.starts_with(&format!("{name}{{")) || line.starts_with(&format!("{name} ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

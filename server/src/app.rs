@@ -23,7 +23,6 @@ use crate::config::Config;
 use crate::domain::{self, ClientSecretKey, Clock, Refusal, Transition, random_base62};
 use crate::error::ApiError;
 use crate::idempotency::FingerprintKey;
-use crate::metrics::Metrics;
 use crate::respond::{REQUEST_ID, render_errors};
 use crate::store::{DueWork, Pending, Store, StoreError};
 
@@ -34,7 +33,6 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     /// The store, and through it the app's one [`Clock`].
     pub store: Store,
-    pub metrics: Metrics,
     pub jwt: JwtKeys,
     pub client_secrets: ClientSecretKey,
     pub fingerprints: FingerprintKey,
@@ -102,7 +100,6 @@ impl AppState {
         )?;
         Ok(Self(Arc::new(Inner {
             store,
-            metrics: Metrics::default(),
             jwt,
             client_secrets,
             fingerprints,
@@ -134,7 +131,6 @@ impl MakeRequestId for MakeKassaRequestId {
 /// answer unknown routes and methods in the documented error shape.
 pub fn router(state: AppState) -> Router {
     let (api, _) = crate::http::api_router().split_for_parts();
-    let counters = state.clone();
     let middleware = ServiceBuilder::new()
         // Request ids are Kassa's to give: one sent by the client would be trusted by the next
         // layer, and could forge or collide with another request's log lines.
@@ -155,12 +151,12 @@ pub fn router(state: AppState) -> Router {
                 })
                 .on_request(())
                 .on_response(move |response: &Response<_>, latency: Duration, _span: &Span| {
-                    counters.metrics.record(response.status().as_u16(), latency);
                     let duration_ms = format!("{:.2}", latency.as_secs_f64() * 1e3);
                     tracing::info!(status = response.status().as_u16(), duration_ms, "request");
                 })
                 .on_failure(()),
         )
+        .layer(middleware::from_fn(crate::metrics::track))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(middleware::from_fn_with_state(state.clone(), crate::request_logs::record))
         .layer(middleware::from_fn_with_state(state.clone(), crate::rate_limit::per_api_key))

@@ -20,10 +20,37 @@ fn assert_all_pass(report: &Report) {
     assert!(report.not_exercised.is_empty(), "documented but not exercised: {:?}", report.not_exercised);
 }
 
+async fn scrape(base_url: &str) -> String {
+    reqwest::get(format!("{base_url}/metrics")).await.unwrap().text().await.unwrap()
+}
+
 #[tokio::test]
 async fn the_reference_server_passes_on_sqlite() {
     let server = Server::start(None).await;
+    let before = scrape(&server.base_url).await;
+    // Scrapes while the suite runs, as Prometheus would: each must be a whole exposition.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let scraping = {
+        let base_url = server.base_url.clone();
+        tokio::spawn(async move {
+            let mut scrapes = Vec::new();
+            while !*stopped.borrow() {
+                scrapes.push(scrape(&base_url).await);
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+            scrapes
+        })
+    };
     assert_all_pass(&conformance(&server.base_url).await);
+    let _ = stop.send(true);
+    let during = scraping.await.unwrap();
+    assert!(during.len() >= 2, "{} scrapes during the run", during.len());
+    let first = kassa_testkit::metric(&during[0], "kassa_http_requests_total", &[]);
+    let last = kassa_testkit::metric(during.last().unwrap(), "kassa_http_requests_total", &[]);
+    assert!(last > first, "requests did not move during the run: {first} → {last}");
+    let after = scrape(&server.base_url).await;
+    assert_metrics_moved(&before, &after, "sqlite_read");
+    assert!(kassa_testkit::metric(&after, "kassa_sqlite_group_commit_batch_size_count", &[]) > 0.0, "{after}");
     // After every test card has been through it, the database holds no card number.
     let stored = String::from_utf8_lossy(&server.database_bytes()).into_owned();
     assert!(stored.contains("\"last4\":\"4242\""), "the scan found no stored card at all, so it would prove nothing");
@@ -50,7 +77,43 @@ async fn the_reference_server_passes_on_sqlite() {
 async fn the_reference_server_passes_on_postgres() {
     let Some(url) = postgres_database().await else { return };
     let server = Server::start(Some(&url)).await;
+    let before = scrape(&server.base_url).await;
     assert_all_pass(&conformance(&server.base_url).await);
+    assert_metrics_moved(&before, &scrape(&server.base_url).await, "postgres");
+}
+
+/// The series `/metrics` promises moved between `before` and `after` a conformance run.
+fn assert_metrics_moved(before: &str, after: &str, pool: &str) {
+    use kassa_testkit::{has_metric, metric};
+    let grew = |name: &str, labels: &[(&str, &str)]| {
+        let (then, now) = (metric(before, name, labels), metric(after, name, labels));
+        assert!(now > then, "{name}{labels:?} did not move ({then} → {now}):\n{after}");
+    };
+    let created = [("method", "POST"), ("route", "/v1/payment-intents"), ("status", "201")];
+    grew("kassa_http_requests_total", &created);
+    grew("kassa_http_request_duration_seconds_count", &[("route", "/v1/payment-intents/{payment_intent_id}")]);
+    grew("kassa_http_request_duration_seconds_bucket", &[("route", "/v1/payment-intents"), ("le", "+Inf")]);
+    for kind in [
+        "confirm",
+        "decline",
+        "require_action",
+        "authenticate",
+        "debit",
+        "settle",
+        "capture",
+        "void",
+        "refund",
+        "expire",
+    ] {
+        grew("kassa_payment_intent_transitions_total", &[("kind", kind)]);
+    }
+    for outcome in ["delivered", "rejected"] {
+        grew("kassa_webhook_attempts_total", &[("outcome", outcome)]);
+    }
+    for gauge in ["kassa_outbox_backlog", "kassa_outbox_oldest_pending_age_seconds"] {
+        assert!(has_metric(after, gauge), "no {gauge}:\n{after}");
+    }
+    assert!(metric(after, "kassa_db_connections", &[("pool", pool)]) > 0.0, "no open {pool} connections:\n{after}");
 }
 
 /// Two `kassa serve` processes on one PostgreSQL database, behind a round-robin balancer, pass

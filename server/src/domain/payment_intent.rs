@@ -210,6 +210,22 @@ pub enum TransitionKind {
 }
 
 impl TransitionKind {
+    /// Its name in metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirm => "confirm",
+            Self::Decline => "decline",
+            Self::RequireAction => "require_action",
+            Self::Authenticate => "authenticate",
+            Self::Debit => "debit",
+            Self::Settle => "settle",
+            Self::Capture => "capture",
+            Self::Void => "void",
+            Self::Refund => "refund",
+            Self::Expire => "expire",
+        }
+    }
+
     /// The statuses (as of now, see [`PaymentIntent::status_at`]) this transition may start from.
     pub fn allowed_from(self) -> &'static [Status] {
         use Status::*;

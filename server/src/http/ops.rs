@@ -46,8 +46,14 @@ async fn readyz(State(app): State<AppState>) -> Result<&'static str, ApiError> {
 const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Prometheus text exposition.
-async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render())
+async fn metrics(State(app): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let (backlog, oldest) = app.store.outbox_backlog().await?;
+    let levels = crate::metrics::Levels {
+        backlog,
+        oldest_pending_age: oldest.map(|at| (app.store.clock().now() - at).to_std().unwrap_or_default()),
+        pools: app.store.pool_stats(),
+    };
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::metrics::render(&levels)))
 }
 
 async fn openapi_json() -> impl IntoResponse {

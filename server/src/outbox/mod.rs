@@ -232,6 +232,11 @@ impl Outbox {
             next_attempt_at: made.next_attempt_at,
         };
         self.0.store.record_attempt(&delivery.id, &attempt, settle).await?;
+        crate::metrics::webhook_attempt(match &made.outcome {
+            outcome if outcome.delivered() => "delivered",
+            Outcome::Answered { .. } => "rejected",
+            Outcome::NetworkError(_) => "network_error",
+        });
         tracing::info!(
             event = %delivery.event.id,
             attempt = made.number,

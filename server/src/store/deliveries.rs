@@ -418,3 +418,23 @@ impl Store {
         Ok(super::split_page(attempts, page.limit))
     }
 }
+
+impl Store {
+    /// For `/metrics`: how many deliveries are pending, and when the oldest was made.
+    pub async fn outbox_backlog(&self) -> StoreResult<(u64, Option<DateTime<Utc>>)> {
+        let pending = DeliveryStatus::Pending.as_str();
+        let (count, oldest): (i64, Option<DateTime<Utc>>) = read!(self, |pool| {
+            let count = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE status = $1")
+                .bind(pending)
+                .fetch_one(pool)
+                .await?;
+            let oldest =
+                sqlx::query_scalar("SELECT created_at FROM deliveries WHERE status = $1 ORDER BY created_at LIMIT 1")
+                    .bind(pending)
+                    .fetch_optional(pool)
+                    .await?;
+            (count, oldest)
+        });
+        Ok((u64::try_from(count).unwrap_or_default(), oldest))
+    }
+}

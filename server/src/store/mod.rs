@@ -303,6 +303,24 @@ impl Store {
         Ok(())
     }
 
+    /// Open and idle connections of each pool, for `/metrics`.
+    pub fn pool_stats(&self) -> Vec<(&'static str, u32, u32)> {
+        fn stats<D: sqlx::Database>(pool: &sqlx::Pool<D>) -> (u32, u32) {
+            (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(u32::MAX))
+        }
+        match &self.db {
+            Db::Sqlite { read, .. } => {
+                let (open, idle) = stats(read);
+                // The writer holds its one connection for the life of the store.
+                vec![("sqlite_read", open, idle), ("sqlite_write", 1, 0)]
+            }
+            Db::Postgres(pool) => {
+                let (open, idle) = stats(pool);
+                vec![("postgres", open, idle)]
+            }
+        }
+    }
+
     /// Forgets every cached row: for tests that change the database behind the store's back.
     pub fn forget_cached_rows(&self) {
         if let Some(cache) = &self.cache {

@@ -534,7 +534,10 @@ impl Store {
                 return Ok(done);
             }
         })
-        .inspect(|_| self.outbox.notify_one())
+        .inspect(|_| {
+            self.outbox.notify_one();
+            crate::metrics::transition(transition.kind());
+        })
     }
 
     pub async fn list_refunds(

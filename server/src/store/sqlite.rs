@@ -65,6 +65,8 @@ struct Writer {
     /// would commit, a transaction of its own.)
     began: bool,
     next_savepoint: u64,
+    /// Writers that took a turn in the open batch.
+    writers: u64,
     /// The savepoint of a writer abandoned mid-turn, to roll back before the next turn.
     rollback_pending: Option<String>,
 }
@@ -82,7 +84,7 @@ pub struct Batch<'a> {
 
 impl GroupCommit {
     pub fn new(conn: PoolConnection<Sqlite>) -> Self {
-        let writer = Writer { conn, batch: None, began: false, next_savepoint: 0, rollback_pending: None };
+        let writer = Writer { conn, batch: None, began: false, next_savepoint: 0, writers: 0, rollback_pending: None };
         Self(Arc::new(Shared {
             writer: Mutex::new(writer),
             after_commit: std::sync::Mutex::new(Vec::new()),
@@ -120,6 +122,7 @@ impl GroupCommit {
         if writer.batch.is_none() {
             writer.batch = Some(watch::Sender::new(None));
             writer.began = false;
+            writer.writers = 0;
             // The committer is started before anything can be cancelled, so the batch ends.
             let (first_done, done) = oneshot::channel::<()>();
             batch.first_done = Some(first_done);
@@ -138,6 +141,7 @@ impl GroupCommit {
         }
         let name = format!("w{}", writer.next_savepoint);
         writer.next_savepoint += 1;
+        writer.writers += 1;
         batch.outcome = writer.batch.as_ref().map(watch::Sender::subscribe);
         batch.savepoint = Some(name.clone());
         if let Err(err) = sqlx::query(AssertSqlSafe(format!("SAVEPOINT {name}"))).execute(&mut *writer.conn).await {
@@ -159,7 +163,10 @@ impl GroupCommit {
         }
         let Some(outcome) = writer.batch.take() else { return };
         let committed = match sqlx::query("COMMIT").execute(&mut *writer.conn).await {
-            Ok(_) => true,
+            Ok(_) => {
+                crate::metrics::group_commit(writer.writers);
+                true
+            }
             Err(err) => {
                 tracing::error!(error = %err, "group commit failed; its writers get an error");
                 if let Err(err) = sqlx::query("ROLLBACK").execute(&mut *writer.conn).await {

@@ -6,7 +6,7 @@ use crate::helpers::TestApp;
 
 crate::on_both_backends!(
     health_and_readiness_answer_ok,
-    metrics_count_requests_by_status_class,
+    metrics_count_requests_by_route_and_status,
     the_contract_is_served_byte_for_byte,
     the_docs_load_nothing_from_elsewhere
 );
@@ -18,14 +18,26 @@ async fn health_and_readiness_answer_ok(app: TestApp) {
     }
 }
 
-async fn metrics_count_requests_by_status_class(app: TestApp) {
+async fn metrics_count_requests_by_route_and_status(app: TestApp) {
+    let scrape = || async { app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap() };
+    let unmatched = [("method", "GET"), ("route", "(unmatched)"), ("status", "404")];
+    // Servers of other tests in this process share the recorder: only growth is this test's.
+    let before = kassa_testkit::metric(&scrape().await, "kassa_http_requests_total", &unmatched);
     for path in ["/healthz", "/nope", "/nope"] {
         app.http.get(app.url(path)).send().await.unwrap();
     }
-    let text = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    assert!(text.contains("kassa_http_requests_total{class=\"2xx\"} 1\n"), "{text}");
-    assert!(text.contains("kassa_http_requests_total{class=\"4xx\"} 2\n"), "{text}");
+    let text = scrape().await;
+    let after = kassa_testkit::metric(&text, "kassa_http_requests_total", &unmatched);
+    assert!(after - before >= 2.0, "{before} → {after}:\n{text}");
     assert!(text.contains("# TYPE kassa_http_requests_total counter"), "{text}");
+    let healthz = [("method", "GET"), ("route", "/healthz")];
+    assert!(kassa_testkit::metric(&text, "kassa_http_request_duration_seconds_count", &healthz) >= 1.0, "{text}");
+    assert!(text.contains("kassa_http_request_duration_seconds_bucket{"), "a histogram: {text}");
+    assert!(!text.contains("route=\"/nope\""), "a raw path became a label: {text}");
+    let pool = if app.is_sqlite() { "sqlite_read" } else { "postgres" };
+    assert!(text.contains(&format!("kassa_db_connections{{pool=\"{pool}\"")), "{text}");
+    assert!(kassa_testkit::has_metric(&text, "kassa_outbox_backlog"), "{text}");
+    assert!(kassa_testkit::has_metric(&text, "kassa_outbox_oldest_pending_age_seconds"), "{text}");
 }
 
 async fn the_contract_is_served_byte_for_byte(app: TestApp) {

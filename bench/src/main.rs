@@ -5,6 +5,10 @@
 //! - `POST /v1/payment-intents` (durable: SQLite, WAL, `synchronous=FULL`) beside raw sqlx
 //!   single-row insert transactions on the same settings (one fsync per commit).
 //!
+//! On PostgreSQL (`KASSA_BENCH_POSTGRES_URL`, which `cargo xtask bench` sets to a throwaway
+//! cluster with durable commits when the server is installed): the same GET and POST with one
+//! replica and with two on one database, beside PostgreSQL's own single-row insert ceiling.
+//!
 //! And webhook delivery, on SQLite and (with `KASSA_BENCH_POSTGRES_URL`, a server where the
 //! bench may create databases) PostgreSQL: the time from a change's commit to its event's
 //! arrival at a local receiver under a steady 200 events a second (targets: p99 under 100 ms),
@@ -134,9 +138,9 @@ async fn app(database_url: &str) -> Result<kassa_server::app::AppState> {
     kassa_server::app::AppState::build(kassa_server::config::Config::from_args(args)?).await
 }
 
-/// A Kassa server on a fresh SQLite file, and a merchant's API key and one payment intent.
-async fn kassa(dir: &std::path::Path) -> Result<(String, String, String)> {
-    let state = app(&format!("sqlite://{}", dir.join("kassa.db").display())).await?;
+/// A Kassa server on `database_url`, and a merchant's API key and one payment intent.
+async fn kassa(database_url: &str) -> Result<(String, String, String)> {
+    let state = app(database_url).await?;
     let base = serve(kassa_server::app::router(state)).await?;
     let http = reqwest::Client::new();
     let post = |path: &str, token: Option<&str>, body: Value| {
@@ -183,11 +187,13 @@ async fn get_path(seconds: u64, url: &str) -> Result<Outcome> {
     .await
 }
 
-async fn get_intent(seconds: u64, base: &str, key: &str, id: &str) -> Result<Outcome> {
+/// `GET` of one intent, each connection on one of `bases` in turn (replicas of one service).
+async fn get_intent(seconds: u64, bases: &[String], key: &str, id: &str) -> Result<Outcome> {
     let clients = clients()?;
-    let (url, key) = (format!("{base}/v1/payment-intents/{id}"), key.to_owned());
+    let urls: Vec<String> = bases.iter().map(|base| format!("{base}/v1/payment-intents/{id}")).collect();
+    let key = key.to_owned();
     drive("Kassa GET intent", seconds, move |worker| {
-        let request = clients[worker].get(&url).bearer_auth(&key);
+        let request = clients[worker].get(&urls[worker % urls.len()]).bearer_auth(&key);
         async move {
             let response = request.send().await?;
             ensure!(response.status().is_success(), "GET intent answered {}", response.status());
@@ -198,11 +204,13 @@ async fn get_intent(seconds: u64, base: &str, key: &str, id: &str) -> Result<Out
     .await
 }
 
-async fn create_intent(seconds: u64, base: &str, key: &str) -> Result<Outcome> {
+/// `POST` of new intents, each connection on one of `bases` in turn.
+async fn create_intent(seconds: u64, bases: &[String], key: &str) -> Result<Outcome> {
     let clients = clients()?;
-    let (url, key, body) = (format!("{base}/v1/payment-intents"), key.to_owned(), new_intent());
+    let urls: Vec<String> = bases.iter().map(|base| format!("{base}/v1/payment-intents")).collect();
+    let (key, body) = (key.to_owned(), new_intent());
     drive("Kassa POST intent", seconds, move |worker| {
-        let request = clients[worker].post(&url).bearer_auth(&key).json(&body);
+        let request = clients[worker].post(&urls[worker % urls.len()]).bearer_auth(&key).json(&body);
         async move {
             let response = request.send().await?;
             ensure!(response.status().is_success(), "POST intent answered {}", response.status());
@@ -243,9 +251,62 @@ async fn raw_inserts(seconds: u64, dir: &std::path::Path) -> Result<Outcome> {
     .await
 }
 
+fn sqlite(dir: &std::path::Path, file: &str) -> String {
+    format!("sqlite://{}", dir.join(file).display())
+}
+
+/// PostgreSQL's own ceiling for what a payment write is at bottom: single-row insert
+/// transactions from `CONNECTIONS` clients at once, each commit durable as the server is set.
+async fn raw_postgres_inserts(seconds: u64, database_url: &str) -> Result<Outcome> {
+    let pool = sqlx::postgres::PgPoolOptions::new().max_connections(CONNECTIONS as u32).connect(database_url).await?;
+    sqlx::query("CREATE TABLE rows (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL)")
+        .execute(&pool)
+        .await?;
+    drive("raw PostgreSQL insert", seconds, move |_| {
+        let pool = pool.clone();
+        async move {
+            let mut tx = pool.begin().await?;
+            sqlx::query("INSERT INTO rows (body, created_at) VALUES ($1, $2)")
+                .bind("a payment intent's worth of text, more or less, for the row")
+                .bind(chrono::Utc::now())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+    })
+    .await
+}
+
+/// Kassa on PostgreSQL with one replica and with two (two apps, each with its own pool, on one
+/// database, the load split between them), beside PostgreSQL's insert ceiling.
+async fn postgres_phases(seconds: u64, server: &str) -> Result<()> {
+    let raw = raw_postgres_inserts(seconds, &fresh_postgres(server).await?).await?;
+    let url = fresh_postgres(server).await?;
+    let (one, key, id) = kassa(&url).await?;
+    let two = serve(kassa_server::app::router(app(&url).await?)).await?;
+    let replicas = [one.clone(), two];
+    let get_one = get_intent(seconds, &replicas[..1], &key, &id).await?;
+    let get_two = get_intent(seconds, &replicas, &key, &id).await?;
+    let post_one = create_intent(seconds, &replicas[..1], &key).await?;
+    let post_two = create_intent(seconds, &replicas, &key).await?;
+    println!();
+    line("raw PostgreSQL insert tx", &raw);
+    line("Kassa GET intent, 1 replica", &get_one);
+    line("Kassa GET intent, 2 replicas", &get_two);
+    line("Kassa POST intent, 1 replica", &post_one);
+    line("Kassa POST intent, 2 replicas", &post_two);
+    println!(
+        "PostgreSQL POST ratio {:.2} (1 replica) and {:.2} (2 replicas) of its raw insert ceiling",
+        post_one.per_second() / raw.per_second(),
+        post_two.per_second() / raw.per_second()
+    );
+    Ok(())
+}
+
 fn line(label: &str, outcome: &Outcome) {
     println!(
-        "{label:<28} {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms",
+        "{label:<30} {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms",
         outcome.per_second(),
         outcome.p50.as_secs_f64() * 1e3,
         outcome.p99.as_secs_f64() * 1e3
@@ -259,16 +320,16 @@ async fn main() -> Result<()> {
     eprintln!("kassa bench: {CONNECTIONS} connections on loopback, {seconds} s a phase after 1 s of warm-up");
     if std::env::var("KASSA_BENCH_ONLY").as_deref() == Ok("get") {
         // For profiling the read path alone.
-        let (base, key, id) = kassa(dir.path()).await?;
+        let (base, key, id) = kassa(&sqlite(dir.path(), "kassa.db")).await?;
         line("Kassa GET /healthz", &get_path(seconds, &format!("{base}/healthz")).await?);
-        line("Kassa GET intent", &get_intent(seconds, &base, &key, &id).await?);
+        line("Kassa GET intent", &get_intent(seconds, std::slice::from_ref(&base), &key, &id).await?);
         return Ok(());
     }
     let hello = hello_world(seconds).await?;
-    let (base, key, id) = kassa(dir.path()).await?;
-    let get = get_intent(seconds, &base, &key, &id).await?;
+    let (base, key, id) = kassa(&sqlite(dir.path(), "kassa.db")).await?;
+    let get = get_intent(seconds, std::slice::from_ref(&base), &key, &id).await?;
     let raw = raw_inserts(seconds, dir.path()).await?;
-    let post = create_intent(seconds, &base, &key).await?;
+    let post = create_intent(seconds, std::slice::from_ref(&base), &key).await?;
 
     println!();
     line("axum hello-world GET", &hello);
@@ -278,6 +339,10 @@ async fn main() -> Result<()> {
     println!();
     println!("GET  ratio {:.2} of hello-world        (target >= 0.5)", get.per_second() / hello.per_second());
     println!("POST ratio {:.2} of raw insert ceiling (target >= 1.0)", post.per_second() / raw.per_second());
+    match std::env::var("KASSA_BENCH_POSTGRES_URL") {
+        Ok(server) => postgres_phases(seconds, &server).await?,
+        Err(_) => eprintln!("kassa bench: PostgreSQL phases skipped (set KASSA_BENCH_POSTGRES_URL)"),
+    }
 
     println!();
     let mut backends = vec![("SQLite", format!("sqlite://{}", dir.path().join("hooks.db").display()))];

@@ -51,11 +51,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Openapi => openapi(),
         Task::Test => test(),
-        Task::Bench => {
-            let mut command = cargo();
-            command.args(["run", "--release", "--quiet", "--package", "kassa-bench"]);
-            run(command)
-        }
+        Task::Bench => bench(),
         Task::Conformance { base_url, filter, report, skip } => {
             conformance(&base_url, filter.as_deref(), &report, &skip)
         }
@@ -100,6 +96,28 @@ fn openapi() -> Result<()> {
     std::fs::write(&path, &output.stdout).with_context(|| format!("writing {}", path.display()))?;
     println!("wrote {} ({} bytes)", path.display(), output.stdout.len());
     Ok(())
+}
+
+/// The benchmark, with a PostgreSQL server: `KASSA_BENCH_POSTGRES_URL`, or a throwaway
+/// cluster with durable commits when the server binaries are installed.
+fn bench() -> Result<()> {
+    let mut command = cargo();
+    command.args(["run", "--release", "--quiet", "--package", "kassa-bench"]);
+    let _cluster = match std::env::var("KASSA_BENCH_POSTGRES_URL") {
+        Ok(_) => None,
+        Err(_) => {
+            let cluster = postgres::Cluster::start_durable()?;
+            match &cluster {
+                Some(cluster) => {
+                    println!("xtask: PostgreSQL phases on a throwaway cluster (fsync on) at {}", cluster.url());
+                    command.env("KASSA_BENCH_POSTGRES_URL", cluster.url());
+                }
+                None => eprintln!("xtask: no PostgreSQL server binaries: the PostgreSQL phases are skipped"),
+            }
+            cluster
+        }
+    };
+    run(command)
 }
 
 fn test() -> Result<()> {

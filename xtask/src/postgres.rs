@@ -12,11 +12,24 @@ pub struct Cluster {
     data: PathBuf,
     port: u16,
     as_postgres: bool,
+    /// Whether commits wait for the disk (off for tests, on for benchmarks).
+    fsync: bool,
 }
 
 impl Cluster {
-    /// `None` when no server binaries are installed.
+    /// `None` when no server binaries are installed. Commits do not wait for the disk: the
+    /// data is thrown away anyway, and tests run faster.
     pub fn start() -> Result<Option<Self>> {
+        Self::start_with(false)
+    }
+
+    /// Like `start`, with commits durable as in production, for benchmarks.
+    #[allow(dead_code, reason = "the end-to-end tests include this file and never benchmark")]
+    pub fn start_durable() -> Result<Option<Self>> {
+        Self::start_with(true)
+    }
+
+    fn start_with(fsync: bool) -> Result<Option<Self>> {
         let Some(bin) = find_bin() else { return Ok(None) };
         let as_postgres = is_root();
         static CLUSTERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -28,7 +41,7 @@ impl Cluster {
             run(Command::new("chown").arg("postgres").arg(&data))?;
         }
         let port = free_port()?;
-        let cluster = Self { bin, data, port, as_postgres };
+        let cluster = Self { bin, data, port, as_postgres, fsync };
         let data = cluster.data.display().to_string();
         cluster.pg("initdb", &["-D", &data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"])?;
         cluster.start_again()?;
@@ -39,7 +52,9 @@ impl Cluster {
     pub fn start_again(&self) -> Result<()> {
         let data = self.data.display().to_string();
         let port = self.port;
-        let options = format!("-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off -c max_connections=300");
+        let fsync = if self.fsync { "on" } else { "off" };
+        let options =
+            format!("-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync={fsync} -c max_connections=300");
         let log = format!("{data}/log");
         self.pg("pg_ctl", &["-D", &data, "-w", "-l", &log, "-o", &options, "start"])
     }

@@ -1,5 +1,5 @@
-//! Read caches for the hot reads of the embedded (SQLite) mode: API key authentication and
-//! payment intents by id.
+//! Read caches for the hot reads of the embedded (SQLite) mode: API key authentication,
+//! payment intents by id, and merchants' test clocks (read by every payment request).
 //!
 //! Why: on SQLite every query is a round trip to a connection's worker thread, and on the
 //! GET path those thread wake-ups cost several times the rest of the request. Why it is
@@ -71,11 +71,13 @@ pub struct Caches {
     pub intents: Cache<String, crate::domain::PaymentIntent>,
     /// By the hash of the presented secret.
     pub keys: Cache<String, super::AuthenticatedKey>,
+    /// By merchant: its `clocks` row, or `None` for a merchant in real time.
+    pub clocks: Cache<uuid::Uuid, Option<super::clocks::ClockRow>>,
 }
 
 impl Caches {
     pub fn new() -> Arc<Self> {
-        Arc::new(Self { intents: Cache::new(100_000), keys: Cache::new(10_000) })
+        Arc::new(Self { intents: Cache::new(100_000), keys: Cache::new(10_000), clocks: Cache::new(10_000) })
     }
 }
 

@@ -187,13 +187,21 @@ macro_rules! write_clock {
 impl Store {
     /// The merchant's clock as it stands.
     pub async fn clock_state(&self, merchant: Uuid) -> StoreResult<ClockState> {
+        let cached = self.cache.as_ref().map(|cache| (cache.clocks.get(&merchant), cache.clocks.epoch()));
+        if let Some((Some(row), _)) = &cached {
+            return Ok(ClockState::of(row.as_ref().as_ref(), self.clock.now()));
+        }
         let row: Option<ClockRow> = read!(self, |pool| {
             sqlx::query_as("SELECT frozen_at, offset_us, advancing_until FROM clocks WHERE merchant_id = $1")
                 .bind(merchant)
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(ClockState::of(row.as_ref(), self.clock.now()))
+        let state = ClockState::of(row.as_ref(), self.clock.now());
+        if let (Some(cache), Some((None, epoch))) = (&self.cache, cached) {
+            cache.clocks.fill(merchant, row, epoch);
+        }
+        Ok(state)
     }
 
     /// What the merchant's payments read as now.
@@ -244,6 +252,7 @@ impl Store {
         token: Option<&str>,
         change: impl FnOnce(VirtualClock, DateTime<Utc>) -> Result<VirtualClock, DomainError> + Send,
     ) -> StoreResult<(VirtualClock, VirtualClock)> {
+        let _changing = self.changing_clock(merchant);
         transaction!(self, |tx| {
             let real = self.clock.now();
             let before = merchant_clock!(self, tx, merchant, real, " FOR UPDATE");
@@ -262,6 +271,7 @@ impl Store {
     /// Sets the clock of an advance that holds it under `token`, renewing the hold; refused
     /// (`ClockAdvancing`) when the advance has lost it (its lease ran out and another took it).
     pub async fn step_clock(&self, merchant: Uuid, token: &str, clock: VirtualClock) -> StoreResult<()> {
+        let _changing = self.changing_clock(merchant);
         let real = self.clock.now();
         let (frozen_at, offset_us) = columns(clock);
         let updated = super::write!(self, |conn| {
@@ -284,6 +294,7 @@ impl Store {
 
     /// Lets go of the hold `token` has on the merchant's clock, if it still has it.
     pub async fn release_clock(&self, merchant: Uuid, token: &str) -> StoreResult<()> {
+        let _changing = self.changing_clock(merchant);
         super::write!(self, |conn| {
             sqlx::query(
                 "UPDATE clocks SET advancing_until = NULL, advance_token = NULL \

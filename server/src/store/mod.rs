@@ -326,6 +326,7 @@ impl Store {
         if let Some(cache) = &self.cache {
             cache.intents.clear();
             cache.keys.clear();
+            cache.clocks.clear();
         }
     }
 
@@ -341,6 +342,11 @@ impl Store {
     fn changing_api_key(&self, hash: &str) -> cache::Changing {
         let hash = hash.to_owned();
         self.changing(move |caches| caches.keys.invalidate(&hash))
+    }
+
+    /// Invalidates the cached clock of `merchant`, like `changing_intent`.
+    fn changing_clock(&self, merchant: uuid::Uuid) -> cache::Changing {
+        self.changing(move |caches| caches.clocks.invalidate(&merchant))
     }
 
     fn changing(&self, invalidate: impl Fn(&cache::Caches) + Send + Sync + 'static) -> cache::Changing {

@@ -21,6 +21,7 @@ impl Store {
     /// merchant's idempotency scopes). The merchant, its members, API keys and webhook settings
     /// stay. A request still running keeps its key, so that its answer can still be kept.
     pub async fn reset_merchant(&self, merchant: Uuid, credentials: &[String]) -> StoreResult<Reset> {
+        let _changing = self.changing_clock(merchant);
         let _changing = self.changing(|caches| caches.intents.clear());
         transaction!(self, |tx| {
             // An advance in flight would write its clock back: wait for it.

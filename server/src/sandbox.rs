@@ -117,9 +117,10 @@ async fn run(
                 // The attempt is made here, to the merchant's endpoint, and its retry scheduled
                 // by the clock (the worker leaves an advancing merchant's deliveries alone).
                 (DueObject::Delivery { id, .. }, None) => {
-                    if app.outbox.attempt_delivery(id).await?.is_none() {
-                        // A worker claimed it just before the advance began: its attempt, and
-                        // the retry it schedules, come next.
+                    if app.outbox.attempt_delivery(id, at).await?.is_none() {
+                        // A worker claimed it just before the advance began (or made the
+                        // attempt after the advance read it as due): its attempt, and the retry
+                        // it schedules, come next.
                         tokio::time::sleep(WAIT).await;
                         continue;
                     }

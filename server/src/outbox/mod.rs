@@ -15,7 +15,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use futures::StreamExt as _;
 use tokio::sync::watch;
 
@@ -145,13 +145,13 @@ impl Outbox {
             .await;
     }
 
-    /// The scheduled attempt of delivery `id`, made now, whether or not it is due: a step of an
-    /// advance of its merchant's clock, which stands at the attempt's due time. `None` when
-    /// another worker holds the delivery, or it is settled.
-    pub async fn attempt_delivery(&self, id: &str) -> StoreResult<Option<Attempted>> {
+    /// The scheduled attempt of delivery `id`, due by `at`: a step of an advance of its
+    /// merchant's clock, which stands at `at`. `None` when another worker holds the delivery,
+    /// it is settled, or the attempt due was made already.
+    pub async fn attempt_delivery(&self, id: &str, at: DateTime<Utc>) -> StoreResult<Option<Attempted>> {
         let token = random_base62(24);
         let lease = TimeDelta::from_std(LEASE).unwrap_or(TimeDelta::minutes(1));
-        let Some(delivery) = self.0.store.claim_delivery(id, lease, &token).await? else { return Ok(None) };
+        let Some(delivery) = self.0.store.claim_delivery(id, at, lease, &token).await? else { return Ok(None) };
         let made = self.make_attempt(&delivery, Trigger::Scheduled).await;
         let recorded = self.record(&delivery, &made, Settle::Scheduled { token: &token, status: made.status }).await;
         if recorded.is_err() {

@@ -222,20 +222,29 @@ impl Store {
         Ok(())
     }
 
-    /// Claims the one delivery `id` under `token`, due or not (an advance of its merchant's
-    /// clock makes the attempt itself); `None` when another worker holds it or it is settled.
-    pub async fn claim_delivery(&self, id: &str, lease: TimeDelta, token: &str) -> StoreResult<Option<DueDelivery>> {
+    /// Claims the one delivery `id` under `token` if an attempt is due by `due_by` (the time an
+    /// advance of its merchant's clock stands at: the advance makes the attempt itself); `None`
+    /// when another worker holds it, it is settled, or its attempt was made already (by a worker
+    /// that claimed it after the advance read it as due) and the next is later.
+    pub async fn claim_delivery(
+        &self,
+        id: &str,
+        due_by: DateTime<Utc>,
+        lease: TimeDelta,
+        token: &str,
+    ) -> StoreResult<Option<DueDelivery>> {
         let real = self.clock.now();
         let claimed = super::write!(self, |conn| {
             sqlx::query(
                 "UPDATE deliveries SET lease_token = $1, locked_until = $2 WHERE id = $3 AND status = $4 \
-                 AND (locked_until IS NULL OR locked_until <= $5)",
+                 AND (locked_until IS NULL OR locked_until <= $5) AND next_attempt_at <= $6",
             )
             .bind(token)
             .bind(real + lease)
             .bind(id)
             .bind(DeliveryStatus::Pending.as_str())
             .bind(real)
+            .bind(due_by)
             .execute(conn)
             .await?
             .rows_affected()

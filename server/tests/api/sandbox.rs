@@ -23,6 +23,7 @@ crate::on_both_backends!(
     events_at_one_frozen_time_keep_the_order_they_happened_in,
     refunds_and_delivery_attempts_at_one_frozen_time_list_as_made,
     card_expiry_and_the_reports_today_follow_the_clock,
+    an_advance_does_not_repeat_an_attempt_a_worker_made_after_it_read_the_schedule,
 );
 
 /// POSTs `body` to `path` with the key, `Kassa-Simulate: simulate` and, if given, an
@@ -526,4 +527,40 @@ async fn card_expiry_and_the_reports_today_follow_the_clock(app: TestApp) {
     let from = to - chrono::Days::new(29);
     assert_eq!((&report.body["from"], &report.body["to"]), (&json!(from.to_string()), &json!(to.to_string())));
     assert_eq!(report.body["currencies"][0]["totals"]["gross_volume"], 1000, "{}", report.body);
+}
+
+/// The advance reads the schedule, a worker makes the due attempt, then the advance's step
+/// comes to it: the step must find it no longer due, not make it again (found by running the
+/// conformance suite through two replicas).
+async fn an_advance_does_not_repeat_an_attempt_a_worker_made_after_it_read_the_schedule(app: TestApp) {
+    use sqlx::Connection as _;
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&receiver).await;
+    let (token, _) = app.owner().await;
+    let hooked = json!({"name": "Hooked", "webhook_url": format!("{}/hook", receiver.uri())});
+    let merchant = app.post("/v1/merchants", Some(&token), hooked).await.body["id"].as_str().unwrap().to_owned();
+    let (_, key) = app.api_key(&token, &merchant).await;
+    let frozen = at(&clock_post(&app, &key, "freeze", json!({})).await, "now");
+    app.intent(&key, 1000, false).await;
+    let event = app.get("/v1/events", Some(&key)).await.body["data"][0]["id"].as_str().unwrap().to_owned();
+    let deliveries = format!("/v1/events/{event}/deliveries");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while app.get(&deliveries, Some(&key)).await.body["data"].as_array().is_none_or(Vec::is_empty) {
+        assert!(std::time::Instant::now() < deadline, "the worker made no attempt");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let sql = "SELECT id FROM deliveries WHERE event_id = $1";
+    let delivery: String = if app.is_sqlite() {
+        let mut conn = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query_scalar(sql).bind(&event).fetch_one(&mut conn).await.unwrap()
+    } else {
+        let mut conn = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query_scalar(sql).bind(&event).fetch_one(&mut conn).await.unwrap()
+    };
+    // The step, at the time the schedule said the first attempt was due.
+    let again = app.state.outbox.attempt_delivery(&delivery, frozen).await.unwrap();
+    assert!(again.is_none(), "the attempt was made twice");
+    assert_eq!(app.get(&deliveries, Some(&key)).await.body["data"].as_array().unwrap().len(), 1);
+    assert_eq!(receiver.received_requests().await.unwrap().len(), 1);
 }

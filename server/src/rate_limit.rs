@@ -40,19 +40,30 @@ impl Bucket<'_> {
     }
 }
 
-/// Counts a hit on `bucket`; `RateLimited` once the window holds more than `limit` (0: none).
-async fn hit(app: &AppState, bucket: Bucket<'_>, limit: u32) -> Result<(), ApiError> {
+/// What is left of a limit in the current window.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    limit: u32,
+    remaining: u64,
+    /// Seconds until the window ends (at least 1).
+    reset: u64,
+}
+
+/// Counts a hit on `bucket`; `RateLimited` once the window holds more than `limit`. With no
+/// limit (0) nothing is counted and there is no budget.
+async fn hit(app: &AppState, bucket: Bucket<'_>, limit: u32) -> Result<Option<Budget>, ApiError> {
     if limit == 0 {
-        return Ok(());
+        return Ok(None);
     }
     let now = app.store.clock().now();
     let window: DateTime<Utc> = now.duration_trunc(WINDOW).unwrap_or(now);
     let hits = app.store.count_hit(&bucket.name(), window).await?;
-    if hits <= i64::from(limit) {
-        return Ok(());
-    }
     let left = (window + WINDOW - now).num_seconds() + 1;
-    Err(ApiError::RateLimited { limit, retry_after: u64::try_from(left.clamp(1, 60)).unwrap_or(60) })
+    let reset = u64::try_from(left.clamp(1, 60)).unwrap_or(60);
+    match u64::try_from(i64::from(limit) - hits) {
+        Ok(remaining) => Ok(Some(Budget { limit, remaining, reset })),
+        Err(_) => Err(ApiError::RateLimited { limit, retry_after: reset }),
+    }
 }
 
 /// A login or register attempt naming `email`, from `client`: counted on both, before the
@@ -62,22 +73,49 @@ pub async fn auth_attempt(app: &AppState, email: &str, client: ClientAddress) ->
     let by_email = hit(app, Bucket::Email(email), limits.per_email).await;
     let by_address = match client.0 {
         Some(address) => hit(app, Bucket::Address(address), limits.per_address).await,
-        None => Ok(()),
+        None => Ok(None),
     };
-    by_email.and(by_address)
+    by_email.and(by_address).map(|_| ())
 }
 
-/// Middleware: a request with a valid API key counts against that key's limit. Other
-/// requests (and invalid keys, refused later) pass; the credential resolved here is reused.
+/// Middleware: a request with a valid API key counts against that key's limit, and its answer
+/// says what is left of it: `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
+/// (seconds), as the IETF draft on rate limit headers names them. Other requests (and invalid
+/// keys, refused later) pass; the credential resolved here is reused.
 pub async fn per_api_key(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let request_id = request_id_of(&request);
     let (mut parts, body) = request.into_parts();
-    if let Ok(Some(Credential::ApiKey(key))) = credential(&mut parts, &app).await
-        && let Err(err) = hit(&app, Bucket::ApiKey(&key.key_id), app.config.rate_limits.per_api_key).await
-    {
-        return finish(err.into_response(), &request_id);
+    let budget = match credential(&mut parts, &app).await {
+        Ok(Some(Credential::ApiKey(key))) => {
+            let limit = app.config.rate_limits.per_api_key;
+            match hit(&app, Bucket::ApiKey(&key.key_id), limit).await {
+                Ok(budget) => budget,
+                Err(err) => {
+                    let retry_after = match &err {
+                        ApiError::RateLimited { retry_after, .. } => *retry_after,
+                        _ => 1,
+                    };
+                    let mut response = finish(err.into_response(), &request_id);
+                    let spent = Budget { limit, remaining: 0, reset: retry_after };
+                    with_budget(&mut response, spent);
+                    return response;
+                }
+            }
+        }
+        _ => None,
+    };
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if let Some(budget) = budget {
+        with_budget(&mut response, budget);
     }
-    next.run(Request::from_parts(parts, body)).await
+    response
+}
+
+fn with_budget(response: &mut Response, budget: Budget) {
+    let headers = response.headers_mut();
+    headers.insert("ratelimit-limit", budget.limit.into());
+    headers.insert("ratelimit-remaining", budget.remaining.into());
+    headers.insert("ratelimit-reset", budget.reset.into());
 }
 
 /// The client's address: the last one in the configured proxy header (`--client-ip-header`),

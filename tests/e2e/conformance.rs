@@ -20,13 +20,17 @@ fn assert_all_pass(report: &Report) {
     assert!(report.not_exercised.is_empty(), "documented but not exercised: {:?}", report.not_exercised);
 }
 
+/// The per-key limit the suite's servers run with: its case that spends a key's limit then
+/// takes 600 requests, not 6000, and no other case comes near it.
+const KEY_LIMIT: [&str; 2] = ["--api-key-limit", "600"];
+
 async fn scrape(base_url: &str) -> String {
     reqwest::get(format!("{base_url}/metrics")).await.unwrap().text().await.unwrap()
 }
 
 #[tokio::test]
 async fn the_reference_server_passes_on_sqlite() {
-    let server = Server::start(None).await;
+    let server = Server::start_with(tempfile::tempdir().unwrap(), None, &KEY_LIMIT).await;
     let before = scrape(&server.base_url).await;
     // Scrapes while the suite runs, as Prometheus would: each must be a whole exposition.
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -76,7 +80,7 @@ async fn the_reference_server_passes_on_sqlite() {
 #[tokio::test]
 async fn the_reference_server_passes_on_postgres() {
     let Some(url) = postgres_database().await else { return };
-    let server = Server::start(Some(&url)).await;
+    let server = Server::start_with(tempfile::tempdir().unwrap(), Some(&url), &KEY_LIMIT).await;
     let before = scrape(&server.base_url).await;
     assert_all_pass(&conformance(&server.base_url).await);
     assert_metrics_moved(&before, &scrape(&server.base_url).await, "postgres");
@@ -126,7 +130,7 @@ async fn two_replicas_behind_a_balancer_pass_on_postgres() {
     let ports = [free_port(), free_port()];
     let balancer = Balancer::start(ports.iter().map(|port| format!("127.0.0.1:{port}")).collect()).await;
     // Both render links (checkout_url, next_action) to the address their clients know.
-    let flags = ["--public-url", &balancer.base_url];
+    let flags = ["--public-url", &balancer.base_url, KEY_LIMIT[0], KEY_LIMIT[1]];
     let _a = Server::start_at(tempfile::tempdir().unwrap(), Some(&url), &flags, ports[0]).await;
     let _b = Server::start_at(tempfile::tempdir().unwrap(), Some(&url), &flags, ports[1]).await;
     assert_all_pass(&conformance(&balancer.base_url).await);

@@ -1,12 +1,12 @@
 //! API.md "API keys": shown once, listed without secret, revoked at once.
 
-use anyhow::{Result, ensure};
+use anyhow::{Context as _, Result, bail, ensure};
 use kassa_sdk::types::{CreateApiKeyRequest, MemberRole};
 use serde_json::json;
 
 use super::case;
 use crate::Case;
-use crate::ctx::{Ctx, expect_sdk_error};
+use crate::ctx::{Ctx, Raw, expect_sdk_error};
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -39,6 +39,11 @@ pub fn cases() -> Vec<Case> {
             "API keys: 401 without a user token",
             [("create_api_key", 401), ("list_api_keys", 401), ("revoke_api_key", 401)],
             keys_need_a_user_token
+        ),
+        case!(
+            "rate limits: an API key's answers carry RateLimit-Limit, -Remaining and -Reset; past the limit any operation is 429 rate_limit_error with Retry-After",
+            [],
+            api_keys_are_rate_limited
         ),
     ]
 }
@@ -131,5 +136,60 @@ async fn keys_need_a_user_token(cx: Ctx) -> Result<()> {
     )?;
     expect_sdk_error(as_key.list_api_keys(&id, None, None).await, 401, "invalid_token")?;
     expect_sdk_error(cx.sdk().revoke_api_key(&id, &key_id).await, 401, "missing_credentials")?;
+    Ok(())
+}
+
+/// The most requests the suite spends to reach an API key's limit: a server with a higher one
+/// must be run with a lower one (Kassa: `--api-key-limit`) for this case.
+const MAX_SPEND: u64 = 10_000;
+
+fn number(raw: &Raw, header: &str) -> Option<u64> {
+    raw.headers.get(header).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok())
+}
+
+async fn api_keys_are_rate_limited(cx: Ctx) -> Result<()> {
+    let shop = cx.shop().await?;
+    let list = "/v1/payment-intents?limit=1";
+    let first = cx.get(list, Some(&shop.key)).await?;
+    first.expect_status(200)?;
+    let limit = number(&first, "ratelimit-limit").context("no RateLimit-Limit on an API key's answer")?;
+    let mut remaining = number(&first, "ratelimit-remaining").context("no RateLimit-Remaining")?;
+    let reset = number(&first, "ratelimit-reset").context("no RateLimit-Reset")?;
+    ensure!(remaining < limit && (1..=60).contains(&reset), "limit {limit}, remaining {remaining}, reset {reset}");
+    ensure!(limit <= MAX_SPEND, "a limit of {limit} a minute is more than the suite spends; lower it for the run");
+    let mut spent = 0;
+    let limited = loop {
+        let batch = remaining.clamp(1, 16);
+        let answers = futures::future::join_all((0..batch).map(|_| cx.get(list, Some(&shop.key)))).await;
+        spent += batch;
+        let mut lowest = u64::MAX;
+        let mut refused = None;
+        for answer in answers {
+            let answer = answer?;
+            match answer.status.as_u16() {
+                200 => lowest = lowest.min(number(&answer, "ratelimit-remaining").context("no RateLimit-Remaining")?),
+                429 => refused = Some(answer),
+                other => bail!("{other} while spending the key's limit: {:.300}", answer.text),
+            }
+        }
+        if let Some(refused) = refused {
+            break refused;
+        }
+        ensure!(spent <= 3 * limit, "{spent} requests with one key and none refused; the limit is {limit}");
+        remaining = lowest;
+    };
+    limited.expect_error(429, "rate_limited")?;
+    let retry_after = number(&limited, "retry-after").context("429 without Retry-After")?;
+    ensure!((1..=60).contains(&retry_after), "Retry-After {retry_after}");
+    ensure!(
+        number(&limited, "ratelimit-remaining") == Some(0),
+        "a 429 with RateLimit-Remaining {:?}",
+        number(&limited, "ratelimit-remaining")
+    );
+    if retry_after >= 2 {
+        // Still this window: a write is refused the same way, and does nothing.
+        let new = json!({"amount": 500, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no"});
+        cx.post("/v1/payment-intents", Some(&shop.key), &new).await?.expect_error(429, "rate_limited")?;
+    }
     Ok(())
 }

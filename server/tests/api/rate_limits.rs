@@ -123,12 +123,19 @@ async fn an_api_key_is_limited_per_minute(backend: Backend) {
     let (token, merchant) = app.owner().await;
     let (_, key) = app.api_key(&token, &merchant).await;
     let (_, other_key) = app.api_key(&token, &merchant).await;
-    for _ in 0..4 {
-        assert_eq!(app.get("/v1/payment-intents", Some(&key)).await.status, StatusCode::OK);
+    for left in (1..=4).rev() {
+        let listed = app.get("/v1/payment-intents", Some(&key)).await;
+        assert_eq!(listed.status, StatusCode::OK);
+        assert_eq!(listed.headers["ratelimit-limit"], "5");
+        assert_eq!(listed.headers["ratelimit-remaining"], left.to_string());
+        let reset: u64 = listed.headers["ratelimit-reset"].to_str().unwrap().parse().unwrap();
+        assert!((1..=60).contains(&reset), "RateLimit-Reset {reset}");
     }
     let intent = app.post("/v1/payment-intents", Some(&key), kassa_testkit::Api::intent_body(1000, false)).await;
     assert_eq!(intent.status, StatusCode::CREATED, "the fifth: {}", intent.body);
-    assert_rate_limited(&app.get("/v1/payment-intents", Some(&key)).await);
+    let limited = app.get("/v1/payment-intents", Some(&key)).await;
+    assert_rate_limited(&limited);
+    assert_eq!(limited.headers["ratelimit-remaining"], "0");
     let refused = app.post("/v1/payment-intents", Some(&key), kassa_testkit::Api::intent_body(1000, false)).await;
     assert_rate_limited(&refused);
     assert_eq!(app.get("/v1/payment-intents", Some(&other_key)).await.status, StatusCode::OK, "each key its own");

@@ -217,3 +217,45 @@ async fn kassa_clock_advance_8d_lapses_an_authorization_and_its_event_is_deliver
     assert!(idle.contains(": nothing fell due"), "{idle}");
     assert!(kassa(&["clock", "resume", "--api-key", &key, "--base-url", base]).contains("(real)"));
 }
+
+/// `kassa listen` and `kassa trigger` against two replicas on one PostgreSQL database behind a
+/// round-robin balancer: the listener's long polls and its attempt records land on either
+/// replica, and each event reaches the local URL once, in order. (Several threads: `kassa
+/// trigger` is waited for in blocking calls while the balancer runs on this runtime.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_through_two_replicas_forwards_each_event_once_in_order() {
+    let Some(url) = crate::harness::postgres_database().await else { return };
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let ports = [free_port(), free_port()];
+    let balancer = crate::balancer::Balancer::start(ports.iter().map(|p| format!("127.0.0.1:{p}")).collect()).await;
+    let flags = ["--public-url", &balancer.base_url];
+    let _a = Server::start_at(tempfile::tempdir().unwrap(), Some(&url), &flags, ports[0]).await;
+    let _b = Server::start_at(tempfile::tempdir().unwrap(), Some(&url), &flags, ports[1]).await;
+    let base = balancer.base_url.clone();
+    let key = Api::new(base.clone()).shop().await;
+    let listener = listen(&base, &key, &format!("{}/webhook", receiver.uri()));
+    listener.line_with("Ready!").await;
+    for event in ["payment_intent.succeeded", "refund.created", "payment_intent.canceled"] {
+        trigger(&base, &key, event);
+    }
+    let got = wait_for(&receiver, 7).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got_after = received(&receiver).await;
+    assert_eq!(got_after.len(), got.len(), "something was forwarded again: {got_after:?}");
+    let types: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        types,
+        [
+            "payment_intent.created",
+            "payment_intent.succeeded",
+            "payment_intent.created",
+            "payment_intent.succeeded",
+            "refund.created",
+            "payment_intent.created",
+            "payment_intent.canceled"
+        ],
+        "{got:?}"
+    );
+    assert!(balancer.connections().iter().all(|&n| n > 0), "one replica served it all: {:?}", balancer.connections());
+}

@@ -221,6 +221,21 @@ async fn create_intent(seconds: u64, bases: &[String], key: &str) -> Result<Outc
     .await
 }
 
+/// One single-row insert transaction on `$pool` (a SQLite or a PostgreSQL pool: the same
+/// statements, sqlx's types differ): the unit of both write ceilings.
+macro_rules! insert_one_row {
+    ($pool:expr) => {{
+        let mut tx = $pool.begin().await?;
+        sqlx::query("INSERT INTO rows (body, created_at) VALUES ($1, $2)")
+            .bind("a payment intent's worth of text, more or less, for the row")
+            .bind(chrono::Utc::now())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }};
+}
+
 /// The durable-write ceiling: one row per transaction, one writer connection, WAL with
 /// `synchronous=FULL` — the settings Kassa runs with.
 async fn raw_inserts(seconds: u64, dir: &std::path::Path) -> Result<Outcome> {
@@ -237,16 +252,7 @@ async fn raw_inserts(seconds: u64, dir: &std::path::Path) -> Result<Outcome> {
         .await?;
     drive("raw sqlx insert", seconds, move |_| {
         let pool = pool.clone();
-        async move {
-            let mut tx = pool.begin().await?;
-            sqlx::query("INSERT INTO rows (body, created_at) VALUES ($1, $2)")
-                .bind("a payment intent's worth of text, more or less, for the row")
-                .bind(chrono::Utc::now())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(())
-        }
+        async move { insert_one_row!(pool) }
     })
     .await
 }
@@ -264,16 +270,7 @@ async fn raw_postgres_inserts(seconds: u64, database_url: &str) -> Result<Outcom
         .await?;
     drive("raw PostgreSQL insert", seconds, move |_| {
         let pool = pool.clone();
-        async move {
-            let mut tx = pool.begin().await?;
-            sqlx::query("INSERT INTO rows (body, created_at) VALUES ($1, $2)")
-                .bind("a payment intent's worth of text, more or less, for the row")
-                .bind(chrono::Utc::now())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(())
-        }
+        async move { insert_one_row!(pool) }
     })
     .await
 }

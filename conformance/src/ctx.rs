@@ -41,6 +41,11 @@ impl Raw {
     pub fn request_id(&self) -> Option<&str> {
         self.headers.get("request-id").and_then(|v| v.to_str().ok())
     }
+
+    /// A header that holds a whole number (`Retry-After`, `RateLimit-Remaining`, …).
+    pub fn number(&self, header: &str) -> Option<u64> {
+        self.headers.get(header).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok())
+    }
 }
 
 /// The error type API.md assigns to a status.

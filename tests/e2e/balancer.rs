@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::harness::{Server, free_port};
+
 pub struct Balancer {
     pub base_url: String,
     /// Connections each backend answered (sent bytes back on), in the backends' order.
@@ -44,6 +46,17 @@ impl Balancer {
     pub fn connections(&self) -> Vec<usize> {
         self.connections.iter().map(|count| count.load(Ordering::Relaxed)).collect()
     }
+}
+
+/// Two `kassa serve` replicas on `database_url` behind a balancer, each with `flags` and the
+/// balancer as `--public-url`, so both render the links their clients follow.
+pub async fn two_replicas(database_url: &str, flags: &[&str]) -> (Balancer, [Server; 2]) {
+    let ports = [free_port(), free_port()];
+    let balancer = Balancer::start(ports.iter().map(|port| format!("127.0.0.1:{port}")).collect()).await;
+    let flags = [&["--public-url", balancer.base_url.as_str()], flags].concat();
+    let start = |port| Server::start_at(tempfile::tempdir().expect("a temp dir"), Some(database_url), &flags, port);
+    let replicas = [start(ports[0]).await, start(ports[1]).await];
+    (balancer, replicas)
 }
 
 impl Drop for Balancer {

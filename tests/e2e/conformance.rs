@@ -6,8 +6,8 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::balancer::Balancer;
-use crate::harness::{Server, free_port, postgres_database};
+use crate::balancer::two_replicas;
+use crate::harness::{Server, postgres_database};
 
 async fn conformance(base_url: &str) -> Report {
     run(&Config { base_url: base_url.to_owned(), ..Config::default() }, |result| eprintln!("{}", result.line())).await
@@ -127,12 +127,7 @@ fn assert_metrics_moved(before: &str, after: &str, pool: &str) {
 #[tokio::test]
 async fn two_replicas_behind_a_balancer_pass_on_postgres() {
     let Some(url) = postgres_database().await else { return };
-    let ports = [free_port(), free_port()];
-    let balancer = Balancer::start(ports.iter().map(|port| format!("127.0.0.1:{port}")).collect()).await;
-    // Both render links (checkout_url, next_action) to the address their clients know.
-    let flags = ["--public-url", &balancer.base_url, KEY_LIMIT[0], KEY_LIMIT[1]];
-    let _a = Server::start_at(tempfile::tempdir().unwrap(), Some(&url), &flags, ports[0]).await;
-    let _b = Server::start_at(tempfile::tempdir().unwrap(), Some(&url), &flags, ports[1]).await;
+    let (balancer, _replicas) = two_replicas(&url, &KEY_LIMIT).await;
     assert_all_pass(&conformance(&balancer.base_url).await);
     let connections = balancer.connections();
     eprintln!("connections per replica: {connections:?}");

@@ -227,11 +227,7 @@ async fn listen_through_two_replicas_forwards_each_event_once_in_order() {
     let Some(url) = crate::harness::postgres_database().await else { return };
     let receiver = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
-    let ports = [free_port(), free_port()];
-    let balancer = crate::balancer::Balancer::start(ports.iter().map(|p| format!("127.0.0.1:{p}")).collect()).await;
-    let flags = ["--public-url", &balancer.base_url];
-    let _a = Server::start_at(tempfile::tempdir().unwrap(), Some(&url), &flags, ports[0]).await;
-    let _b = Server::start_at(tempfile::tempdir().unwrap(), Some(&url), &flags, ports[1]).await;
+    let (balancer, _replicas) = crate::balancer::two_replicas(&url, &[]).await;
     let base = balancer.base_url.clone();
     let key = Api::new(base.clone()).shop().await;
     let listener = listen(&base, &key, &format!("{}/webhook", receiver.uri()));

@@ -15,6 +15,11 @@ fn quick() -> Options {
     Options { initial_delay: Duration::from_millis(10), max_delay: Duration::from_millis(100), ..Options::default() }
 }
 
+/// A client of `key` whose every request carries `Kassa-Simulate: <simulate>`, retrying quickly.
+fn simulating(base_url: &str, key: &str, simulate: &str) -> kassa_sdk::Client {
+    kassa_sdk::builder(base_url).bearer(key).header("kassa-simulate", simulate).options(quick()).build().unwrap()
+}
+
 fn order() -> CreatePaymentIntentRequest {
     CreatePaymentIntentRequest {
         amount: 1000,
@@ -52,12 +57,7 @@ async fn an_answer_lost_after_commit_is_retried_into_one_payment() {
     let server = Server::start(None).await;
     let api = Api::new(server.base_url.clone());
     let key = api.shop().await;
-    let kassa = kassa_sdk::builder(&server.base_url)
-        .bearer(&key)
-        .header("kassa-simulate", "status=500; after_commit")
-        .options(quick())
-        .build()
-        .unwrap();
+    let kassa = simulating(&server.base_url, &key, "status=500; after_commit");
     let intent = kassa.create_payment_intent(None, &order()).await.expect("the retry is replayed").into_inner();
     let made = intents(&api, &key).await;
     assert_eq!(made.len(), 1, "one intent, not one per attempt");
@@ -77,12 +77,7 @@ async fn a_server_that_stays_unavailable_is_tried_a_bounded_number_of_times() {
     let server = Server::start(None).await;
     let api = Api::new(server.base_url.clone());
     let key = api.shop().await;
-    let kassa = kassa_sdk::builder(&server.base_url)
-        .bearer(&key)
-        .header("kassa-simulate", "status=503")
-        .options(quick())
-        .build()
-        .unwrap();
+    let kassa = simulating(&server.base_url, &key, "status=503");
     let err = kassa.create_payment_intent(None, &order()).await.expect_err("always 503");
     assert_eq!(err.code(), Some("service_unavailable"));
     let request_id = err.request_id().expect("the last attempt's request id").to_owned();

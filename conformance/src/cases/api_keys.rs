@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::case;
 use crate::Case;
-use crate::ctx::{Ctx, Raw, expect_sdk_error};
+use crate::ctx::{Ctx, expect_sdk_error};
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -143,18 +143,14 @@ async fn keys_need_a_user_token(cx: Ctx) -> Result<()> {
 /// must be run with a lower one (Kassa: `--api-key-limit`) for this case.
 const MAX_SPEND: u64 = 10_000;
 
-fn number(raw: &Raw, header: &str) -> Option<u64> {
-    raw.headers.get(header).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok())
-}
-
 async fn api_keys_are_rate_limited(cx: Ctx) -> Result<()> {
     let shop = cx.shop().await?;
     let list = "/v1/payment-intents?limit=1";
     let first = cx.get(list, Some(&shop.key)).await?;
     first.expect_status(200)?;
-    let limit = number(&first, "ratelimit-limit").context("no RateLimit-Limit on an API key's answer")?;
-    let mut remaining = number(&first, "ratelimit-remaining").context("no RateLimit-Remaining")?;
-    let reset = number(&first, "ratelimit-reset").context("no RateLimit-Reset")?;
+    let limit = first.number("ratelimit-limit").context("no RateLimit-Limit on an API key's answer")?;
+    let mut remaining = first.number("ratelimit-remaining").context("no RateLimit-Remaining")?;
+    let reset = first.number("ratelimit-reset").context("no RateLimit-Reset")?;
     ensure!(remaining < limit && (1..=60).contains(&reset), "limit {limit}, remaining {remaining}, reset {reset}");
     ensure!(limit <= MAX_SPEND, "a limit of {limit} a minute is more than the suite spends; lower it for the run");
     let mut spent = 0;
@@ -167,7 +163,7 @@ async fn api_keys_are_rate_limited(cx: Ctx) -> Result<()> {
         for answer in answers {
             let answer = answer?;
             match answer.status.as_u16() {
-                200 => lowest = lowest.min(number(&answer, "ratelimit-remaining").context("no RateLimit-Remaining")?),
+                200 => lowest = lowest.min(answer.number("ratelimit-remaining").context("no RateLimit-Remaining")?),
                 429 => refused = Some(answer),
                 other => bail!("{other} while spending the key's limit: {:.300}", answer.text),
             }
@@ -179,12 +175,12 @@ async fn api_keys_are_rate_limited(cx: Ctx) -> Result<()> {
         remaining = lowest;
     };
     limited.expect_error(429, "rate_limited")?;
-    let retry_after = number(&limited, "retry-after").context("429 without Retry-After")?;
+    let retry_after = limited.number("retry-after").context("429 without Retry-After")?;
     ensure!((1..=60).contains(&retry_after), "Retry-After {retry_after}");
     ensure!(
-        number(&limited, "ratelimit-remaining") == Some(0),
+        limited.number("ratelimit-remaining") == Some(0),
         "a 429 with RateLimit-Remaining {:?}",
-        number(&limited, "ratelimit-remaining")
+        limited.number("ratelimit-remaining")
     );
     if retry_after >= 2 {
         // Still this window: a write is refused the same way, and does nothing.

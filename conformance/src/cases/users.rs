@@ -198,9 +198,7 @@ async fn auth_attempts_are_rate_limited(cx: Ctx) -> Result<()> {
             continue;
         }
         raw.expect_error(429, "rate_limited")?;
-        let retry_after =
-            raw.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-        let Some(retry_after) = retry_after.filter(|s| (1..=60).contains(s)) else {
+        let Some(retry_after) = raw.number("retry-after").filter(|s| (1..=60).contains(s)) else {
             anyhow::bail!("429 with Retry-After {:?}", raw.headers.get("retry-after"));
         };
         if retry_after < 2 {

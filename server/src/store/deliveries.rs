@@ -190,35 +190,23 @@ impl Store {
                 )
             };
         }
-        match &self.db {
-            Db::Postgres(pool) => {
-                sqlx::query(claim!(" FOR UPDATE SKIP LOCKED"))
-                    .bind(token)
-                    .bind(real + lease)
-                    .bind(pending)
-                    .bind(now)
-                    .bind(limit)
-                    .bind(real)
-                    .bind(merchant)
-                    .execute(pool)
-                    .await?;
-            }
-            Db::Sqlite { .. } => {
-                transaction!(self, |tx| {
-                    sqlx::query(claim!(""))
-                        .bind(token)
-                        .bind(real + lease)
-                        .bind(pending)
-                        .bind(now)
-                        .bind(limit)
-                        .bind(real)
-                        .bind(merchant)
-                        .execute(&mut *tx)
-                        .await?;
-                    Ok(())
-                })?;
-            }
-        }
+        // Replicas skip each other's locked rows; SQLite's one writer has none to skip.
+        let sql = match &self.db {
+            Db::Postgres(_) => claim!(" FOR UPDATE SKIP LOCKED"),
+            Db::Sqlite { .. } => claim!(""),
+        };
+        super::write!(self, |conn| {
+            sqlx::query(sql)
+                .bind(token)
+                .bind(real + lease)
+                .bind(pending)
+                .bind(now)
+                .bind(limit)
+                .bind(real)
+                .bind(merchant)
+                .execute(conn)
+                .await?;
+        });
         Ok(())
     }
 

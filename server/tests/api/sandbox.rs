@@ -196,6 +196,32 @@ fn at(reply: &kassa_testkit::Reply, field: &str) -> chrono::DateTime<chrono::Utc
     reply.body[field].as_str().unwrap_or_else(|| panic!("no {field}: {}", reply.body)).parse().unwrap()
 }
 
+/// A merchant whose webhook endpoint answers every delivery with `status`: its receiver, and
+/// its API key.
+async fn hooked_shop(app: &TestApp, status: u16) -> (wiremock::MockServer, String) {
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(status)).mount(&receiver).await;
+    let (token, _) = app.owner().await;
+    let hooked = json!({"name": "Hooked", "webhook_url": format!("{}/hook", receiver.uri())});
+    let merchant = app.post("/v1/merchants", Some(&token), hooked).await.body["id"].as_str().unwrap().to_owned();
+    let (_, key) = app.api_key(&token, &merchant).await;
+    (receiver, key)
+}
+
+/// The event's delivery attempts, once the worker has made the first (it is due at once).
+async fn attempts_once_made(app: &TestApp, key: &str, event: &str) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let list = app.get(&format!("/v1/events/{event}/deliveries"), Some(key)).await.body["data"].clone();
+        if list.as_array().is_some_and(|a| !a.is_empty()) {
+            return list;
+        }
+        assert!(std::time::Instant::now() < deadline, "the worker made no attempt");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 async fn advancing_a_frozen_clock_past_expires_at_expires_the_intent_at_that_time(app: TestApp) {
     let key = app.shop().await;
     let frozen = clock_post(&app, &key, "freeze", json!({})).await;
@@ -379,26 +405,13 @@ async fn new_objects_are_stamped_by_the_clock_and_a_reset_returns_to_real_time(a
 }
 
 async fn one_advance_plays_the_whole_retry_ladder_against_a_failing_receiver(app: TestApp) {
-    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
-    let receiver = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&receiver).await;
-    let (token, _) = app.owner().await;
-    let hooked = json!({"name": "Hooked", "webhook_url": format!("{}/hook", receiver.uri())});
-    let merchant = app.post("/v1/merchants", Some(&token), hooked).await.body["id"].as_str().unwrap().to_owned();
-    let (_, key) = app.api_key(&token, &merchant).await;
+    let (receiver, key) = hooked_shop(&app, 500).await;
     let frozen = clock_post(&app, &key, "freeze", json!({})).await;
     let intent = app.intent(&key, 1000, false).await;
     let event = app.get("/v1/events", Some(&key)).await.body["data"][0]["id"].as_str().unwrap().to_owned();
 
     // The first attempt goes out at once, due by the merchant's (frozen) now.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    let first = loop {
-        let list = app.get(&format!("/v1/events/{event}/deliveries"), Some(&key)).await.body["data"].clone();
-        if list.as_array().is_some_and(|a| !a.is_empty()) || std::time::Instant::now() > deadline {
-            break list;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let first = attempts_once_made(&app, &key, &event).await;
     assert_eq!(first.as_array().map(Vec::len), Some(1), "{first}");
     assert_eq!(first[0]["created_at"], frozen.body["now"], "made at the merchant's time");
     let retry_at: chrono::DateTime<chrono::Utc> = first[0]["next_attempt_at"].as_str().unwrap().parse().unwrap();
@@ -460,13 +473,7 @@ async fn events_at_one_frozen_time_keep_the_order_they_happened_in(app: TestApp)
 }
 
 async fn refunds_and_delivery_attempts_at_one_frozen_time_list_as_made(app: TestApp) {
-    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
-    let receiver = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
-    let (token, _) = app.owner().await;
-    let hooked = json!({"name": "Hooked", "webhook_url": format!("{}/hook", receiver.uri())});
-    let merchant = app.post("/v1/merchants", Some(&token), hooked).await.body["id"].as_str().unwrap().to_owned();
-    let (_, key) = app.api_key(&token, &merchant).await;
+    let (_receiver, key) = hooked_shop(&app, 200).await;
     clock_post(&app, &key, "freeze", json!({})).await;
     let intent = app.intent(&key, 1000, false).await;
     assert_eq!(app.pay(&intent, "4242 4242 4242 4242").await.status, StatusCode::OK);
@@ -485,11 +492,7 @@ async fn refunds_and_delivery_attempts_at_one_frozen_time_list_as_made(app: Test
     let events = app.get("/v1/events?limit=100", Some(&key)).await.body;
     let event = events["data"].as_array().unwrap().last().unwrap()["id"].as_str().unwrap().to_owned();
     let deliveries = format!("/v1/events/{event}/deliveries");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    while app.get(&deliveries, Some(&key)).await.body["data"].as_array().is_none_or(Vec::is_empty) {
-        assert!(std::time::Instant::now() < deadline, "no first attempt");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    attempts_once_made(&app, &key, &event).await;
     for _ in 0..5 {
         let redelivered = app.post(&format!("/v1/events/{event}/redeliver"), Some(&key), json!({})).await;
         assert_eq!(redelivered.status, StatusCode::CREATED, "{}", redelivered.body);
@@ -534,22 +537,12 @@ async fn card_expiry_and_the_reports_today_follow_the_clock(app: TestApp) {
 /// conformance suite through two replicas).
 async fn an_advance_does_not_repeat_an_attempt_a_worker_made_after_it_read_the_schedule(app: TestApp) {
     use sqlx::Connection as _;
-    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
-    let receiver = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&receiver).await;
-    let (token, _) = app.owner().await;
-    let hooked = json!({"name": "Hooked", "webhook_url": format!("{}/hook", receiver.uri())});
-    let merchant = app.post("/v1/merchants", Some(&token), hooked).await.body["id"].as_str().unwrap().to_owned();
-    let (_, key) = app.api_key(&token, &merchant).await;
+    let (receiver, key) = hooked_shop(&app, 500).await;
     let frozen = at(&clock_post(&app, &key, "freeze", json!({})).await, "now");
     app.intent(&key, 1000, false).await;
     let event = app.get("/v1/events", Some(&key)).await.body["data"][0]["id"].as_str().unwrap().to_owned();
     let deliveries = format!("/v1/events/{event}/deliveries");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    while app.get(&deliveries, Some(&key)).await.body["data"].as_array().is_none_or(Vec::is_empty) {
-        assert!(std::time::Instant::now() < deadline, "the worker made no attempt");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    attempts_once_made(&app, &key, &event).await;
     let sql = "SELECT id FROM deliveries WHERE event_id = $1";
     let delivery: String = if app.is_sqlite() {
         let mut conn = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();

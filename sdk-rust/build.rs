@@ -26,6 +26,8 @@ fn main() {
     downgrade::downgrade_to_3_0(&mut document)
         .unwrap_or_else(|err| panic!("{SPEC} cannot be expressed as OpenAPI 3.0: {err}"));
     write_unkeyed_posts(&document, &out_dir);
+    drop_merchant_header(&mut document);
+    drop_string_constraints(&mut document);
     let pretty = serde_json::to_string_pretty(&document).expect("a JSON value always serializes");
     std::fs::write(out_dir.join("kassa-3.0.json"), pretty).expect("writing OUT_DIR/kassa-3.0.json");
 
@@ -46,6 +48,41 @@ fn main() {
         .unwrap_or_else(|err| panic!("progenitor could not generate a client from {SPEC}: {err}"));
     let file = syn::parse2(tokens).expect("progenitor emits valid Rust");
     std::fs::write(out_dir.join("codegen.rs"), prettyplease::unparse(&file)).expect("writing OUT_DIR/codegen.rs");
+}
+
+/// `Kassa-Merchant` is half of the dashboard's credential, so like the bearer token it goes on
+/// the HTTP client (`ClientBuilder::merchant`), not as an argument of every call.
+fn drop_merchant_header(document: &mut serde_json::Value) {
+    let operations = document["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut());
+    for operation in operations.flat_map(|item| item.as_object_mut().into_iter().flat_map(|ops| ops.values_mut())) {
+        if let Some(parameters) = operation.get_mut("parameters").and_then(|p| p.as_array_mut()) {
+            parameters.retain(|parameter| parameter["name"] != "Kassa-Merchant");
+        }
+    }
+}
+
+/// The contract states what the server accepts (id patterns, lengths, ranges, metadata's
+/// bounds); from them typify would make a validating newtype of every such value. The SDK leaves judging to
+/// the server, as Stripe's do: a refused value comes back as the documented error, with its
+/// code and `param`, and arguments stay plain `String`s and maps.
+fn drop_string_constraints(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let typed = |name: &str| {
+                map.get("type").is_some_and(|t| t == name || t.as_array().is_some_and(|ts| ts.contains(&name.into())))
+            };
+            if typed("string") || typed("integer") || map.contains_key("maxProperties") {
+                for keyword in
+                    ["pattern", "minLength", "maxLength", "minimum", "maximum", "maxProperties", "propertyNames"]
+                {
+                    map.remove(keyword);
+                }
+            }
+            map.values_mut().for_each(drop_string_constraints);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_string_constraints),
+        _ => {}
+    }
 }
 
 /// `OUT_DIR/unkeyed.rs`: the POST operations the contract offers no `Idempotency-Key` on. The

@@ -43,7 +43,10 @@ async fn main() -> Result<(), Error> {
                 customer_email: None,
                 metadata: None,
                 expires_in: None,
-                payment_method_types: Some(vec!["card".into(), "sepa_debit".into()]),
+                payment_method_types: Some(vec![
+                    kassa_sdk::types::PaymentMethodType::Card,
+                    kassa_sdk::types::PaymentMethodType::SepaDebit,
+                ]),
             },
         )
         .await?

@@ -216,6 +216,15 @@ pub fn digest(scope: &str) -> String {
     hex::encode(Sha256::digest(scope.as_bytes()))
 }
 
+/// `crate::openapi::IDEMPOTENCY_KEY_PATTERN`.
+fn valid_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    (1..=255).contains(&bytes.len())
+        && bytes.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
+        && bytes.first().is_some_and(u8::is_ascii_graphic)
+        && bytes.last().is_some_and(u8::is_ascii_graphic)
+}
+
 fn client_secret_in(body: &[u8]) -> Option<String> {
     let json: Value = serde_json::from_slice(body).ok()?;
     json.get("client_secret")?.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
@@ -230,10 +239,10 @@ async fn run(
     scope: &str,
 ) -> Result<Response, ApiError> {
     let key = request.headers().get(HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+    if !valid_key(&key) {
         return Err(ApiError::ParameterInvalid {
             param: "Idempotency-Key".into(),
-            message: "must be 1 to 255 printable ASCII characters".into(),
+            message: "must be 1 to 255 printable ASCII characters, the first and last not a space".into(),
         });
     }
     let credential = digest(scope);
@@ -303,6 +312,16 @@ async fn complete(app: &AppState, hold: &KeyHold, response: Response) -> Respons
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_checked_as_the_contract_states() {
+        let pattern = regex::Regex::new(crate::openapi::IDEMPOTENCY_KEY_PATTERN).unwrap();
+        let longest = "k".repeat(255);
+        let too_long = "k".repeat(256);
+        for key in ["order-1", "a", "a b", " a", "a ", " ", "", "caf\u{e9}", "a\tb", &longest, &too_long] {
+            assert_eq!(pattern.is_match(key), valid_key(key), "{key:?}");
+        }
+    }
 
     #[test]
     fn fingerprints_tell_bodies_and_paths_apart() {

@@ -3,10 +3,15 @@
 //! from the code; `cargo xtask openapi` writes it to `openapi/kassa.json`.
 
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{HeaderBuilder, ObjectBuilder, RefOr, Required, ResponseBuilder, Type};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{
+    HeaderBuilder, KnownFormat, ObjectBuilder, RefOr, Required, ResponseBuilder, Schema, SchemaFormat, Type,
+};
 use utoipa::{Modify, OpenApi};
 
+use crate::domain::{ApiKeyId, AttemptId, ChargeId, EventId, PaymentIntentId, RefundId, RequestId};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -15,7 +20,10 @@ use crate::error::ErrorBody;
         title = "Kassa API",
         version = "1.0.0",
         description = include_str!("openapi_description.md"),
-        license(name = "Apache-2.0"),
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    servers(
+        (url = "http://127.0.0.1:4242", description = "`kassa serve` with no configuration: the sandbox on this machine."),
     ),
     components(schemas(ErrorBody)),
     tags(
@@ -42,6 +50,7 @@ struct SharedRules;
 impl Modify for SharedRules {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        state_field_rules(&mut components.schemas);
         components.add_security_scheme(
             "user_token",
             SecurityScheme::Http(
@@ -60,15 +69,6 @@ impl Modify for SharedRules {
                     .description(Some("A secret API key, `sk_test_…`, from POST /v1/merchants/{merchant_id}/api-keys."))
                     .build(),
             ),
-        );
-        components.add_security_scheme(
-            "kassa_merchant",
-            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
-                "Kassa-Merchant",
-                "With a user token, the merchant it acts on (its id): how the dashboard reads and manages a \
-                 merchant's payments. A viewer may read; a developer or above may also capture, void, refund \
-                 and redeliver. Not needed with an API key (which may only name its own merchant).",
-            ))),
         );
         components.add_security_scheme(
             "client_secret",
@@ -94,9 +94,9 @@ impl Modify for SharedRules {
             .name("Idempotency-Key")
             .parameter_in(ParameterIn::Header)
             .required(Required::False)
-            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String).pattern(Some(IDEMPOTENCY_KEY_PATTERN))))
             .description(Some(
-                "1 to 255 printable ASCII characters. Makes a retry safe: the first response for this key and \
+                "1 to 255 printable ASCII characters, the first and last not a space. Makes a retry safe: the first response for this key and \
                  credential is replayed, byte for byte with `Idempotent-Replayed: true`, for 24 hours. The same \
                  key with another request (method, path or body; one changed digit is another request) is \
                  `400 idempotency_key_reused`; while the first request runs, `409 idempotency_key_in_use`. \
@@ -114,8 +114,10 @@ impl Modify for SharedRules {
             let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
             for operation in operations.into_iter().flatten() {
                 if names_a_merchant(operation) {
+                    take_merchant_header(operation);
                     document_merchant_header(&mut operation.responses.responses);
                 }
+                state_id_patterns(operation);
                 let responses = &mut operation.responses.responses;
                 responses.entry("500".into()).or_insert_with(|| {
                     error_response(
@@ -173,13 +175,88 @@ fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
 /// which is never kept for a replay (`idempotency::NoStore`).
 const UNKEYED_POSTS: &[&str] = &["register", "login", "create_merchant", "create_api_key", "roll_webhook_secret"];
 
-/// Whether the operation accepts a user token with `Kassa-Merchant` (`auth::MerchantAccess`).
+/// What [`crate::idempotency`] accepts as a key. HTTP drops the spaces around a header's
+/// value, so a key cannot begin or end with one.
+pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]([ -~]{0,253}[!-~])?$";
+
+/// The routes declare the dashboard's credential as the security requirement it is: a user
+/// token together with `Kassa-Merchant` (`auth::MerchantAccess`).
+const MERCHANT_HEADER: &str = "kassa_merchant";
+
+/// Whether the operation accepts a user token with `Kassa-Merchant`.
 fn names_a_merchant(operation: &utoipa::openapi::path::Operation) -> bool {
     operation
         .security
         .iter()
         .flatten()
-        .any(|requirement| serde_json::to_value(requirement).is_ok_and(|value| value.get("kassa_merchant").is_some()))
+        .any(|requirement| serde_json::to_value(requirement).is_ok_and(|value| value.get(MERCHANT_HEADER).is_some()))
+}
+
+/// Renders that requirement as the user token plus a `Kassa-Merchant` header parameter: a
+/// security scheme cannot say that the header is a merchant id, and a parameter can, so
+/// generators and fuzzers send UUIDs there.
+fn take_merchant_header(operation: &mut utoipa::openapi::path::Operation) {
+    for requirement in operation.security.iter_mut().flatten() {
+        if serde_json::to_value(&*requirement).is_ok_and(|value| value.get(MERCHANT_HEADER).is_some()) {
+            *requirement = SecurityRequirement::new("user_token", Vec::<String>::new());
+        }
+    }
+    let header = ParameterBuilder::new()
+        .name("Kassa-Merchant")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .schema(Some(
+            ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+        ))
+        .description(Some(
+            "With a user token, the merchant it acts on (its id): how the dashboard reads and manages a merchant's \
+             payments, and then required. A viewer may read; a developer or above may also capture, void, refund and \
+             redeliver. Not needed with an API key, which may only name its own merchant here.",
+        ))
+        .build();
+    operation.parameters.get_or_insert_with(Vec::new).push(RefOr::T(header));
+}
+
+/// States on every parameter that names an object the shape of its id, from the type that
+/// parses it, so the contract refuses what the server refuses. A list's `starting_after` is
+/// an id of the objects it lists.
+fn state_id_patterns(operation: &mut utoipa::openapi::path::Operation) {
+    let listing = operation.operation_id.as_deref().unwrap_or_default();
+    for parameter in operation.parameters.iter_mut().flatten() {
+        let RefOr::T(parameter) = parameter else { continue };
+        let pattern: &str = match parameter.name.as_str() {
+            "payment_intent_id" | "payment_intent" => PaymentIntentId::PATTERN,
+            "charge_id" => ChargeId::PATTERN,
+            "event_id" => EventId::PATTERN,
+            "key_id" => ApiKeyId::PATTERN,
+            "types" => &crate::domain::EventKind::list_pattern(),
+            "starting_after" => match listing {
+                "list_payment_intents" => PaymentIntentId::PATTERN,
+                "list_refunds" => RefundId::PATTERN,
+                "list_charges" => ChargeId::PATTERN,
+                "list_events" => EventId::PATTERN,
+                "list_event_deliveries" => AttemptId::PATTERN,
+                "list_api_keys" => ApiKeyId::PATTERN,
+                "list_request_logs" => RequestId::PATTERN,
+                // Merchants and members are listed by UUID, which the parameter's format says.
+                "list_merchants" | "list_members" => {
+                    set_format_uuid(parameter);
+                    continue;
+                }
+                other => panic!("{other} lists objects whose ids openapi.rs does not know"),
+            },
+            _ => continue,
+        };
+        if let Some(RefOr::T(Schema::Object(schema))) = &mut parameter.schema {
+            schema.pattern = Some(pattern.to_owned());
+        }
+    }
+}
+
+fn set_format_uuid(parameter: &mut utoipa::openapi::path::Parameter) {
+    if let Some(RefOr::T(Schema::Object(schema))) = &mut parameter.schema {
+        schema.format = Some(SchemaFormat::KnownFormat(KnownFormat::Uuid));
+    }
 }
 
 /// What `Kassa-Merchant` adds to every operation that takes it: a 400 for a missing or
@@ -199,6 +276,71 @@ fn document_merchant_header(responses: &mut std::collections::BTreeMap<String, R
                 responses.insert(status.into(), error_response(alone.as_deref().unwrap_or(&addition)));
             }
         }
+    }
+}
+
+/// A request field whose value a domain parser checks, so its schema states what that parser
+/// accepts (the field keeps its own description and example).
+enum Rule {
+    Name,
+    Url,
+    Email,
+    Currency,
+    Metadata,
+    /// An id of one kind: its type's `PATTERN`.
+    Id(&'static str),
+}
+
+/// Which request fields go through which parser.
+const FIELD_RULES: &[(&str, &str, Rule)] = &[
+    ("RegisterRequest", "name", Rule::Name),
+    ("RegisterRequest", "email", Rule::Email),
+    ("LoginRequest", "email", Rule::Email),
+    ("CreateMerchantRequest", "name", Rule::Name),
+    ("CreateMerchantRequest", "webhook_url", Rule::Url),
+    ("UpdateMerchantRequest", "name", Rule::Name),
+    ("UpdateMerchantRequest", "webhook_url", Rule::Url),
+    ("AddMemberRequest", "email", Rule::Email),
+    ("CreateApiKeyRequest", "name", Rule::Name),
+    ("CreatePaymentIntentRequest", "currency", Rule::Currency),
+    ("CreatePaymentIntentRequest", "success_url", Rule::Url),
+    ("CreatePaymentIntentRequest", "cancel_url", Rule::Url),
+    ("CreatePaymentIntentRequest", "customer_email", Rule::Email),
+    ("CreatePaymentIntentRequest", "metadata", Rule::Metadata),
+    ("ListenAttemptRequest", "event_id", Rule::Id(EventId::PATTERN)),
+];
+
+fn state_field_rules(schemas: &mut std::collections::BTreeMap<String, RefOr<Schema>>) {
+    for (schema, field, rule) in FIELD_RULES {
+        let Some(RefOr::T(Schema::Object(object))) = schemas.get_mut(*schema) else {
+            panic!("FIELD_RULES names {schema}, which is not an object schema of the contract");
+        };
+        let Some(RefOr::T(Schema::Object(property))) = object.properties.get_mut(*field) else {
+            panic!("FIELD_RULES names {schema}.{field}, which is not a plain field");
+        };
+        let (pattern, max_length) = match rule {
+            Rule::Name => (crate::domain::Name::PATTERN.to_owned(), Some(crate::domain::Name::MAX_CHARS)),
+            Rule::Url => (crate::domain::HttpUrl::PATTERN.to_owned(), Some(crate::domain::HttpUrl::MAX_LEN)),
+            Rule::Email => (crate::domain::Email::PATTERN.to_owned(), Some(crate::domain::Email::MAX_LEN)),
+            Rule::Currency => (crate::domain::Currency::pattern(), Some(3)),
+            // The pattern bounds the length.
+            Rule::Id(pattern) => ((*pattern).to_owned(), None),
+            Rule::Metadata => {
+                // `domain::Metadata`: up to 20 keys of 1 to 40 characters, values up to 500.
+                let string = |max: usize| {
+                    ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(max))
+                };
+                property.max_properties = Some(20);
+                property.property_names = Some(Box::new(string(40).into()));
+                property.additional_properties = Some(Box::new(utoipa::openapi::schema::AdditionalProperties::RefOr(
+                    RefOr::T(string(500).min_length(None).into()),
+                )));
+                continue;
+            }
+        };
+        property.pattern = Some(pattern);
+        property.max_length = max_length;
+        property.min_length = Some(1);
     }
 }
 

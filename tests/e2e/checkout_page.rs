@@ -3,7 +3,7 @@
 //! intent sends them to `cancel_url`, as does "Back to <merchant>"; a wrong secret gets a 403
 //! page. The amount reads as a customer expects, with the description and the test cards.
 
-use kassa_sdk::types::{CreateMerchantRequest, CreatePaymentIntentRequest, PaymentIntentStatus};
+use kassa_sdk::types::{CreateMerchantRequest, CreatePaymentIntentRequest, PaymentIntentStatus, PaymentMethodType};
 
 use crate::browser::{Browser, available};
 use crate::harness::Server;
@@ -176,7 +176,7 @@ async fn a_customer_pays_by_sepa_debit_which_is_processing_then_settles() {
     let server = Server::start_with(dir, None, &["--debit-settlement-delay", "1s"]).await;
     let shop = merchant_key(&server).await;
     let request = CreatePaymentIntentRequest {
-        payment_method_types: Some(vec!["card".into(), "sepa_debit".into()]),
+        payment_method_types: Some(vec![PaymentMethodType::Card, PaymentMethodType::SepaDebit]),
         ..intent(&server, None)
     };
     let pi = shop.create_payment_intent(None, &request).await.unwrap().into_inner();

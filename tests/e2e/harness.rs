@@ -21,6 +21,28 @@ pub fn kassa_bin() -> PathBuf {
     bin
 }
 
+/// The Python that has the pinned tools (`tests/python/requirements.lock`), which
+/// `cargo xtask test` installs into `target/python`; without it the test is skipped loudly,
+/// unless `KASSA_REQUIRE_PYTHON=1` (CI) makes that a failure.
+pub fn pinned_python() -> Option<PathBuf> {
+    match std::env::var("KASSA_TEST_PYTHON") {
+        Ok(python) => Some(python.into()),
+        Err(_) => {
+            assert!(
+                std::env::var("KASSA_REQUIRE_PYTHON").as_deref() != Ok("1"),
+                "KASSA_REQUIRE_PYTHON=1 but KASSA_TEST_PYTHON is not set: run the tests with `cargo xtask test`"
+            );
+            eprintln!("SKIPPED: a check with the pinned Python tools (run `cargo xtask test`, which installs them)");
+            None
+        }
+    }
+}
+
+/// The repository's root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the repository").to_owned()
+}
+
 /// An example of `kassa-sdk`, built by `cargo test --workspace --all-targets`.
 pub fn example_bin(name: &str) -> PathBuf {
     let bin = kassa_bin().with_file_name("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));

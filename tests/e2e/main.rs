@@ -8,6 +8,7 @@ mod listen;
 
 mod checkout_page;
 mod conformance;
+mod contract_tools;
 mod crash;
 mod dashboard;
 mod docs_browser;

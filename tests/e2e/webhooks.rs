@@ -11,24 +11,7 @@ use kassa_testkit::Api;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::harness::{Server, free_port};
-
-/// The Python that has the pinned webhook libraries (`tests/python/requirements.lock`), which
-/// `cargo xtask test` installs into `target/python`; without it the test is skipped loudly,
-/// unless `KASSA_REQUIRE_PYTHON=1` (CI) makes that a failure.
-fn python_with_libraries() -> Option<PathBuf> {
-    match std::env::var("KASSA_TEST_PYTHON") {
-        Ok(python) => Some(python.into()),
-        Err(_) => {
-            assert!(
-                std::env::var("KASSA_REQUIRE_PYTHON").as_deref() != Ok("1"),
-                "KASSA_REQUIRE_PYTHON=1 but KASSA_TEST_PYTHON is not set: run the tests with `cargo xtask test`"
-            );
-            eprintln!("SKIPPED: the webhook libraries check (run `cargo xtask test`, which installs them)");
-            None
-        }
-    }
-}
+use crate::harness::{Server, free_port, pinned_python};
 
 fn script(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python").join(name)
@@ -45,7 +28,7 @@ impl Drop for Receiver {
 
 #[tokio::test]
 async fn deliveries_verify_with_a_stdlib_receiver_and_the_official_libraries() {
-    let Some(python) = python_with_libraries() else { return };
+    let Some(python) = pinned_python() else { return };
     let server = Server::start(None).await;
     let api = Api::new(server.base_url.clone());
     let (_, _, token) = api.user().await;

@@ -5,6 +5,7 @@
 //! - `conformance --base-url URL`: run the conformance suite against any server.
 //! - `bench`: throughput and latency, each beside a ceiling measured in the same run.
 
+mod node;
 mod postgres;
 mod python;
 
@@ -153,8 +154,13 @@ fn test() -> Result<()> {
     }
     // The webhook libraries receivers use (Stripe's, Standard Webhooks'), pinned, for the test
     // that proves they verify Kassa's deliveries.
+    // Schemathesis and OpenAPI Generator's `validate` too, for the contract's own tests.
     if let Some(python) = python::venv(&root())? {
         command.env("KASSA_TEST_PYTHON", python);
+    }
+    // Redocly's linter, for the same.
+    if let Some(bin) = node::tools(&root())? {
+        command.env("KASSA_TEST_NODE_BIN", bin);
     }
     // `cargo test` builds examples under hashed names only; the end-to-end tests run the SDK's
     // examples as a user would, from `target/debug/examples/<name>`. Same flags, same features,

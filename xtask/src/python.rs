@@ -1,4 +1,4 @@
-//! A Python with the pinned packages of `tests/python/requirements.lock`, in `target/python`:
+//! A Python with the pinned tools of `tests/python/requirements.lock`, in `target/python`:
 //! made (or remade, when the lock file changes) by `cargo xtask test`, never by hand.
 
 use std::path::{Path, PathBuf};
@@ -27,8 +27,8 @@ pub fn venv(root: &Path) -> Result<Option<PathBuf>> {
     if !installed {
         let banner = "=".repeat(78);
         eprintln!(
-            "{banner}\nxtask: could not install tests/python/requirements.lock (python3 -m venv, pip): the check\n       \
-             with Stripe's and Standard Webhooks' libraries will be SKIPPED.\n{banner}"
+            "{banner}\nxtask: could not install tests/python/requirements.lock (python3 -m venv, pip): the checks\n       \
+             with Stripe's and Standard Webhooks' libraries, Schemathesis and OpenAPI Generator will be SKIPPED.\n{banner}"
         );
         return Ok(None);
     }

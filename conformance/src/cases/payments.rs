@@ -320,10 +320,10 @@ async fn list_intents(cx: Ctx) -> Result<()> {
     let b = create(&shop, 2000, false).await?;
     let c = create(&shop, 3000, false).await?;
     pay(&cx, &b, "4242424242424242").await?;
-    let page = shop.sdk.list_payment_intents(Some(2.try_into()?), None, None).await?.into_inner();
+    let page = shop.sdk.list_payment_intents(Some(2), None, None).await?.into_inner();
     let ids: Vec<_> = page.data.iter().map(|p| p.id.as_str()).collect();
     ensure!(ids == [c.id.as_str(), b.id.as_str()] && page.has_more, "first page {ids:?}");
-    let rest = shop.sdk.list_payment_intents(Some(2.try_into()?), Some(&b.id), None).await?.into_inner();
+    let rest = shop.sdk.list_payment_intents(Some(2), Some(&b.id), None).await?.into_inner();
     ensure!(rest.data.len() == 1 && rest.data[0].id == a.id && !rest.has_more, "second page {:?}", rest.data);
     let succeeded = shop.sdk.list_payment_intents(None, None, Some(PaymentIntentStatus::Succeeded)).await?.into_inner();
     ensure!(succeeded.data.len() == 1 && succeeded.data[0].id == b.id, "status filter {:?}", succeeded.data);
@@ -575,7 +575,7 @@ async fn refunds(cx: Ctx) -> Result<()> {
     let list = shop.sdk.list_refunds(&intent.id, None, None).await?.into_inner();
     let ids: Vec<_> = list.data.iter().map(|r| r.id.as_str()).collect();
     ensure!(ids == [rest.id.as_str(), first.id.as_str()], "newest first: {ids:?}");
-    let events = shop.sdk.list_events(Some(100.try_into()?), None, None, None).await?.into_inner();
+    let events = shop.sdk.list_events(Some(100), None, None, None).await?.into_inner();
     let refunds =
         events.data.iter().filter(|e| serde_json::to_value(e.type_).ok() == Some(json!("refund.created"))).count();
     ensure!(refunds == 2, "one refund.created per refund, found {refunds}");
@@ -720,7 +720,7 @@ async fn idempotency_in_flight(cx: Ctx) -> Result<()> {
     })
     .await?;
     // However many rounds ran, one key made one intent.
-    let intents = shop.sdk.list_payment_intents(Some(100.try_into()?), None, None).await?.into_inner().data;
+    let intents = shop.sdk.list_payment_intents(Some(100), None, None).await?.into_inner().data;
     let created_by_race = intents
         .iter()
         .filter(|i| {
@@ -747,7 +747,7 @@ async fn concurrent_confirms(cx: Ctx) -> Result<()> {
         }
     }
     ensure!(approved == 1, "{approved} of 50 concurrent confirms succeeded");
-    let events = shop.sdk.list_events(Some(100.try_into()?), None, None, None).await?.into_inner();
+    let events = shop.sdk.list_events(Some(100), None, None, None).await?.into_inner();
     let succeeded = events
         .data
         .iter()

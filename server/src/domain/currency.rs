@@ -21,10 +21,22 @@ impl Currency {
         [Self::Usd, Self::Eur, Self::Gbp, Self::Aud, Self::Cad, Self::Chf, Self::Jpy, Self::Sek, Self::Nok, Self::Dkk];
 
     /// Lower-case ISO 4217, as API.md writes them; upper case is accepted and normalised, as
-    /// the major payment APIs do.
+    /// the major payment APIs do (not a mix: `Usd` is no currency code).
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let lower = raw.to_ascii_lowercase();
-        Self::ALL.into_iter().find(|c| c.code() == lower).ok_or(DomainError::InvalidCurrency)
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code() == raw || c.code().to_ascii_uppercase() == raw)
+            .ok_or(DomainError::InvalidCurrency)
+    }
+
+    /// What [`Self::parse`] accepts, as the contract states it.
+    pub fn pattern() -> String {
+        let codes: Vec<String> = Self::ALL
+            .iter()
+            .map(|c| c.code().to_owned())
+            .chain(Self::ALL.iter().map(|c| c.code().to_ascii_uppercase()))
+            .collect();
+        format!("^({})$", codes.join("|"))
     }
 
     pub fn code(self) -> &'static str {

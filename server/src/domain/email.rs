@@ -6,17 +6,22 @@ use super::DomainError;
 pub struct Email(String);
 
 impl Email {
+    pub const MAX_LEN: usize = 254;
+    /// What [`Self::parse`] accepts, as the contract states it (with `maxLength`).
+    pub const PATTERN: &'static str =
+        r"^\s*[^\s\x00-\x1F\x7F-\x9F@]{1,64}@[^\s\x00-\x1F\x7F-\x9F@.]+(\.[^\s\x00-\x1F\x7F-\x9F@.]+)+\s*$";
+
     /// Accepts `local@domain.tld` without whitespace, at most 254 characters (RFC 5321's path
     /// limit). Deliberately not a full RFC 5322 parser: registration only needs an address a
     /// person can receive mail at, and the case-folded form keeps `A@x.io` and `a@x.io` one user.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let email = raw.trim().to_lowercase();
-        let valid = email.len() <= 254
+        let valid = email.chars().count() <= Self::MAX_LEN
             && !email.chars().any(|c| c.is_whitespace() || c.is_control())
             && match email.split_once('@') {
                 Some((local, domain)) => {
                     !local.is_empty()
-                        && local.len() <= 64
+                        && local.chars().count() <= 64
                         && !domain.contains('@')
                         && domain.contains('.')
                         && domain.split('.').all(|label| !label.is_empty())
@@ -36,6 +41,29 @@ impl AsRef<str> for Email {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_contracts_pattern_accepts_what_parse_accepts() {
+        let pattern = regex::Regex::new(Email::PATTERN).unwrap();
+        let long_local = format!("{}@x.io", "a".repeat(65));
+        let emails = [
+            "ada@example.com",
+            " Ada@Example.COM ",
+            "zoë@bücher.de",
+            "a@b",
+            "a@b.",
+            "a@.b",
+            "@b.c",
+            "a b@c.d",
+            "a@b@c.d",
+            "a\n@b.c",
+            &long_local,
+            "",
+        ];
+        for email in emails {
+            assert_eq!(pattern.is_match(email), Email::parse(email).is_ok(), "{email:?}");
+        }
+    }
 
     #[test]
     fn addresses_are_trimmed_and_lower_cased() {

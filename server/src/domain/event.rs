@@ -27,6 +27,12 @@ impl EventKind {
         Self::RefundCreated,
     ];
 
+    /// A comma-separated list of event types (`?types=`), as the contract states it.
+    pub fn list_pattern() -> String {
+        let one = Self::ALL.iter().map(|kind| kind.as_str().replace('.', r"\.")).collect::<Vec<_>>().join("|");
+        format!(r"^\s*({one})\s*(,\s*({one})\s*)*$")
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PaymentIntentCreated => "payment_intent.created",

@@ -26,6 +26,8 @@ macro_rules! prefixed_id {
 
         impl $name {
             pub const PREFIX: &'static str = $prefix;
+            /// What [`Self::parse`] accepts, as the contract states it.
+            pub const PATTERN: &'static str = concat!("^", $prefix, "[0-9A-Za-z]{24,64}$");
 
             pub fn generate() -> Self {
                 Self(format!("{}{}", $prefix, random_base62(24)))
@@ -105,6 +107,27 @@ mod tests {
         assert!(ApiKeyId::parse("key_short").is_err());
         assert!(ApiKeyId::parse("key_aaaaaaaaaaaaaaaaaaaaaaa-").is_err());
         assert!(EventId::parse(&format!("evt_{}", "a".repeat(65))).is_err());
+    }
+
+    #[test]
+    fn the_contracts_pattern_accepts_what_parse_accepts() {
+        let pattern = regex::Regex::new(PaymentIntentId::PATTERN).unwrap();
+        let generated = PaymentIntentId::generate();
+        let long = format!("pi_{}", "a".repeat(64));
+        let too_long = format!("pi_{}", "a".repeat(65));
+        let ids = [
+            generated.as_ref(),
+            &long,
+            &too_long,
+            "pi_short",
+            "pi_aaaaaaaaaaaaaaaaaaaaaaa-",
+            "ch_aaaaaaaaaaaaaaaaaaaaaaaa",
+            "0",
+            "",
+        ];
+        for id in ids {
+            assert_eq!(pattern.is_match(id), PaymentIntentId::parse(id).is_ok(), "{id:?}");
+        }
     }
 
     #[test]

@@ -7,6 +7,13 @@ pub struct Name(String);
 
 impl Name {
     pub const MAX_CHARS: usize = 200;
+    /// What [`Self::parse`] accepts, as the contract states it (with `maxLength` 200): no
+    /// control characters but the white space trimmed around it, and something besides spaces.
+    pub const PATTERN: &'static str = concat!(
+        r"^[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*",
+        r"[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*",
+        r"[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    );
 
     /// `field` names the request field in the error, so the client sees which one was wrong.
     pub fn parse(raw: &str, field: &'static str) -> Result<Self, DomainError> {
@@ -37,6 +44,16 @@ mod tests {
     #[test]
     fn names_are_trimmed() {
         assert_eq!(Name::parse("  Acme Inc. ", "name").unwrap().as_ref(), "Acme Inc.");
+    }
+
+    #[test]
+    fn the_contracts_pattern_accepts_what_parse_accepts() {
+        let pattern = regex::Regex::new(Name::PATTERN).unwrap();
+        let longest = "x".repeat(200);
+        for raw in ["Acme", "  Acme Inc. ", "Zoë", "", "   ", "a\nb", "\u{85}a", "\ta\n", "\u{1}a", "\u{7f}", &longest]
+        {
+            assert_eq!(pattern.is_match(raw), Name::parse(raw, "name").is_ok(), "{raw:?}");
+        }
     }
 
     #[test]

@@ -6,13 +6,17 @@ use super::DomainError;
 pub struct HttpUrl(String);
 
 impl HttpUrl {
+    pub const MAX_LEN: usize = 2048;
+    /// What [`Self::parse`] accepts, as the contract states it (with `maxLength`).
+    pub const PATTERN: &'static str = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1F\x7F-\x9F/?#]*@)?[^\s\x00-\x1F\x7F-\x9F/?#@:][^\s\x00-\x1F\x7F-\x9F/?#@]*([/?#][^\s\x00-\x1F\x7F-\x9F]*)?$";
+
     /// Absolute `http://` or `https://` with a non-empty host, no whitespace, at most 2,048
     /// characters. The scheme is matched case-insensitively, as RFC 3986 says.
     pub fn parse(raw: &str, field: &'static str) -> Result<Self, DomainError> {
         let lower = raw.to_ascii_lowercase();
         let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
         let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or_default());
-        let valid = raw.len() <= 2048
+        let valid = raw.chars().count() <= Self::MAX_LEN
             && !raw.chars().any(|c| c.is_whitespace() || c.is_control())
             && host.is_some_and(|h| {
                 let h = h.rsplit('@').next().unwrap_or_default();
@@ -31,6 +35,28 @@ impl AsRef<str> for HttpUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_contracts_pattern_accepts_what_parse_accepts() {
+        let pattern = regex::Regex::new(HttpUrl::PATTERN).unwrap();
+        let urls = [
+            "https://shop.example/thanks?order=1#top",
+            "HTTP://localhost:8000",
+            "http://user:pw@host/x",
+            "http://a@b@c/",
+            "http://@/x",
+            "http://:80/",
+            "https://",
+            "ftp://x.example",
+            "https://shop.example/a b",
+            "https://shop.example/\u{85}",
+            "shop.example",
+            "",
+        ];
+        for url in urls {
+            assert_eq!(pattern.is_match(url), HttpUrl::parse(url, "url").is_ok(), "{url:?}");
+        }
+    }
 
     #[test]
     fn absolute_http_and_https_urls_are_accepted() {

@@ -88,6 +88,7 @@ pub struct ListenAttemptRequest {
     /// Where it was forwarded.
     pub url: String,
     /// The local answer's status, or none if there was no answer.
+    #[schema(minimum = 0, maximum = 65535)]
     pub status_code: Option<u16>,
     /// Why there was no answer: `timeout`, `connection_refused`, `network_error`.
     pub error: Option<String>,

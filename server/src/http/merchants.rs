@@ -74,8 +74,11 @@ pub struct CreateMerchantRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMerchantRequest {
-    /// A new name; omit to keep the current one.
-    pub name: Option<String>,
+    /// A new name; omit it to keep the current one (`null` is refused: a merchant always has
+    /// a name).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = String)]
+    pub name: Option<Option<String>>,
     /// A new webhook URL; `null` removes it, omitting it keeps the current one.
     #[serde(default, deserialize_with = "double_option")]
     pub webhook_url: Option<Option<String>>,
@@ -175,7 +178,13 @@ pub async fn update_merchant(
     AppJson(req): AppJson<UpdateMerchantRequest>,
 ) -> Result<Json<Merchant>, ApiError> {
     let update = MerchantUpdate {
-        name: req.name.as_deref().map(|n| Name::parse(n, "name")).transpose()?,
+        name: match req.name {
+            None => None,
+            Some(None) => {
+                return Err(ApiError::ParameterInvalid { param: "name".into(), message: "must not be null".into() });
+            }
+            Some(Some(name)) => Some(Name::parse(&name, "name")?),
+        },
         webhook_url: req
             .webhook_url
             .map(|url| url.as_deref().map(|u| HttpUrl::parse(u, "webhook_url")).transpose())

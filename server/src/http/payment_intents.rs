@@ -367,7 +367,7 @@ pub struct PaymentIntentList {
 #[serde(deny_unknown_fields)]
 pub struct CreatePaymentIntentRequest {
     /// A positive integer in the currency's minor unit, at most 99999999: 9999 is $99.99.
-    #[schema(value_type = i64, example = 1000)]
+    #[schema(value_type = i64, minimum = 1, maximum = 99999999, example = 1000)]
     pub amount: Value,
     /// Lower-case ISO 4217: usd, eur, gbp, aud, cad, chf, jpy (zero-decimal), sek, nok, dkk.
     #[schema(example = "usd")]
@@ -384,6 +384,7 @@ pub struct CreatePaymentIntentRequest {
     #[schema(example = "https://shop.example/cart")]
     pub cancel_url: String,
     /// At most 1000 characters.
+    #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// `automatic` (default) or `manual`. Manual capture is for cards: with a debit among
     /// `payment_method_types` it is `400 parameter_invalid` (`param: capture_method`).
@@ -393,12 +394,12 @@ pub struct CreatePaymentIntentRequest {
     #[schema(value_type = Option<BTreeMap<String, String>>)]
     pub metadata: Option<Value>,
     /// Seconds until the intent expires, 1 to 86400; 3600 by default.
-    #[schema(example = 3600)]
+    #[schema(minimum = 1, maximum = 86400, example = 3600)]
     pub expires_in: Option<i64>,
     /// What the customer may pay with: `card` (the default), `sepa_debit` (eur only),
     /// `au_becs_debit` (aud only). A method that does not work with `currency` is
     /// `400 payment_method_unsupported_currency`.
-    #[schema(example = json!(["card"]))]
+    #[schema(value_type = Option<Vec<PaymentMethodType>>, min_items = 1, example = json!(["card"]))]
     pub payment_method_types: Option<Vec<String>>,
 }
 
@@ -406,7 +407,7 @@ pub struct CreatePaymentIntentRequest {
 #[serde(deny_unknown_fields)]
 pub struct CapturePaymentIntentRequest {
     /// How much to capture, at most `amount_capturable`; the rest is released. All by default.
-    #[schema(value_type = Option<i64>, example = 750)]
+    #[schema(value_type = Option<i64>, minimum = 1, example = 750)]
     pub amount: Option<Value>,
 }
 

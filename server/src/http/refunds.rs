@@ -104,7 +104,7 @@ pub struct RefundList {
 #[serde(deny_unknown_fields)]
 pub struct CreateRefundRequest {
     /// How much to refund; what remains of `amount_received` by default.
-    #[schema(value_type = Option<i64>, example = 500)]
+    #[schema(value_type = Option<i64>, minimum = 1, example = 500)]
     pub amount: Option<Value>,
     pub reason: Option<RefundReason>,
 }

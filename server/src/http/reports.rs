@@ -30,11 +30,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
     /// The first day, `YYYY-MM-DD` (UTC), year 1 to 9999. Default: 29 days before `to`.
-    #[param(example = "2026-11-02", pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    #[param(example = "2026-11-02", format = Date, pattern = r"^\d{4}-\d{2}-\d{2}$")]
     pub from: Option<String>,
     /// The last day, `YYYY-MM-DD` (UTC), included. Default: today, by the merchant's clock (real time unless a test clock moved it). The range holds at most 366
     /// days, both ends included.
-    #[param(example = "2026-12-01", pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    #[param(example = "2026-12-01", format = Date, pattern = r"^\d{4}-\d{2}-\d{2}$")]
     pub to: Option<String>,
 }
 

@@ -79,8 +79,9 @@ pub struct RequestLogListParams {
     /// Only requests answered with this HTTP status.
     #[param(minimum = 100, maximum = 599)]
     pub status: Option<i64>,
-    /// Only requests with this method, e.g. `POST`.
-    pub method: Option<String>,
+    /// Only requests with this method.
+    #[param(inline)]
+    pub method: Option<LoggedMethod>,
     /// Only requests whose path starts with this, e.g. `/v1/payment-intents`.
     pub path: Option<String>,
     /// Only requests made at or after this time (RFC 3339).
@@ -92,6 +93,17 @@ pub struct RequestLogListParams {
     pub limit: Option<i64>,
     /// Return the entries after this one (its id), for the next page.
     pub starting_after: Option<String>,
+}
+
+/// The methods the API answers, as HTTP spells them (methods are case-sensitive).
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum LoggedMethod {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
 }
 
 /// List request logs
@@ -117,16 +129,9 @@ pub async fn list_request_logs(
     if params.status.is_some_and(|s| !(100..=599).contains(&s)) {
         return Err(ApiError::ParameterInvalid { param: "status".into(), message: "must be an HTTP status".into() });
     }
-    let method = params.method.map(|m| m.to_ascii_uppercase());
-    if method.as_deref().is_some_and(|m| !["GET", "POST", "PATCH", "DELETE", "PUT"].contains(&m)) {
-        return Err(ApiError::ParameterInvalid {
-            param: "method".into(),
-            message: "must be GET, POST, PATCH, PUT or DELETE".into(),
-        });
-    }
     let filter = RequestLogFilter {
         status: params.status,
-        method,
+        method: params.method.map(|method| format!("{method:?}").to_ascii_uppercase()),
         path: params.path,
         created_gte: params.created_gte,
         created_lt: params.created_lt,

@@ -113,8 +113,7 @@ impl Modify for SharedRules {
             }
             let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
             for operation in operations.into_iter().flatten() {
-                if names_a_merchant(operation) {
-                    take_merchant_header(operation);
+                if take_merchant_header(operation) {
                     document_merchant_header(&mut operation.responses.responses);
                 }
                 state_id_patterns(operation);
@@ -183,23 +182,20 @@ pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]([ -~]{0,253}[!-~])?$";
 /// token together with `Kassa-Merchant` (`auth::MerchantAccess`).
 const MERCHANT_HEADER: &str = "kassa_merchant";
 
-/// Whether the operation accepts a user token with `Kassa-Merchant`.
-fn names_a_merchant(operation: &utoipa::openapi::path::Operation) -> bool {
-    operation
-        .security
-        .iter()
-        .flatten()
-        .any(|requirement| serde_json::to_value(requirement).is_ok_and(|value| value.get(MERCHANT_HEADER).is_some()))
-}
-
-/// Renders that requirement as the user token plus a `Kassa-Merchant` header parameter: a
-/// security scheme cannot say that the header is a merchant id, and a parameter can, so
-/// generators and fuzzers send UUIDs there.
-fn take_merchant_header(operation: &mut utoipa::openapi::path::Operation) {
+/// Where the operation accepts a user token with `Kassa-Merchant`, renders that requirement
+/// as the user token plus a `Kassa-Merchant` header parameter: a security scheme cannot say
+/// that the header is a merchant id, and a parameter can, so generators and fuzzers send UUIDs
+/// there. Whether it did.
+fn take_merchant_header(operation: &mut utoipa::openapi::path::Operation) -> bool {
+    let mut took = false;
     for requirement in operation.security.iter_mut().flatten() {
         if serde_json::to_value(&*requirement).is_ok_and(|value| value.get(MERCHANT_HEADER).is_some()) {
             *requirement = SecurityRequirement::new("user_token", Vec::<String>::new());
+            took = true;
         }
+    }
+    if !took {
+        return false;
     }
     let header = ParameterBuilder::new()
         .name("Kassa-Merchant")
@@ -215,6 +211,7 @@ fn take_merchant_header(operation: &mut utoipa::openapi::path::Operation) {
         ))
         .build();
     operation.parameters.get_or_insert_with(Vec::new).push(RefOr::T(header));
+    true
 }
 
 /// States on every parameter that names an object the shape of its id, from the type that

@@ -11,23 +11,7 @@ use std::process::{Command, Output};
 use kassa_testkit::Api;
 use serde_json::json;
 
-use crate::harness::{Server, pinned_python, repo_root};
-
-/// The npm tools' executables (`KASSA_TEST_NODE_BIN`, set by `cargo xtask test`); without them
-/// the test is skipped loudly, unless `KASSA_REQUIRE_NODE=1` (CI) makes that a failure.
-fn node_bin() -> Option<PathBuf> {
-    match std::env::var("KASSA_TEST_NODE_BIN") {
-        Ok(bin) => Some(bin.into()),
-        Err(_) => {
-            assert!(
-                std::env::var("KASSA_REQUIRE_NODE").as_deref() != Ok("1"),
-                "KASSA_REQUIRE_NODE=1 but KASSA_TEST_NODE_BIN is not set: run the tests with `cargo xtask test`"
-            );
-            eprintln!("SKIPPED: Redocly's lint of the contract (run `cargo xtask test`, which installs it)");
-            None
-        }
-    }
-}
+use crate::harness::{Server, pinned_node_bin, pinned_python, repo_root};
 
 /// A script the pinned venv installed beside its interpreter.
 fn venv_script(python: &Path, name: &str) -> PathBuf {
@@ -44,7 +28,7 @@ fn said(output: &Output) -> String {
 
 #[test]
 fn redocly_lint_with_the_recommended_rules_finds_no_error() {
-    let Some(bin) = node_bin() else { return };
+    let Some(bin) = pinned_node_bin() else { return };
     let output = Command::new(bin.join("redocly"))
         .args(["lint", "--extends", "recommended", "--format", "stylish"])
         .arg(contract())

@@ -22,17 +22,28 @@ pub fn kassa_bin() -> PathBuf {
 }
 
 /// The Python that has the pinned tools (`tests/python/requirements.lock`), which
-/// `cargo xtask test` installs into `target/python`; without it the test is skipped loudly,
-/// unless `KASSA_REQUIRE_PYTHON=1` (CI) makes that a failure.
+/// `cargo xtask test` installs into `target/python`.
 pub fn pinned_python() -> Option<PathBuf> {
-    match std::env::var("KASSA_TEST_PYTHON") {
-        Ok(python) => Some(python.into()),
+    pinned_tool("KASSA_TEST_PYTHON", "KASSA_REQUIRE_PYTHON", "the pinned Python tools")
+}
+
+/// The folder of the pinned npm tools' executables (`tests/node/package-lock.json`), which
+/// `cargo xtask test` installs into `target/node`.
+pub fn pinned_node_bin() -> Option<PathBuf> {
+    pinned_tool("KASSA_TEST_NODE_BIN", "KASSA_REQUIRE_NODE", "the pinned npm tools")
+}
+
+/// The path `cargo xtask test` puts in `var`; without it the caller skips, loudly, unless
+/// `require` is `1` (CI), which makes that a failure.
+fn pinned_tool(var: &str, require: &str, what: &str) -> Option<PathBuf> {
+    match std::env::var(var) {
+        Ok(path) => Some(path.into()),
         Err(_) => {
             assert!(
-                std::env::var("KASSA_REQUIRE_PYTHON").as_deref() != Ok("1"),
-                "KASSA_REQUIRE_PYTHON=1 but KASSA_TEST_PYTHON is not set: run the tests with `cargo xtask test`"
+                std::env::var(require).as_deref() != Ok("1"),
+                "{require}=1 but {var} is not set: run the tests with `cargo xtask test`"
             );
-            eprintln!("SKIPPED: a check with the pinned Python tools (run `cargo xtask test`, which installs them)");
+            eprintln!("SKIPPED: a check with {what} (run `cargo xtask test`, which installs them)");
             None
         }
     }

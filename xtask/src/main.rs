@@ -6,6 +6,7 @@
 //! - `bench`: throughput and latency, each beside a ceiling measured in the same run.
 
 mod node;
+mod pinned;
 mod postgres;
 mod python;
 

@@ -106,6 +106,19 @@ pub enum LoggedMethod {
     Delete,
 }
 
+impl LoggedMethod {
+    /// As the logs store it (`http::Method::as_str`).
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Patch => "PATCH",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
 /// List request logs
 ///
 /// The API requests made with the merchant's secret keys in the last 7 days, newest first,
@@ -131,7 +144,7 @@ pub async fn list_request_logs(
     }
     let filter = RequestLogFilter {
         status: params.status,
-        method: params.method.map(|method| format!("{method:?}").to_ascii_uppercase()),
+        method: params.method.map(|method| method.as_str().to_owned()),
         path: params.path,
         created_gte: params.created_gte,
         created_lt: params.created_lt,

@@ -113,6 +113,12 @@ impl Modify for SharedRules {
             }
             let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
             for operation in operations.into_iter().flatten() {
+                // `security(())` renders as `[{}]`, "a credential is optional"; register and
+                // log in take none, which `[]` says, and openapi-python-client reads only `[]`
+                // that way (on `[{}]` it makes the caller build an authenticated client).
+                if operation.security.as_ref().is_some_and(|s| s.iter().all(|r| *r == Default::default())) {
+                    operation.security = Some(Vec::new());
+                }
                 if take_merchant_header(operation) {
                     document_merchant_header(&mut operation.responses.responses);
                 }

@@ -33,6 +33,12 @@ pub fn pinned_node_bin() -> Option<PathBuf> {
     pinned_tool("KASSA_TEST_NODE_BIN", "KASSA_REQUIRE_NODE", "the pinned npm tools")
 }
 
+/// The executables of the TypeScript client's own npm packages (`sdk-typescript/node_modules/.bin`),
+/// which `cargo xtask test` installs from `sdk-typescript/package-lock.json`.
+pub fn typescript_client_bin() -> Option<PathBuf> {
+    pinned_tool("KASSA_TEST_TYPESCRIPT_BIN", "KASSA_REQUIRE_NODE", "the TypeScript client's npm packages")
+}
+
 /// The path `cargo xtask test` puts in `var`; without it the caller skips, loudly, unless
 /// `require` is `1` (CI), which makes that a failure.
 fn pinned_tool(var: &str, require: &str, what: &str) -> Option<PathBuf> {

@@ -7,6 +7,7 @@ mod harness;
 mod listen;
 
 mod checkout_page;
+mod clients;
 mod conformance;
 mod contract_tools;
 mod crash;

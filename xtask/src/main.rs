@@ -3,12 +3,14 @@
 //! - `openapi`: regenerate `openapi/kassa.json` from the server code.
 //! - `test`: run every test, with a throwaway PostgreSQL cluster when its binaries are installed.
 //! - `conformance --base-url URL`: run the conformance suite against any server.
+//! - `sdk python|typescript [--check]`: regenerate (or check) a client from the contract.
 //! - `bench`: throughput and latency, each beside a ceiling measured in the same run.
 
 mod node;
 mod pinned;
 mod postgres;
 mod python;
+mod sdk;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -27,6 +29,13 @@ struct Cli {
 enum Task {
     /// Rewrite openapi/kassa.json from the server code (the only way that file changes).
     Openapi,
+    /// Regenerate a client from openapi/kassa.json with its pinned generator.
+    Sdk {
+        language: sdk::Language,
+        /// Change nothing: fail if the checked-in client differs from what the contract generates.
+        #[arg(long)]
+        check: bool,
+    },
     /// Run all tests: unit, API (SQLite and PostgreSQL), SDK, conformance, end to end.
     Test,
     /// Measure throughput and latency beside ceilings from the same run (release build).
@@ -52,6 +61,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
         Task::Openapi => openapi(),
+        Task::Sdk { language, check } => sdk::generate(&root(), language, check)
+            .and_then(|generated| if generated { Ok(()) } else { bail!("the generator could not be installed here") }),
         Task::Test => test(),
         Task::Bench => bench(),
         Task::Conformance { base_url, filter, report, skip } => {
@@ -162,6 +173,12 @@ fn test() -> Result<()> {
     // Redocly's linter, for the same.
     if let Some(bin) = node::tools(&root())? {
         command.env("KASSA_TEST_NODE_BIN", bin);
+    }
+    // The Python and TypeScript clients: regenerating them from the contract must change
+    // nothing (checked here, before any test runs), and their tests need their packages.
+    sdk::generate(&root(), sdk::Language::Python, true)?;
+    if sdk::generate(&root(), sdk::Language::Typescript, true)? {
+        command.env("KASSA_TEST_TYPESCRIPT_BIN", root().join("sdk-typescript/node_modules/.bin"));
     }
     // `cargo test` builds examples under hashed names only; the end-to-end tests run the SDK's
     // examples as a user would, from `target/debug/examples/<name>`. Same flags, same features,

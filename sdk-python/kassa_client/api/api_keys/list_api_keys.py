@@ -1,0 +1,234 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.api_key_list import ApiKeyList
+from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+
+
+def _get_kwargs(
+    merchant_id: UUID,
+    *,
+    limit: int | Unset = 10,
+    starting_after: str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["starting_after"] = starting_after
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/merchants/{merchant_id}/api-keys".format(
+            merchant_id=quote(str(merchant_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ApiKeyList | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = ApiKeyList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = ErrorResponse.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorResponse.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ApiKeyList | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    merchant_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 10,
+    starting_after: str | Unset = UNSET,
+) -> Response[ApiKeyList | ErrorResponse]:
+    """List API keys
+
+     The merchant's active keys, newest first, without their secrets. Any member may read it.
+
+    Args:
+        merchant_id (UUID):
+        limit (int | Unset):  Default: 10.
+        starting_after (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiKeyList | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+        limit=limit,
+        starting_after=starting_after,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    merchant_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 10,
+    starting_after: str | Unset = UNSET,
+) -> ApiKeyList | ErrorResponse | None:
+    """List API keys
+
+     The merchant's active keys, newest first, without their secrets. Any member may read it.
+
+    Args:
+        merchant_id (UUID):
+        limit (int | Unset):  Default: 10.
+        starting_after (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiKeyList | ErrorResponse
+    """
+
+    return sync_detailed(
+        merchant_id=merchant_id,
+        client=client,
+        limit=limit,
+        starting_after=starting_after,
+    ).parsed
+
+
+async def asyncio_detailed(
+    merchant_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 10,
+    starting_after: str | Unset = UNSET,
+) -> Response[ApiKeyList | ErrorResponse]:
+    """List API keys
+
+     The merchant's active keys, newest first, without their secrets. Any member may read it.
+
+    Args:
+        merchant_id (UUID):
+        limit (int | Unset):  Default: 10.
+        starting_after (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiKeyList | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+        limit=limit,
+        starting_after=starting_after,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    merchant_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 10,
+    starting_after: str | Unset = UNSET,
+) -> ApiKeyList | ErrorResponse | None:
+    """List API keys
+
+     The merchant's active keys, newest first, without their secrets. Any member may read it.
+
+    Args:
+        merchant_id (UUID):
+        limit (int | Unset):  Default: 10.
+        starting_after (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiKeyList | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            merchant_id=merchant_id,
+            client=client,
+            limit=limit,
+            starting_after=starting_after,
+        )
+    ).parsed

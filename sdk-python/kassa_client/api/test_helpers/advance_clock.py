@@ -1,0 +1,238 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.advance_clock_request import AdvanceClockRequest
+from ...models.clock_advance import ClockAdvance
+from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
+from typing import cast
+
+
+def _get_kwargs(
+    *,
+    body: AdvanceClockRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/test-helpers/clock/advance",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ClockAdvance | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = ClockAdvance.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = ErrorResponse.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorResponse.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ClockAdvance | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AdvanceClockRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ClockAdvance | ErrorResponse]:
+    """Advance the test clock
+
+     Moves the merchant's clock forward (`to` a time, `by` seconds, or to the `next` pending
+    work), running everything that falls due in between: each step in due-time order, with the
+    clock set to its due time, and work a step schedules inside the window in the same advance
+    (at most 1000 steps; then `has_more`). It returns when they are done; meanwhile the
+    merchant's other writes are `409 clock_advancing`. A frozen clock stays frozen at the new
+    time; a running one runs on from it. Only forward: an earlier `to` is `400 clock_backwards`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (AdvanceClockRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ClockAdvance | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: AdvanceClockRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> ClockAdvance | ErrorResponse | None:
+    """Advance the test clock
+
+     Moves the merchant's clock forward (`to` a time, `by` seconds, or to the `next` pending
+    work), running everything that falls due in between: each step in due-time order, with the
+    clock set to its due time, and work a step schedules inside the window in the same advance
+    (at most 1000 steps; then `has_more`). It returns when they are done; meanwhile the
+    merchant's other writes are `409 clock_advancing`. A frozen clock stays frozen at the new
+    time; a running one runs on from it. Only forward: an earlier `to` is `400 clock_backwards`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (AdvanceClockRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ClockAdvance | ErrorResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AdvanceClockRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ClockAdvance | ErrorResponse]:
+    """Advance the test clock
+
+     Moves the merchant's clock forward (`to` a time, `by` seconds, or to the `next` pending
+    work), running everything that falls due in between: each step in due-time order, with the
+    clock set to its due time, and work a step schedules inside the window in the same advance
+    (at most 1000 steps; then `has_more`). It returns when they are done; meanwhile the
+    merchant's other writes are `409 clock_advancing`. A frozen clock stays frozen at the new
+    time; a running one runs on from it. Only forward: an earlier `to` is `400 clock_backwards`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (AdvanceClockRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ClockAdvance | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: AdvanceClockRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> ClockAdvance | ErrorResponse | None:
+    """Advance the test clock
+
+     Moves the merchant's clock forward (`to` a time, `by` seconds, or to the `next` pending
+    work), running everything that falls due in between: each step in due-time order, with the
+    clock set to its due time, and work a step schedules inside the window in the same advance
+    (at most 1000 steps; then `has_more`). It returns when they are done; meanwhile the
+    merchant's other writes are `409 clock_advancing`. A frozen clock stays frozen at the new
+    time; a running one runs on from it. Only forward: an earlier `to` is `400 clock_backwards`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (AdvanceClockRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ClockAdvance | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class AuthenticationResult(StrEnum):
+    COMPLETE = "complete"
+    FAIL = "fail"
+
+    def __str__(self) -> str:
+        return str(self.value)

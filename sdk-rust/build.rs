@@ -11,7 +11,7 @@ mod downgrade;
 
 use std::path::PathBuf;
 
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypePatch};
 
 const SPEC: &str = "../openapi/kassa.json";
 
@@ -31,18 +31,26 @@ fn main() {
     let pretty = serde_json::to_string_pretty(&document).expect("a JSON value always serializes");
     std::fs::write(out_dir.join("kassa-3.0.json"), pretty).expect("writing OUT_DIR/kassa-3.0.json");
 
+    let defaultable = defaultable_requests(&document);
     let spec: openapiv3::OpenAPI = serde_json::from_value(document)
         .unwrap_or_else(|err| panic!("{SPEC}, converted to 3.0, is not a valid OpenAPI document: {err}"));
     // The hand-written `ClientHooks` of `src/retry.rs` adds idempotency keys and retries to
     // every operation; `Options` is the generated client's inner value that configures them.
     let options: proc_macro2::TokenStream = "crate::Options".parse().expect("a type path");
-    let mut generator = Generator::new(
-        GenerationSettings::default()
-            .with_interface(InterfaceStyle::Positional)
-            .with_tag(TagStyle::Merged)
-            .with_hooks(HooksMode::Expected)
-            .with_inner_type(options),
-    );
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(options);
+    // A request names only the fields it sets: `CreatePaymentIntentRequest { amount, currency,
+    // success_url, cancel_url, ..Default::default() }`.
+    let mut default = TypePatch::default();
+    default.with_derive("Default");
+    for name in defaultable {
+        settings.with_patch(name, &default);
+    }
+    let mut generator = Generator::new(&settings);
     let tokens = generator
         .generate_tokens(&spec)
         .unwrap_or_else(|err| panic!("progenitor could not generate a client from {SPEC}: {err}"));
@@ -100,4 +108,28 @@ fn write_unkeyed_posts(document: &serde_json::Value, out_dir: &std::path::Path) 
     unkeyed.sort_unstable();
     let code = format!("pub(crate) const UNKEYED_POSTS: &[&str] = &{unkeyed:?};\n");
     std::fs::write(out_dir.join("unkeyed.rs"), code).expect("writing OUT_DIR/unkeyed.rs");
+}
+
+/// The request bodies that can derive `Default`: every field the type holds has a default
+/// (an `Option`, a string, a number, a list or a map), so a caller can spell only the fields it
+/// sets. A required enum (a member's role, say) has no honest default, so its request has none.
+fn defaultable_requests(document: &serde_json::Value) -> Vec<String> {
+    let simple = |schema: &serde_json::Value| {
+        matches!(schema["type"].as_str(), Some("string" | "integer" | "number" | "boolean" | "array"))
+            && schema.get("enum").is_none()
+            && schema.get("format").is_none_or(|format| format == "uuid" || format == "int64" || format == "int32")
+    };
+    let schemas = document["components"]["schemas"].as_object().into_iter().flatten();
+    schemas
+        .filter(|(name, _)| name.ends_with("Request"))
+        .filter(|(_, schema)| {
+            let required: Vec<&str> =
+                schema["required"].as_array().into_iter().flatten().filter_map(|name| name.as_str()).collect();
+            schema["properties"].as_object().into_iter().flatten().all(|(field, property)| {
+                // An optional field is an `Option`, unless the contract gives it a default value.
+                simple(property) || (!required.contains(&field.as_str()) && property.get("default").is_none())
+            })
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }

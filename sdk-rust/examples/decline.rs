@@ -34,12 +34,7 @@ async fn main() -> Result<(), Error> {
                 currency: "eur".into(),
                 success_url: "https://shop.example/thanks".into(),
                 cancel_url: "https://shop.example/cart".into(),
-                description: None,
-                capture_method: None,
-                customer_email: None,
-                metadata: None,
-                expires_in: None,
-                payment_method_types: None,
+                ..Default::default()
             },
         )
         .await?

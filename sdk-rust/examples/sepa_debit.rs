@@ -39,14 +39,11 @@ async fn main() -> Result<(), Error> {
                 success_url: "https://shop.example/thanks".into(),
                 cancel_url: "https://shop.example/cart".into(),
                 description: Some("Subscription, first month".into()),
-                capture_method: None,
-                customer_email: None,
-                metadata: None,
-                expires_in: None,
                 payment_method_types: Some(vec![
                     kassa_sdk::types::PaymentMethodType::Card,
                     kassa_sdk::types::PaymentMethodType::SepaDebit,
                 ]),
+                ..Default::default()
             },
         )
         .await?

@@ -36,11 +36,7 @@ async fn main() -> Result<(), Error> {
                 success_url: "https://shop.example/thanks".into(),
                 cancel_url: "https://shop.example/cart".into(),
                 description: Some("Authenticated order".into()),
-                capture_method: None,
-                customer_email: None,
-                metadata: None,
-                expires_in: None,
-                payment_method_types: None,
+                ..Default::default()
             },
         )
         .await?

@@ -6,7 +6,9 @@
 //! come back as `Error::ErrorResponse` holding the typed [`types::Error`] body, whose request id
 //! and code [`ErrorExt`] reads. Every POST is sent with an `Idempotency-Key` (the one given, or
 //! a generated one) and retried with it after a lost connection, a `409`, `429` or `5xx`: see
-//! [`Options`].
+//! [`Options`]. Every list is also a `Stream` of its items ([`pages::all`]), and the request
+//! types whose fields all have defaults implement `Default`, so a request names only the fields
+//! it sets.
 //!
 //! ```no_run
 //! # async fn quickstart() -> Result<(), kassa_sdk::Error<kassa_sdk::types::Error>> {
@@ -169,6 +171,9 @@ impl ErrorExt for Error<types::Error> {
 
 /// Verifying webhook deliveries: [`webhooks::construct_event`].
 pub mod webhooks;
+
+/// Every list operation as a `Stream`: [`pages::all`].
+pub mod pages;
 
 /// The sandbox's test cards (API.md "Test cards"): any future expiry, any CVC, any name.
 pub mod test_cards {

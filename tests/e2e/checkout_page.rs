@@ -34,11 +34,8 @@ fn intent(server: &Server, expires_in: Option<i64>) -> CreatePaymentIntentReques
         success_url: format!("{}/healthz?order=7", server.base_url),
         cancel_url: format!("{}/healthz?cancelled=7", server.base_url),
         description: Some("2 × <Notebook> & pen".into()),
-        capture_method: None,
-        customer_email: None,
-        metadata: None,
         expires_in,
-        payment_method_types: None,
+        ..Default::default()
     }
 }
 

@@ -72,12 +72,7 @@ async fn restarting_between_create_and_confirm_loses_nothing() {
         currency: "usd".into(),
         success_url: "https://shop.example/ok".into(),
         cancel_url: "https://shop.example/no".into(),
-        description: None,
-        capture_method: None,
-        customer_email: None,
-        metadata: None,
-        expires_in: None,
-        payment_method_types: None,
+        ..Default::default()
     };
     let intent = server.create_payment_intent(Some("restart-1"), &request).await.unwrap().into_inner();
     let dir = first.stop_keeping_data();

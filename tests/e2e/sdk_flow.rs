@@ -61,3 +61,45 @@ async fn the_sdk_drives_the_account_quick_start_end_to_end() {
         assert!(!log.contains(secret), "the log contains a secret:\n{log}");
     }
 }
+
+#[tokio::test]
+async fn a_list_is_a_stream_that_follows_starting_after_page_by_page() {
+    use futures::{StreamExt as _, TryStreamExt as _};
+    use kassa_sdk::types::CreatePaymentIntentRequest;
+
+    let server = Server::start(None).await;
+    let api = kassa_testkit::Api::new(server.base_url.clone());
+    let (_, _, token) = api.user().await;
+    let merchant = api.merchant(&token).await;
+    let (_, key) = api.api_key(&token, &merchant).await;
+    let shop = kassa_sdk::authenticated(&server.base_url, &key).unwrap();
+    let mut created = Vec::new();
+    for amount in 1001..=1005 {
+        let request = CreatePaymentIntentRequest {
+            amount,
+            currency: "usd".into(),
+            success_url: "https://shop.example/ok".into(),
+            cancel_url: "https://shop.example/cart".into(),
+            ..Default::default()
+        };
+        created.push(shop.create_payment_intent(None, &request).await.unwrap().into_inner().id);
+    }
+
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let (shop, pages) = (&shop, &pages);
+    let intents = || {
+        kassa_sdk::pages::all(move |after| async move {
+            pages.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            shop.list_payment_intents(Some(2), after.as_deref(), None).await
+        })
+    };
+    let all: Vec<String> = intents().map_ok(|intent| intent.id).try_collect().await.unwrap();
+    created.reverse();
+    assert_eq!(all, created, "every intent once, newest first");
+    assert_eq!(pages.swap(0, std::sync::atomic::Ordering::SeqCst), 3, "5 intents in pages of 2");
+
+    // A reader that stops early fetches no page it does not read.
+    let first: Vec<_> = intents().take(3).collect().await;
+    assert_eq!(first.len(), 3);
+    assert_eq!(pages.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

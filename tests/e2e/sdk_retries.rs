@@ -26,12 +26,7 @@ fn order() -> CreatePaymentIntentRequest {
         currency: "usd".into(),
         success_url: "https://shop.example/ok".into(),
         cancel_url: "https://shop.example/cart".into(),
-        description: None,
-        capture_method: None,
-        customer_email: None,
-        metadata: None,
-        expires_in: None,
-        payment_method_types: None,
+        ..Default::default()
     }
 }
 

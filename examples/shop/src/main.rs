@@ -119,11 +119,8 @@ async fn checkout(State(shop): State<App>) -> Response {
         success_url: format!("{}/success", shop.public_url),
         cancel_url: format!("{}/cancel", shop.public_url),
         description: Some("The Rust Handbook".into()),
-        capture_method: None,
-        customer_email: None,
         metadata: Some([("order_id".to_owned(), order.clone())].into()),
-        expires_in: None,
-        payment_method_types: None,
+        ..Default::default()
     };
     // The order's id is the idempotency key: should this request be sent again (a timeout, a
     // retry of the job that sends it), Kassa answers with the same intent instead of a second.

@@ -2111,7 +2111,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid user access token. */
+            /** @description `missing_credentials`, `invalid_token`, `token_expired`: no valid user access token. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -2202,7 +2202,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid user access token. */
+            /** @description `missing_credentials`, `invalid_token`, `token_expired`: no valid user access token. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -2286,7 +2286,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid user access token. */
+            /** @description `missing_credentials`, `invalid_token`, `token_expired`: no valid user access token. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -2390,7 +2390,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid user access token. */
+            /** @description `missing_credentials`, `invalid_token`, `token_expired`: no valid user access token. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -2496,7 +2496,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid user access token. */
+            /** @description `missing_credentials`, `invalid_token`, `token_expired`: no valid user access token. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -2607,7 +2607,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid user access token. */
+            /** @description `missing_credentials`, `invalid_token`, `token_expired`: no valid user access token. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -2715,7 +2715,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid user access token. */
+            /** @description `missing_credentials`, `invalid_token`, `token_expired`: no valid user access token. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -2821,7 +2821,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid user access token. */
+            /** @description `missing_credentials`, `invalid_token`, `token_expired`: no valid user access token. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -2943,7 +2943,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid user access token. */
+            /** @description `missing_credentials`, `invalid_token`, `token_expired`: no valid user access token. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -3047,7 +3047,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid user access token. */
+            /** @description `missing_credentials`, `invalid_token`, `token_expired`: no valid user access token. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -3153,7 +3153,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid user access token. */
+            /** @description `missing_credentials`, `invalid_token`, `token_expired`: no valid user access token. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -3376,7 +3376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No active secret API key. */
+            /** @description `missing_credentials`, `invalid_api_key`: no active secret API key. */
             401: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */

@@ -650,6 +650,65 @@ impl ApiError {
         (parts.status, body)
     }
 
+    /// One error of each kind the API answers with, for the contract's named examples
+    /// (`crate::openapi`); those that name a request field name `param`. The contract test
+    /// fails when a response documents a code that none of these answers with.
+    pub fn examples(param: &str) -> Vec<Self> {
+        use crate::domain::{DeclineCode, MethodType};
+        vec![
+            Self::InvalidJson("expected `,` or `}` at line 1 column 14".into()),
+            Self::UnsupportedContentType,
+            Self::BodyTooLarge,
+            Self::ParameterMissing(param.into()),
+            Self::UnknownParameter(param.into()),
+            Self::ParameterInvalid { param: param.into(), message: "see the field's schema".into() },
+            Self::Unreadable,
+            Self::InvalidStartingAfter,
+            Self::InvalidEmail,
+            Self::WeakPassword,
+            Self::InvalidUrl("success_url"),
+            Self::InvalidAmount("amount", "must be a positive integer"),
+            Self::InvalidCurrency,
+            Self::MethodUnsupportedCurrency(MethodType::SepaDebit),
+            Self::InvalidCardNumber,
+            Self::InvalidExpiry,
+            Self::InvalidCvc,
+            Self::InvalidIban,
+            Self::InvalidBankAccount("bsb_number"),
+            Self::IdempotencyKeyReused,
+            Self::EmailTaken,
+            Self::UnknownUser,
+            Self::AlreadyMember,
+            Self::MissingCredentials,
+            Self::InvalidToken,
+            Self::TokenExpired,
+            Self::InvalidApiKey,
+            Self::InvalidCredentials,
+            Self::CardDeclined { decline: Decline::of(DeclineCode::InsufficientFunds), attempts_remaining: 4 },
+            Self::CardDeclined { decline: Decline::of(DeclineCode::AuthenticationRequired), attempts_remaining: 4 },
+            Self::InvalidClientSecret,
+            Self::InsufficientRole { required: Role::Developer },
+            Self::NotFound("payment intent"),
+            Self::RouteNotFound,
+            Self::MethodNotAllowed,
+            Self::IdempotencyKeyInUse,
+            Self::ClockAdvancing,
+            Self::ClockBackwards,
+            Self::LastOwner,
+            Self::InvalidState("succeeded"),
+            Self::UnexpectedState("processing"),
+            Self::PaymentIntentExpired,
+            Self::RefundExceedsCaptured,
+            Self::NoWebhookEndpoint,
+            Self::Unavailable(anyhow::anyhow!("the database is unreachable")),
+            Self::RateLimited { limit: 6000, retry_after: 12 },
+            Self::Simulated(SimulatedStatus::InternalError),
+            Self::Simulated(SimulatedStatus::TooManyRequests),
+            Self::Simulated(SimulatedStatus::Unavailable),
+            Self::Internal(anyhow::anyhow!("the cause, which only the log sees")),
+        ]
+    }
+
     pub fn log_if_internal(&self) {
         if let Self::Internal(cause) | Self::Unavailable(cause) = self {
             // Logged once, inside the request's span, so the line carries the request id.
@@ -675,3 +734,4 @@ impl IntoResponse for ApiError {
         response
     }
 }
+

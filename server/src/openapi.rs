@@ -148,6 +148,7 @@ impl Modify for SharedRules {
                 });
                 for (status, response) in responses.iter_mut() {
                     if let RefOr::T(response) = response {
+                        name_error_examples(status, response);
                         response.headers.insert("Request-Id".into(), RefOr::T(request_id.clone()));
                         if matches!(status.as_str(), "429" | "4XX" | "5XX") {
                             response.headers.insert("Retry-After".into(), RefOr::T(retry_after.clone()));
@@ -156,6 +157,60 @@ impl Modify for SharedRules {
                 }
             }
         }
+    }
+}
+
+/// Each error code an error response's description names becomes a named example of its body,
+/// so that `/docs` shows it and tools can read it: "`parameter_missing` (client_secret)" is the
+/// example `parameter_missing`, answered by the server's own `ApiError` with `param`
+/// `client_secret`.
+fn name_error_examples(status: &str, response: &mut utoipa::openapi::Response) {
+    let Some(RefOr::T(content)) = response.content.get_mut("application/json") else { return };
+    for (code, param) in documented_codes(&response.description) {
+        let example = crate::error::ApiError::examples(param.unwrap_or("amount"))
+            .iter()
+            .map(|error| error.body(EXAMPLE_REQUEST_ID))
+            .find(|(answered, body)| body.error.code == code && status_covers(status, *answered));
+        let Some((_, body)) = example else { continue };
+        let value = serde_json::to_value(&body).ok();
+        let example = utoipa::openapi::example::ExampleBuilder::new().summary(body.error.message).value(value);
+        content.examples.insert(code.to_owned(), RefOr::T(example.build()));
+    }
+}
+
+/// The request id every example shows.
+const EXAMPLE_REQUEST_ID: &str = "req_4Xo3yOJaFQwqnqEcbmV5BMb2";
+
+/// The snake-case words in backticks of `description` (the last word of "`429 rate_limited`"),
+/// each with the field named in the parentheses right after it, if any: "`parameter_invalid`
+/// (param: limit, starting_after)" gives `("parameter_invalid", Some("limit"))`.
+fn documented_codes(description: &str) -> Vec<(&str, Option<&str>)> {
+    let mut codes = Vec::new();
+    let mut rest = description;
+    while let Some((_, after)) = rest.split_once('`') {
+        let Some((quoted, after)) = after.split_once('`') else { break };
+        rest = after;
+        let word = quoted.rsplit(' ').next().unwrap_or(quoted);
+        if word.is_empty() || !word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            continue;
+        }
+        let param = after
+            .strip_prefix(" (")
+            .and_then(|inner| inner.split([')', ',', ';']).next())
+            .map(|first| first.trim_start_matches("param: ").trim_matches('`'))
+            .filter(|first| {
+                !first.is_empty() && first.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+            });
+        codes.push((word, param));
+    }
+    codes
+}
+
+/// Whether the response keyed `status` ("400", "4XX") is where an answer `answered` goes.
+fn status_covers(status: &str, answered: axum::http::StatusCode) -> bool {
+    match status.strip_suffix("XX") {
+        Some(class) => answered.as_str().starts_with(class),
+        None => answered.as_str() == status,
     }
 }
 

@@ -97,7 +97,7 @@ pub struct ApiKeyPath {
     responses(
         (status = 201, description = "The new key, with its secret.", body = CreatedApiKey),
         (status = 400, description = "`parameter_invalid` (name), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`.", body = ErrorBody),
-        (status = 401, description = "No valid user access token.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_token`, `token_expired`: no valid user access token.", body = ErrorBody),
         (status = 403, description = "`insufficient_role`: needs `developer`.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such merchant, or the caller is not a member.", body = ErrorBody),
     )
@@ -129,7 +129,7 @@ pub async fn create_api_key(
     responses(
         (status = 200, description = "A page of API keys.", body = ApiKeyList),
         (status = 400, description = "`parameter_invalid`, `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
-        (status = 401, description = "No valid user access token.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_token`, `token_expired`: no valid user access token.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such merchant, or the caller is not a member.", body = ErrorBody),
     )
 )]
@@ -155,7 +155,7 @@ pub async fn list_api_keys(
     responses(
         (status = 204, description = "The key was revoked."),
         (status = 400, description = "`parameter_invalid`: a malformed path parameter.", body = ErrorBody),
-        (status = 401, description = "No valid user access token.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_token`, `token_expired`: no valid user access token.", body = ErrorBody),
         (status = 403, description = "`insufficient_role`: needs `developer`.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such merchant or active key.", body = ErrorBody),
     )

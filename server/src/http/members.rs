@@ -111,7 +111,7 @@ pub struct MemberPath {
     responses(
         (status = 200, description = "A page of members.", body = TeamMemberList),
         (status = 400, description = "`parameter_invalid`, `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
-        (status = 401, description = "No valid user access token.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_token`, `token_expired`: no valid user access token.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such merchant, or the caller is not a member.", body = ErrorBody),
     )
 )]
@@ -136,7 +136,7 @@ pub async fn list_members(
     responses(
         (status = 201, description = "The new membership.", body = TeamMember),
         (status = 400, description = "`user_not_found` (no registered user has this email), `already_member`, `invalid_email`, `parameter_invalid` (role), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`.", body = ErrorBody),
-        (status = 401, description = "No valid user access token.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_token`, `token_expired`: no valid user access token.", body = ErrorBody),
         (status = 403, description = "`insufficient_role`: needs `admin`, and at least the role granted.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such merchant, or the caller is not a member.", body = ErrorBody),
     )
@@ -166,7 +166,7 @@ pub async fn add_member(
     responses(
         (status = 204, description = "The member was removed."),
         (status = 400, description = "`parameter_invalid`: a path parameter is not a UUID.", body = ErrorBody),
-        (status = 401, description = "No valid user access token.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_token`, `token_expired`: no valid user access token.", body = ErrorBody),
         (status = 403, description = "`insufficient_role`: needs `admin`, and at least the role removed.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such merchant or member.", body = ErrorBody),
         (status = 422, description = "`last_owner`: the merchant's only owner cannot be removed.", body = ErrorBody),

@@ -101,7 +101,7 @@ pub struct WebhookSecretResponse {
     responses(
         (status = 201, description = "The new merchant, with its webhook secret.", body = Merchant),
         (status = 400, description = "`parameter_invalid` (name), `invalid_url`, `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`.", body = ErrorBody),
-        (status = 401, description = "No valid user access token.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_token`, `token_expired`: no valid user access token.", body = ErrorBody),
     )
 )]
 pub async fn create_merchant(
@@ -126,7 +126,7 @@ pub async fn create_merchant(
     responses(
         (status = 200, description = "A page of merchants.", body = MerchantList),
         (status = 400, description = "`parameter_invalid` (limit), `invalid_starting_after`, `unknown_parameter`.", body = ErrorBody),
-        (status = 401, description = "No valid user access token.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_token`, `token_expired`: no valid user access token.", body = ErrorBody),
     )
 )]
 pub async fn list_merchants(
@@ -148,7 +148,7 @@ pub async fn list_merchants(
     responses(
         (status = 200, description = "The merchant (without its webhook secret).", body = Merchant),
         (status = 400, description = "`parameter_invalid`: `merchant_id` is not a UUID.", body = ErrorBody),
-        (status = 401, description = "No valid user access token.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_token`, `token_expired`: no valid user access token.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such merchant, or the caller is not a member.", body = ErrorBody),
     )
 )]
@@ -167,7 +167,7 @@ pub async fn get_merchant(member: Member<Viewer>, State(app): State<AppState>) -
     responses(
         (status = 200, description = "The updated merchant (without its webhook secret).", body = Merchant),
         (status = 400, description = "`parameter_invalid`, `invalid_url`, `unknown_parameter`, `invalid_json`, `invalid_content_type`.", body = ErrorBody),
-        (status = 401, description = "No valid user access token.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_token`, `token_expired`: no valid user access token.", body = ErrorBody),
         (status = 403, description = "`insufficient_role`: needs `admin`.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such merchant, or the caller is not a member.", body = ErrorBody),
     )
@@ -203,7 +203,7 @@ pub async fn update_merchant(
     responses(
         (status = 200, description = "The new secret.", body = WebhookSecretResponse),
         (status = 400, description = "`parameter_invalid`: `merchant_id` is not a UUID.", body = ErrorBody),
-        (status = 401, description = "No valid user access token.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_token`, `token_expired`: no valid user access token.", body = ErrorBody),
         (status = 403, description = "`insufficient_role`: needs `admin`.", body = ErrorBody),
         (status = 404, description = "`resource_missing`: no such merchant, or the caller is not a member.", body = ErrorBody),
     )

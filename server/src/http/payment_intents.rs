@@ -452,7 +452,7 @@ fn parse_intent_id(raw: &str, param: &str) -> Result<PaymentIntentId, ApiError> 
     responses(
         (status = 201, description = "The new payment intent, `requires_payment_method`.", body = PaymentIntent),
         (status = 400, description = "`invalid_amount`, `invalid_currency`, `invalid_url`, `invalid_email`, `payment_method_unsupported_currency` (`param: payment_method_types`), `parameter_invalid` (metadata, expires_in, description, capture_method, payment_method_types), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
-        (status = 401, description = "No active secret API key.", body = ErrorBody),
+        (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
         (status = 409, description = "`idempotency_key_in_use`: a request with this key is still running; `clock_advancing`: an advance of the merchant's test clock is running.", body = ErrorBody),
     )
 )]

@@ -53,3 +53,40 @@ fn every_operation_is_documented_for_sdk_generation() {
         }
     }
 }
+
+/// Every error response names its codes as examples that tools can read, each the body the
+/// server answers with: the example's name is its `code`, with the status its key allows.
+#[test]
+fn every_error_response_names_each_of_its_codes_as_an_example() {
+    let document: serde_json::Value = serde_json::from_str(&kassa_server::openapi::render()).unwrap();
+    let codes: Vec<String> =
+        kassa_server::error::ApiError::examples("amount").iter().map(|e| e.body("").1.error.code).collect();
+    let mut named = 0;
+    for item in document["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().unwrap();
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if status.starts_with('2') {
+                    continue;
+                }
+                let examples = response["content"]["application/json"]["examples"].as_object();
+                let examples = examples.unwrap_or_else(|| panic!("{id} {status}: no named error examples"));
+                assert!(!examples.is_empty(), "{id} {status}: no named error examples");
+                let description = response["description"].as_str().unwrap();
+                // A code the prose names is an example, or the status it is under is wrong.
+                for code in codes.iter().filter(|code| description.contains(&format!("{code}`"))) {
+                    assert!(examples.contains_key(code), "{id} {status}: `{code}` has no example (wrong status?)");
+                }
+                for (code, example) in examples {
+                    let error = &example["value"]["error"];
+                    assert_eq!(error["code"], code.as_str(), "{id} {status}: example {code}");
+                    assert!(description.contains(&format!("`{code}`")) || description.contains(&format!(" {code}`")));
+                    assert!(error["type"].is_string() && error["message"].is_string(), "{id} {status} {code}");
+                    assert_eq!(error["request_id"], "req_4Xo3yOJaFQwqnqEcbmV5BMb2");
+                    named += 1;
+                }
+            }
+        }
+    }
+    assert!(named > 300, "only {named} named error examples");
+}

@@ -244,3 +244,24 @@ impl types::ConfirmCheckoutRequest {
         }
     }
 }
+
+#[cfg(test)]
+mod surface {
+    /// The generated client's public surface, every method's signature, as a reviewer should
+    /// see a change to it (progenitor snapshot-tests its own output the same way).
+    #[test]
+    fn the_rust_client_surface_is_as_reviewed() {
+        let code = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+        let mut surface = String::new();
+        let mut rest = code;
+        while let Some(start) = rest.find("    pub async fn ") {
+            let signature = &rest[start + 4..];
+            let end = signature.find(" {\n").unwrap_or(signature.len());
+            surface += &signature[..end].split_whitespace().collect::<Vec<_>>().join(" ");
+            surface += "\n";
+            rest = &signature[end..];
+        }
+        let surface = surface.replace("( ", "(").replace(", )", ")");
+        insta::assert_snapshot!(surface);
+    }
+}

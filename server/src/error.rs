@@ -735,3 +735,21 @@ impl IntoResponse for ApiError {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::ApiError;
+
+    /// Every documented error body (the contract's named examples), as a reviewer should see
+    /// a change to one: status, type, code, message and param.
+    #[test]
+    fn the_documented_error_bodies_are_as_reviewed() {
+        let bodies: Vec<String> = ApiError::examples("amount")
+            .iter()
+            .map(|error| {
+                let (status, body) = error.body("req_4Xo3yOJaFQwqnqEcbmV5BMb2");
+                format!("{status}\n{}", serde_json::to_string_pretty(&body).unwrap())
+            })
+            .collect();
+        insta::assert_snapshot!(bodies.join("\n\n"));
+    }
+}

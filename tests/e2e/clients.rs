@@ -113,3 +113,94 @@ async fn receiver_trusts_only_signed_deliveries(server: &Server, receiver: impl 
     endpoint.line_with("Refused delivery: no signature in Kassa-Signature matches the body").await;
     assert!(!endpoint.output().iter().any(|l| l.contains("evt_forged")), "{:?}", endpoint.output());
 }
+
+/// The public surface of the generated Python client, as a reviewer should see a change to it:
+/// every operation's `sync` signature, and every model's fields.
+#[test]
+fn the_python_client_surface_is_as_reviewed() {
+    let package = repo_root().join("sdk-python/kassa_client");
+    let mut surface = String::new();
+    for (module, source) in python_sources(&package.join("api"), "kassa_client.api") {
+        let Some(start) = source.find("\ndef sync(") else { continue };
+        let signature = &source[start + 1..];
+        let end = signature.find(":\n").map_or(signature.len(), |end| end);
+        surface += &format!("{module}.{}\n", one_line(&signature[4..end]));
+    }
+    surface += "\n";
+    for (module, source) in python_sources(&package.join("models"), "kassa_client.models") {
+        // Attributes (`    id: str`) and enum members (`    SUCCEEDED = "succeeded"`).
+        let fields = source.lines().filter(|line| {
+            let member = line
+                .trim_start()
+                .split(" = ")
+                .next()
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'));
+            line.starts_with("    ")
+                && !line.starts_with("     ")
+                && !line.contains('(')
+                && (line.contains(": ") || (member && line.contains(" = ")))
+        });
+        for class in source.lines().filter_map(|line| line.strip_prefix("class ")) {
+            surface += &format!("{module}.{}\n", class.trim_end_matches(':'));
+        }
+        for field in fields {
+            surface += &format!("    {}\n", field.trim());
+        }
+    }
+    insta::assert_snapshot!(surface);
+}
+
+/// The TypeScript client's surface: each operation by method and path, and each schema with
+/// its fields (`?` for optional ones).
+#[test]
+fn the_typescript_client_surface_is_as_reviewed() {
+    let schema = std::fs::read_to_string(repo_root().join("sdk-typescript/src/schema.d.ts")).unwrap();
+    let block = |name: &str| {
+        let start = schema.find(&format!("\nexport interface {name} {{")).expect(name);
+        let rest = &schema[start + 1..];
+        rest[..rest.find("\n}").unwrap()].lines().collect::<Vec<_>>()
+    };
+    let mut surface = String::new();
+    let mut path = "";
+    for line in block("paths") {
+        if let Some(key) = line.strip_prefix("    \"").and_then(|l| l.strip_suffix("\": {")) {
+            path = key;
+        } else if let Some((method, operation)) =
+            line.strip_prefix("        ").and_then(|l| l.split_once(": operations[\""))
+            && !method.starts_with(' ')
+        {
+            surface += &format!("{} {path} {}\n", method.to_uppercase(), operation.trim_end_matches("\"];"));
+        }
+    }
+    surface += "\n";
+    for line in block("components") {
+        let comment = line.trim_start().starts_with(['/', '*']);
+        if let Some(name) = line.strip_prefix("        ").filter(|l| !l.starts_with(' ') && !comment) {
+            surface += &format!("{}\n", name.split(':').next().unwrap());
+        } else if let Some(field) = line.strip_prefix("            ").filter(|l| !l.starts_with(' ') && !comment) {
+            surface += &format!("    {}\n", field.split(':').next().unwrap());
+        }
+    }
+    insta::assert_snapshot!(surface);
+}
+
+/// `(module name, source)` of every `.py` file under `dir`, by module name.
+fn python_sources(dir: &Path, module: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().unwrap().is_dir() {
+            if name != "__pycache__" {
+                found.extend(python_sources(&entry.path(), &format!("{module}.{name}")));
+            }
+        } else if let Some(stem) = name.strip_suffix(".py").filter(|stem| *stem != "__init__") {
+            found.push((format!("{module}.{stem}"), std::fs::read_to_string(entry.path()).unwrap()));
+        }
+    }
+    found.sort();
+    found
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(", )", ")").replace(",)", ")")
+}

@@ -39,7 +39,7 @@ pub use generated::*;
 mod downgrade;
 
 mod retry;
-pub use retry::Options;
+pub use retry::{Observation, Observer, Options};
 
 /// A client that sends `Authorization: Bearer <token>` on every request: a user access token
 /// for `/v1/auth/me` and `/v1/merchants/**`, a secret API key (`sk_test_…`) for the payment API.

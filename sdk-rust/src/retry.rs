@@ -31,6 +31,29 @@ pub struct Options {
     pub max_delay: Duration,
     /// Whether a POST without an `Idempotency-Key` is given one.
     pub idempotency_keys: bool,
+    /// Told of every answer the server gives, each attempt's: for logs and metrics, or for
+    /// a conformance suite that measures what it saw.
+    pub observer: Option<Observer>,
+}
+
+/// One answer the server gave: the operation asked for, the status, and for an error in the
+/// documented shape its `code`.
+#[derive(Clone, Copy, Debug)]
+pub struct Observation<'a> {
+    pub operation_id: &'a str,
+    pub status: StatusCode,
+    pub code: Option<&'a str>,
+}
+
+/// See [`Options::observer`]. An error answer's body is read to find its code, then handed on
+/// unchanged.
+#[derive(Clone)]
+pub struct Observer(pub std::sync::Arc<dyn Fn(Observation<'_>) + Send + Sync>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
 }
 
 impl Default for Options {
@@ -40,6 +63,7 @@ impl Default for Options {
             initial_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(8),
             idempotency_keys: true,
+            observer: None,
         }
     }
 }
@@ -107,12 +131,12 @@ impl ClientHooks<Options> for Client {
         Ok(())
     }
 
-    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         let replayable = replayable(&request);
         for retry in 0..self.inner.max_retries {
             // A body that cannot be copied (a stream) is sent once.
             let Some(attempt) = request.try_clone() else { break };
-            let wait = match self.client.execute(attempt).await {
+            let wait = match self.attempt(attempt, info).await {
                 Ok(response) if !transient(response.status(), replayable) => return Ok(response),
                 Ok(response) => self.inner.delay(retry, retry_after(&response)),
                 Err(err) if lost(&err, replayable) => self.inner.delay(retry, None),
@@ -120,6 +144,29 @@ impl ClientHooks<Options> for Client {
             };
             tokio::time::sleep(wait).await;
         }
-        self.client.execute(request).await
+        self.attempt(request, info).await
+    }
+}
+
+impl Client {
+    /// Sends `request` once, and tells the observer, if there is one, what came back.
+    async fn attempt(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        let response = self.client.execute(request).await?;
+        let Some(Observer(observer)) = &self.inner.observer else { return Ok(response) };
+        let status = response.status();
+        let operation_id = info.operation_id;
+        if !status.is_client_error() && !status.is_server_error() {
+            observer(Observation { operation_id, status, code: None });
+            return Ok(response);
+        }
+        // The body is read for its code, and the answer rebuilt around the same bytes.
+        let (version, headers) = (response.version(), response.headers().clone());
+        let body = response.bytes().await?;
+        let parsed: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+        let code = parsed.as_ref().and_then(|error| error["error"]["code"].as_str());
+        observer(Observation { operation_id, status, code });
+        let mut rebuilt = http::Response::new(body);
+        (*rebuilt.status_mut(), *rebuilt.version_mut(), *rebuilt.headers_mut()) = (status, version, headers);
+        Ok(rebuilt.into())
     }
 }

@@ -160,3 +160,31 @@ async fn a_post_the_contract_offers_no_key_is_resent_only_when_it_did_not_run() 
     kassa.register(&registration()).await.expect("the retry after a 429");
     assert_eq!(keys_sent(&limited).await, ["", ""]);
 }
+
+/// The observer hears every attempt, with each error's code, and the caller still gets the
+/// error's typed body after the observer has read it.
+#[tokio::test]
+async fn the_observer_hears_each_attempt_and_the_error_body_reaches_the_caller() {
+    let server = server("/v1/auth/register", vec![error(429, "rate_limited")], error(400, "email_taken")).await;
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let observer = {
+        let heard = heard.clone();
+        kassa_sdk::Observer(std::sync::Arc::new(move |answer: kassa_sdk::Observation<'_>| {
+            let code = answer.code.map(str::to_owned);
+            heard.lock().unwrap().push((answer.operation_id.to_owned(), answer.status.as_u16(), code));
+        }))
+    };
+    let kassa =
+        kassa_sdk::builder(&server.uri()).options(Options { observer: Some(observer), ..quick() }).build().unwrap();
+    let err = kassa.register(&registration()).await.unwrap_err();
+    assert_eq!(err.code(), Some("email_taken"));
+    assert_eq!(err.request_id(), Some("req_400"));
+    let heard = heard.lock().unwrap().clone();
+    assert_eq!(
+        heard,
+        [
+            ("register".to_owned(), 429, Some("rate_limited".to_owned())),
+            ("register".to_owned(), 400, Some("email_taken".to_owned()))
+        ]
+    );
+}

@@ -10,6 +10,8 @@ use serde_json::Value;
 pub struct Ctx {
     pub base_url: String,
     http: reqwest::Client,
+    /// Every answer this case received.
+    pub seen: crate::seen::Seen,
 }
 
 /// A raw HTTP answer.
@@ -26,9 +28,18 @@ impl Raw {
             .with_context(|| format!("{} body is not JSON: {:.200}", self.status, self.text))
     }
 
+    /// Asserts the status and, for a body, the documented content type and JSON.
     pub fn expect_status(&self, status: u16) -> Result<Value> {
         ensure!(self.status.as_u16() == status, "expected {status}, got {}: {:.300}", self.status, self.text);
-        if self.text.is_empty() { Ok(Value::Null) } else { self.json() }
+        if self.text.is_empty() {
+            return Ok(Value::Null);
+        }
+        let content_type = self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+        ensure!(
+            content_type.split(';').next().is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json")),
+            "a {status} body with Content-Type {content_type:?}, not application/json"
+        );
+        self.json()
     }
 
     /// Asserts the documented error shape (API.md "Errors") with this status and code.
@@ -89,6 +100,8 @@ pub fn expect_sdk_error<T: std::fmt::Debug>(
         Err(kassa_sdk::Error::ErrorResponse(response)) => {
             let got = response.status().as_u16();
             let header_id = response.headers().get("request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+            ensure!(content_type.starts_with("application/json"), "a {got} error with Content-Type {content_type:?}");
             let body = response.into_inner();
             ensure!(got == status, "expected {status} {code}, got {got} {}", body.error.code);
             ensure!(body.error.code == code, "expected error.code {code:?}, got {:?}", body.error.code);
@@ -123,19 +136,29 @@ impl Ctx {
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
-        Self { base_url: base_url.to_owned(), http }
+        Self { base_url: base_url.to_owned(), http, seen: Default::default() }
     }
 
-    /// The SDK without credentials. Like every SDK client of the suite, it sends each request
-    /// exactly as a case makes it (no generated idempotency keys, no retries), so the suite
-    /// judges every answer the server gives.
+    /// How every SDK client of the suite sends: each request exactly as a case makes it (no
+    /// generated idempotency keys, no retries), so the suite judges every answer the server
+    /// gives, and each answer recorded in `seen`.
+    fn options(&self) -> kassa_sdk::Options {
+        kassa_sdk::Options { observer: Some(self.seen.observer()), ..kassa_sdk::Options::exact() }
+    }
+
+    /// The SDK without credentials.
     pub fn sdk(&self) -> kassa_sdk::Client {
-        kassa_sdk::Client::new_with_client(&self.base_url, self.http.clone(), kassa_sdk::Options::exact())
+        kassa_sdk::Client::new_with_client(&self.base_url, self.http.clone(), self.options())
     }
 
     /// The SDK sending `Authorization: Bearer <token>`.
     pub fn sdk_as(&self, token: &str) -> Result<kassa_sdk::Client> {
-        Ok(kassa_sdk::builder(&self.base_url).bearer(token).options(kassa_sdk::Options::exact()).build()?)
+        Ok(self.sdk_builder().bearer(token).build()?)
+    }
+
+    /// An SDK client to configure further (a member's `merchant`, say), sending as the others do.
+    pub fn sdk_builder(&self) -> kassa_sdk::ClientBuilder {
+        kassa_sdk::builder(&self.base_url).options(self.options())
     }
 
     /// A raw request; fails unless the answer carries a `Request-Id: req_…` header.
@@ -151,7 +174,7 @@ impl Ctx {
                 request.header("content-type", content_type).body(text.to_owned())
             }
         };
-        Self::send(request, &method, path).await
+        self.send(request, &method, path).await
     }
 
     /// A raw request of a user acting on `merchant` (API.md "Dashboard access"): the user's
@@ -172,7 +195,7 @@ impl Ctx {
         if let Some(body) = body {
             request = request.json(body);
         }
-        Self::send(request, &method, path).await
+        self.send(request, &method, path).await
     }
 
     /// A raw request with more headers (`Kassa-Simulate`, `Idempotency-Key`).
@@ -194,12 +217,13 @@ impl Ctx {
         if let Some(body) = body {
             request = request.json(body);
         }
-        Self::send(request, &method, path).await
+        self.send(request, &method, path).await
     }
 
-    async fn send(request: reqwest::RequestBuilder, method: &Method, path: &str) -> Result<Raw> {
+    async fn send(&self, request: reqwest::RequestBuilder, method: &Method, path: &str) -> Result<Raw> {
         let response = request.send().await.with_context(|| format!("{method} {path}"))?;
         let raw = Raw { status: response.status(), headers: response.headers().clone(), text: response.text().await? };
+        self.seen.record_raw(method.as_str(), path, raw.status.as_u16(), &raw.text);
         let id = raw.request_id().unwrap_or_default();
         ensure!(id.starts_with("req_"), "{method} {path} → {}: no `Request-Id: req_…` header", raw.status);
         Ok(raw)
@@ -211,10 +235,7 @@ impl Ctx {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        let response = request.send().await.with_context(|| format!("POST {path}"))?;
-        let raw = Raw { status: response.status(), headers: response.headers().clone(), text: response.text().await? };
-        ensure!(raw.request_id().is_some_and(|id| id.starts_with("req_")), "POST {path}: no Request-Id");
-        Ok(raw)
+        self.send(request, &Method::POST, path).await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Result<Raw> {

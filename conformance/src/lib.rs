@@ -9,6 +9,7 @@ mod cases;
 mod ctx;
 mod receiver;
 pub mod report;
+pub mod seen;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -74,14 +75,16 @@ pub async fn run(config: &Config, mut on_result: impl FnMut(&CaseResult)) -> Rep
     let mut results = Vec::with_capacity(selected.len());
     let mut stream = futures::stream::iter(selected.into_iter().map(|case| {
         let cx = Ctx::new(&base_url);
+        let seen = cx.seen.clone();
         async move {
             let outcome = tokio::spawn((case.run)(cx)).await;
+            let seen = seen.answers();
             let outcome = match outcome {
-                Ok(Ok(())) => Ok(()),
+                Ok(Ok(())) => undeclared(case, &seen),
                 Ok(Err(err)) => Err(format!("{err:#}")),
                 Err(panic) => Err(format!("the case panicked: {panic}")),
             };
-            CaseResult { name: case.name, covers: case.covers, outcome }
+            CaseResult { name: case.name, covers: case.covers, seen, outcome }
         }
     }))
     .buffered(PARALLEL_CASES);
@@ -90,6 +93,18 @@ pub async fn run(config: &Config, mut on_result: impl FnMut(&CaseResult)) -> Rep
         results.push(result);
     }
     Report::new(results, skipped)
+}
+
+/// A passing case must have received every (operation, status) it declares: what it says it
+/// covers is checked against what it saw.
+fn undeclared(case: &Case, seen: &std::collections::BTreeSet<seen::Answer>) -> Result<(), String> {
+    let missing: Vec<String> = case
+        .covers
+        .iter()
+        .filter(|(op, status)| !seen.iter().any(|(o, s, _)| o == op && s == status))
+        .map(|(op, status)| format!("{op} {status}"))
+        .collect();
+    if missing.is_empty() { Ok(()) } else { Err(format!("declares but never received: {}", missing.join(", "))) }
 }
 
 /// Every case the suite has, in report order.

@@ -6,11 +6,14 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use crate::CONTRACT;
+use crate::seen::Answer;
 
 #[derive(Debug, Clone)]
 pub struct CaseResult {
     pub name: &'static str,
     pub covers: &'static [(&'static str, u16)],
+    /// Every answer the case received.
+    pub seen: BTreeSet<Answer>,
     pub outcome: Result<(), String>,
 }
 
@@ -31,6 +34,8 @@ pub struct Report {
     pub not_exercised: Vec<(String, u16)>,
     /// Groups left out, with how many cases each has.
     pub skipped: Vec<(String, usize)>,
+    /// Documented answers (operation, status, error code) no passing case received.
+    pub never_seen: Vec<Answer>,
 }
 
 /// Every (operationId, status) pair `openapi/kassa.json` documents. A 500 cannot be provoked
@@ -64,16 +69,15 @@ fn documented_pairs_but(tags: &[&str]) -> BTreeSet<(String, u16)> {
 
 impl Report {
     pub fn new(results: Vec<CaseResult>, skipped: Vec<(String, usize)>) -> Self {
-        let exercised: BTreeSet<(String, u16)> = results
-            .iter()
-            .filter(|r| r.outcome.is_ok())
-            .flat_map(|r| r.covers.iter().map(|(op, status)| ((*op).to_owned(), *status)))
-            .collect();
+        let seen: BTreeSet<Answer> =
+            results.iter().filter(|r| r.outcome.is_ok()).flat_map(|r| r.seen.iter().cloned()).collect();
+        let exercised: BTreeSet<(String, u16)> = seen.iter().map(|(op, status, _)| (op.clone(), *status)).collect();
         // A production implementation need not have the sandbox's operations.
         let sandbox_skipped = skipped.iter().any(|(group, _)| group == crate::SANDBOX);
-        let documented = documented_pairs_but(if sandbox_skipped { &["test-helpers"] } else { &[] });
-        let not_exercised = documented.difference(&exercised).cloned().collect();
-        Self { results, not_exercised, skipped }
+        let skip_tags: &[&str] = if sandbox_skipped { &["test-helpers"] } else { &[] };
+        let not_exercised = documented_pairs_but(skip_tags).difference(&exercised).cloned().collect();
+        let never_seen = crate::seen::documented(skip_tags).difference(&seen).cloned().collect();
+        Self { results, not_exercised, skipped, never_seen }
     }
 
     pub fn passed(&self) -> usize {
@@ -102,6 +106,17 @@ impl Report {
                 out.push_str(&format!("  {op} {status}\n"));
             }
         }
+        if self.never_seen.is_empty() {
+            out.push_str("Every documented error code was received.\n");
+        } else {
+            out.push_str(&format!(
+                "Never seen ({} documented answers, operation status code):\n",
+                self.never_seen.len()
+            ));
+            for (op, status, code) in &self.never_seen {
+                out.push_str(&format!("  {op} {status} {}\n", code.as_deref().unwrap_or("-")));
+            }
+        }
         out.push_str("(500 internal_error is documented on every operation and cannot be provoked from outside.)\n");
         out.push_str(&format!("{} passed, {} failed\n", self.passed(), self.failed()));
         out
@@ -119,6 +134,7 @@ impl Report {
             })).collect::<Vec<_>>(),
             "skipped": self.skipped.iter().map(|(group, cases)| json!({"group": group, "cases": cases})).collect::<Vec<_>>(),
             "not_exercised": self.not_exercised.iter().map(|(op, status)| json!({"operation": op, "status": status})).collect::<Vec<_>>(),
+            "never_seen": self.never_seen.iter().map(|(op, status, code)| json!({"operation": op, "status": status, "code": code})).collect::<Vec<_>>(),
         })
     }
 

@@ -163,11 +163,7 @@ async fn developers_capture_and_refund(cx: Ctx) -> Result<()> {
     let (shop, intent, developer) = shop_and_member(&cx, MemberRole::Developer).await?;
     let merchant = shop.merchant.id.as_str();
     // Through the SDK's client for members, which sends the header itself.
-    let sdk = kassa_sdk::builder(&cx.base_url)
-        .bearer(&developer)
-        .merchant(merchant.parse()?)
-        .options(kassa_sdk::Options::exact())
-        .build()?;
+    let sdk = cx.sdk_builder().bearer(&developer).merchant(merchant.parse()?).build()?;
     let captured =
         sdk.capture_payment_intent(&intent.id, None, &CapturePaymentIntentRequest { amount: Some(1000) }).await?;
     let captured = captured.into_inner();

@@ -3,6 +3,7 @@
 mod api_keys;
 mod authentication;
 mod charges;
+mod checkout_page;
 mod conventions;
 mod dashboard;
 mod debits;
@@ -37,6 +38,7 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         dashboard::cases(),
         charges::cases(),
         authentication::cases(),
+        checkout_page::cases(),
         debits::cases(),
         webhooks::cases(),
         webhooks::request_log_cases(),

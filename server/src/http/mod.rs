@@ -82,13 +82,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
             BytesRejection::FailedToBufferBody(_) => ApiError::BodyTooLarge,
             _ => ApiError::Unreadable,
         })?;
+        // Not JSON at all comes first: typed reading stops at the first unknown field, so
+        // `{"amount": ` cut short would otherwise be an unknown parameter.
+        serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
+            .map_err(|err| ApiError::InvalidJson(err.to_string()))?;
         // serde would also read a struct from a JSON array (`["a@b.co", …]`); the API takes
         // objects only.
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-            return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
-                Ok(_) => ApiError::ParameterInvalid { param: "body".into(), message: "must be a JSON object".into() },
-                Err(err) => ApiError::InvalidJson(err.to_string()),
-            });
+            return Err(ApiError::ParameterInvalid { param: "body".into(), message: "must be a JSON object".into() });
         }
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {

@@ -16,6 +16,11 @@ pub fn cases() -> Vec<Case> {
             unknown_routes
         ),
         case!("conventions: GET /openapi.json serves the contract", [], serves_the_contract),
+        case!(
+            "conventions: every operation answers each 401 code it documents, and each JSON body operation 400 invalid_json and invalid_content_type",
+            [],
+            every_operation_judges_credentials_and_bodies
+        ),
     ]
 }
 
@@ -43,5 +48,74 @@ async fn serves_the_contract(cx: Ctx) -> Result<()> {
     let served = raw.expect_status(200)?;
     let ours: serde_json::Value = serde_json::from_str(crate::CONTRACT)?;
     ensure!(served["paths"] == ours["paths"], "the served contract's paths differ from openapi/kassa.json");
+    Ok(())
+}
+
+/// Walks the contract: each operation is called as its documented 401 codes say it refuses
+/// (no credential, an unknown API key, a token that is no token), and each operation with a
+/// JSON body, with a valid credential, given a body that is not JSON and one that is not
+/// declared JSON. Path parameters name real objects of a fresh shop where one is needed, so
+/// that the answer judges the credential or the body and nothing else.
+async fn every_operation_judges_credentials_and_bodies(cx: Ctx) -> Result<()> {
+    use crate::ctx::RawBody;
+    let shop = cx.shop().await?;
+    let intent = shop.sdk.create_payment_intent(None, &super::payments::new_intent(1000, false)).await?.into_inner();
+    let token = shop.merchant.owner.token.clone();
+    let fill = |path: &str| {
+        path.replace("{merchant_id}", &shop.merchant.id)
+            .replace("{payment_intent_id}", &intent.id)
+            .replace("{user_id}", &shop.merchant.owner.id)
+            .replace("{key_id}", "key_000000000000000000000000")
+            .replace("{charge_id}", "ch_000000000000000000000000")
+            .replace("{event_id}", "evt_000000000000000000000000")
+    };
+    let contract: serde_json::Value = serde_json::from_str(crate::CONTRACT)?;
+    for (path, item) in contract["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let method: Method = method.to_uppercase().parse()?;
+            let id = operation["operationId"].as_str().unwrap_or_default();
+            let target = fill(path);
+            let codes = |status: &str| -> Vec<String> {
+                let examples = operation["responses"][status]["content"]["application/json"]["examples"].as_object();
+                examples.into_iter().flat_map(|e| e.keys().cloned()).collect()
+            };
+            let refusals = codes("401");
+            for (code, credential) in [
+                ("missing_credentials", None),
+                ("invalid_api_key", Some("sk_test_0000000000000000000000000000")),
+                ("invalid_token", Some("not.a.token")),
+            ] {
+                if refusals.iter().any(|c| c == code) {
+                    let answer = cx.raw(method.clone(), &target, credential, None).await?;
+                    answer.expect_error(401, code).map_err(|err| err.context(format!("{id}: {method} {target}")))?;
+                }
+            }
+            let schemes: Vec<&str> = operation["security"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r.as_object())
+                .flat_map(|r| r.keys().map(String::as_str))
+                .collect();
+            let credential = if schemes.contains(&"api_key") {
+                Some(shop.key.as_str())
+            } else if schemes.contains(&"user_token") {
+                Some(token.as_str())
+            } else {
+                None
+            };
+            let malformed = codes("400");
+            let bodies = [
+                ("invalid_json", RawBody::Text { content_type: "application/json", text: "{\"amount\": " }),
+                ("invalid_content_type", RawBody::Text { content_type: "text/plain", text: "amount=1000" }),
+            ];
+            for (code, body) in bodies {
+                if operation.get("requestBody").is_some() && malformed.iter().any(|c| c == code) {
+                    let answer = cx.raw(method.clone(), &target, credential, Some(body)).await?;
+                    answer.expect_error(400, code).map_err(|err| err.context(format!("{id}: {method} {target}")))?;
+                }
+            }
+        }
+    }
     Ok(())
 }

@@ -17,7 +17,7 @@ pub fn cases() -> Vec<Case> {
         ),
         case!("conventions: GET /openapi.json serves the contract", [], serves_the_contract),
         case!(
-            "conventions: every operation answers each 401 code it documents, and each JSON body operation 400 invalid_json and invalid_content_type",
+            "conventions: every operation answers each 401 code it documents, and each JSON body operation 400 invalid_json, invalid_content_type, unknown_parameter and parameter_missing",
             [],
             every_operation_judges_credentials_and_bodies
         ),
@@ -53,9 +53,10 @@ async fn serves_the_contract(cx: Ctx) -> Result<()> {
 
 /// Walks the contract: each operation is called as its documented 401 codes say it refuses
 /// (no credential, an unknown API key, a token that is no token), and each operation with a
-/// JSON body, with a valid credential, given a body that is not JSON and one that is not
-/// declared JSON. Path parameters name real objects of a fresh shop where one is needed, so
-/// that the answer judges the credential or the body and nothing else.
+/// JSON body, with a valid credential, given a body that is not JSON, one that is not declared
+/// JSON, one with an unknown field, and an empty object where the body has a required field
+/// (each where it documents the code). Path parameters name real objects of a fresh shop where
+/// one is needed, so that the answer judges the credential or the body and nothing else.
 async fn every_operation_judges_credentials_and_bodies(cx: Ctx) -> Result<()> {
     use crate::ctx::RawBody;
     let shop = cx.shop().await?;
@@ -105,12 +106,21 @@ async fn every_operation_judges_credentials_and_bodies(cx: Ctx) -> Result<()> {
                 None
             };
             let malformed = codes("400");
+            let (unknown, empty) = (serde_json::json!({"no_such_field": 1}), serde_json::json!({}));
             let bodies = [
                 ("invalid_json", RawBody::Text { content_type: "application/json", text: "{\"amount\": " }),
                 ("invalid_content_type", RawBody::Text { content_type: "text/plain", text: "amount=1000" }),
+                ("unknown_parameter", RawBody::Json(&unknown)),
+                ("parameter_missing", RawBody::Json(&empty)),
             ];
+            // An empty object lacks a field only where the body has a required one.
+            let schema = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str();
+            let name = schema.and_then(|r| r.rsplit('/').next()).unwrap_or_default();
+            let requires =
+                contract["components"]["schemas"][name]["required"].as_array().is_some_and(|r| !r.is_empty());
             for (code, body) in bodies {
-                if operation.get("requestBody").is_some() && malformed.iter().any(|c| c == code) {
+                let applies = code != "parameter_missing" || requires;
+                if operation.get("requestBody").is_some() && applies && malformed.iter().any(|c| c == code) {
                     let answer = cx.raw(method.clone(), &target, credential, Some(body)).await?;
                     answer.expect_error(400, code).map_err(|err| err.context(format!("{id}: {method} {target}")))?;
                 }

@@ -34,11 +34,7 @@ impl Raw {
         if self.text.is_empty() {
             return Ok(Value::Null);
         }
-        let content_type = self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-        ensure!(
-            content_type.split(';').next().is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json")),
-            "a {status} body with Content-Type {content_type:?}, not application/json"
-        );
+        expect_json_media_type(&self.headers, status)?;
         self.json()
     }
 
@@ -57,6 +53,14 @@ impl Raw {
     pub fn number(&self, header: &str) -> Option<u64> {
         self.headers.get(header).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok())
     }
+}
+
+/// Every JSON answer says so: `Content-Type: application/json` (parameters aside).
+fn expect_json_media_type(headers: &reqwest::header::HeaderMap, status: u16) -> Result<()> {
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let media = content_type.split(';').next().unwrap_or_default().trim();
+    ensure!(media.eq_ignore_ascii_case("application/json"), "a {status} body with Content-Type {content_type:?}");
+    Ok(())
 }
 
 /// The error type API.md assigns to a status.
@@ -100,8 +104,7 @@ pub fn expect_sdk_error<T: std::fmt::Debug>(
         Err(kassa_sdk::Error::ErrorResponse(response)) => {
             let got = response.status().as_u16();
             let header_id = response.headers().get("request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-            let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-            ensure!(content_type.starts_with("application/json"), "a {got} error with Content-Type {content_type:?}");
+            expect_json_media_type(response.headers(), got)?;
             let body = response.into_inner();
             ensure!(got == status, "expected {status} {code}, got {got} {}", body.error.code);
             ensure!(body.error.code == code, "expected error.code {code:?}, got {:?}", body.error.code);

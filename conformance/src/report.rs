@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::CONTRACT;
 use crate::seen::Answer;
 
 #[derive(Debug, Clone)]
@@ -46,25 +45,7 @@ pub fn documented_pairs() -> BTreeSet<(String, u16)> {
 
 /// The documented pairs of the operations not tagged with one of `tags`.
 fn documented_pairs_but(tags: &[&str]) -> BTreeSet<(String, u16)> {
-    let contract: Value = serde_json::from_str(CONTRACT).unwrap_or(Value::Null);
-    let mut pairs = BTreeSet::new();
-    for item in contract["paths"].as_object().into_iter().flat_map(|paths| paths.values()) {
-        for operation in item.as_object().into_iter().flat_map(|ops| ops.values()) {
-            let Some(id) = operation["operationId"].as_str() else { continue };
-            let tagged = operation["tags"].as_array().into_iter().flatten().filter_map(Value::as_str);
-            if tagged.into_iter().any(|tag| tags.contains(&tag)) {
-                continue;
-            }
-            for status in operation["responses"].as_object().into_iter().flat_map(|r| r.keys()) {
-                if let Ok(status) = status.parse::<u16>()
-                    && status != 500
-                {
-                    pairs.insert((id.to_owned(), status));
-                }
-            }
-        }
-    }
-    pairs
+    crate::seen::documented_responses(tags).into_iter().map(|(id, status, _)| (id, status)).collect()
 }
 
 impl Report {

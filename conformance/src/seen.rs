@@ -84,12 +84,13 @@ fn operation_of(method: &str, path: &str) -> Option<&'static str> {
         .map(|(_, _, id)| id.as_str())
 }
 
-/// Every answer the contract documents: each success, and each error code named on each error
-/// response (the responses' named examples). A 500 cannot be provoked from outside a correct
-/// server, and the `4XX`/`5XX` ranges name what any operation may answer, so both are left out.
-pub fn documented(skip_tags: &[&str]) -> BTreeSet<Answer> {
+/// The contract's numeric responses but 500, of the operations not tagged with one of
+/// `skip_tags`: (operationId, status, the names of its examples). A 500 cannot be provoked from
+/// outside a correct server, and the `4XX`/`5XX` ranges name what any operation may answer, so
+/// both are left out.
+pub fn documented_responses(skip_tags: &[&str]) -> Vec<(String, u16, Vec<String>)> {
     let contract: Value = serde_json::from_str(CONTRACT).unwrap_or(Value::Null);
-    let mut documented = BTreeSet::new();
+    let mut responses = Vec::new();
     for item in contract["paths"].as_object().into_iter().flat_map(|paths| paths.values()) {
         for operation in item.as_object().into_iter().flat_map(|ops| ops.values()) {
             let Some(id) = operation["operationId"].as_str() else { continue };
@@ -98,19 +99,28 @@ pub fn documented(skip_tags: &[&str]) -> BTreeSet<Answer> {
                 continue;
             }
             for (status, response) in operation["responses"].as_object().into_iter().flatten() {
-                let Ok(code) = status.parse::<u16>() else { continue };
-                if code == 500 {
+                let Ok(status) = status.parse::<u16>() else { continue };
+                if status == 500 {
                     continue;
                 }
-                if code < 400 {
-                    documented.insert((id.to_owned(), code, None));
-                }
                 let examples = response["content"]["application/json"]["examples"].as_object();
-                for name in examples.into_iter().flat_map(|examples| examples.keys()) {
-                    documented.insert((id.to_owned(), code, Some(name.clone())));
-                }
+                let names = examples.into_iter().flat_map(|examples| examples.keys().cloned()).collect();
+                responses.push((id.to_owned(), status, names));
             }
         }
+    }
+    responses
+}
+
+/// Every answer the contract documents: each success, and each error code named on each error
+/// response (the responses' named examples).
+pub fn documented(skip_tags: &[&str]) -> BTreeSet<Answer> {
+    let mut documented = BTreeSet::new();
+    for (id, status, names) in documented_responses(skip_tags) {
+        if status < 400 {
+            documented.insert((id.clone(), status, None));
+        }
+        documented.extend(names.into_iter().map(|name| (id.clone(), status, Some(name))));
     }
     documented
 }

@@ -11,17 +11,9 @@ use kassa_testkit::Api;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::harness::{Server, Watched, free_port, pinned_python, repo_root, typescript_client_bin};
+use crate::harness::{Server, Watched, free_port, pinned_python, repo_root, succeeds, typescript_client_bin};
 
 const VERIFIED: &str = "Verified payment: amount=1000 cents, status=succeeded";
-
-/// Runs `command` to success; its standard output.
-fn succeeds(command: &mut Command, what: &str) -> String {
-    let output = command.output().unwrap_or_else(|e| panic!("{what} did not start: {e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "{what} failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    stdout
-}
 
 #[tokio::test]
 async fn the_python_client_type_checks_and_its_examples_run_against_a_real_server() {

@@ -5,14 +5,10 @@ use std::process::Command;
 
 use kassa_sdk::types::{Card, ConfirmCheckoutRequest, CreatePaymentIntentRequest, PaymentIntentStatus};
 
-use crate::harness::{Server, example_bin};
+use crate::harness::{Server, example_bin, succeeds};
 
 fn run_example(name: &str, server: &Server) -> String {
-    let output =
-        Command::new(example_bin(name)).env("KASSA_BASE_URL", &server.base_url).output().expect("the example runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "{name} failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    stdout
+    succeeds(Command::new(example_bin(name)).env("KASSA_BASE_URL", &server.base_url), name)
 }
 
 #[tokio::test]

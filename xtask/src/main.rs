@@ -62,7 +62,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Openapi => openapi(),
         Task::Sdk { language, check } => sdk::generate(&root(), language, check)
-            .and_then(|generated| if generated { Ok(()) } else { bail!("the generator could not be installed here") }),
+            .and_then(|tools| tools.map(drop).context("the generator could not be installed here")),
         Task::Test => test(),
         Task::Bench => bench(),
         Task::Conformance { base_url, filter, report, skip } => {
@@ -177,8 +177,8 @@ fn test() -> Result<()> {
     // The Python and TypeScript clients: regenerating them from the contract must change
     // nothing (checked here, before any test runs), and their tests need their packages.
     sdk::generate(&root(), sdk::Language::Python, true)?;
-    if sdk::generate(&root(), sdk::Language::Typescript, true)? {
-        command.env("KASSA_TEST_TYPESCRIPT_BIN", root().join("sdk-typescript/node_modules/.bin"));
+    if let Some(bin) = sdk::generate(&root(), sdk::Language::Typescript, true)? {
+        command.env("KASSA_TEST_TYPESCRIPT_BIN", bin);
     }
     // `cargo test` builds examples under hashed names only; the end-to-end tests run the SDK's
     // examples as a user would, from `target/debug/examples/<name>`. Same flags, same features,

@@ -18,6 +18,14 @@ pub enum Language {
 }
 
 impl Language {
+    /// As `cargo xtask sdk` names it.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Python => "python",
+            Self::Typescript => "typescript",
+        }
+    }
+
     /// What the generator writes, relative to the repository's root.
     fn output(self) -> &'static str {
         match self {
@@ -27,9 +35,9 @@ impl Language {
     }
 }
 
-/// Generates `language`'s client (or checks it, with `check`); `Ok(false)` when its pinned
-/// generator cannot be installed here (said loudly by the installer).
-pub fn generate(root: &Path, language: Language, check: bool) -> Result<bool> {
+/// Generates `language`'s client (or checks it, with `check`); the folder of its pinned tools'
+/// executables, or `None` when they cannot be installed here (said loudly by the installer).
+pub fn generate(root: &Path, language: Language, check: bool) -> Result<Option<PathBuf>> {
     let scratch = root.join("target/sdk-check");
     let output = if check {
         // A fresh scratch folder each time, so nothing of an earlier run can hide a difference.
@@ -39,10 +47,15 @@ pub fn generate(root: &Path, language: Language, check: bool) -> Result<bool> {
     } else {
         root.join(language.output())
     };
+    let bin = match language {
+        Language::Python => crate::python::venv(root)?
+            .map(|python| python.parent().map(Path::to_owned).context("the venv's bin folder"))
+            .transpose()?,
+        Language::Typescript => crate::node::typescript_client(root)?,
+    };
+    let Some(bin) = bin else { return Ok(None) };
     let mut generator = match language {
         Language::Python => {
-            let Some(python) = crate::python::venv(root)? else { return Ok(false) };
-            let bin = python.parent().context("the venv's bin folder")?.to_owned();
             // The generator runs `ruff format` (its post-hook) from the same venv.
             let path = std::env::join_paths(
                 std::iter::once(bin.clone())
@@ -57,7 +70,6 @@ pub fn generate(root: &Path, language: Language, check: bool) -> Result<bool> {
             command
         }
         Language::Typescript => {
-            let Some(bin) = crate::node::typescript_client(root)? else { return Ok(false) };
             let mut command = Command::new(bin.join("openapi-typescript"));
             command.args(["openapi/kassa.json", "--output"]).arg(&output);
             command
@@ -74,26 +86,30 @@ pub fn generate(root: &Path, language: Language, check: bool) -> Result<bool> {
     }
     if !check {
         println!("xtask: wrote {} from openapi/kassa.json", language.output());
-        return Ok(true);
+        return Ok(Some(bin));
     }
     let differences = differences(&root.join(language.output()), &output)?;
-    let differences: Vec<String> = differences
-        .iter()
-        .map(|path| Path::new(language.output()).join(path).display().to_string().trim_end_matches('/').to_owned())
-        .collect();
     if !differences.is_empty() {
+        // A single generated file differs as a whole (an empty relative path).
+        let shown: Vec<String> = differences
+            .iter()
+            .map(|path| {
+                if path.as_os_str().is_empty() {
+                    language.output().to_owned()
+                } else {
+                    Path::new(language.output()).join(path).display().to_string()
+                }
+            })
+            .collect();
         bail!(
             "{} is not what the contract generates; run `cargo xtask sdk {}`. Different: {}",
             language.output(),
-            match language {
-                Language::Python => "python",
-                Language::Typescript => "typescript",
-            },
-            differences.join(", ")
+            language.name(),
+            shown.join(", ")
         );
     }
     println!("xtask: {} is what openapi/kassa.json generates", language.output());
-    Ok(true)
+    Ok(Some(bin))
 }
 
 /// The paths (relative to `a` and `b`) of the files that are in only one of the two trees, or

@@ -21,7 +21,8 @@ impl Name {
         if name.is_empty() {
             return Err(DomainError::InvalidName { field, reason: "must not be empty" });
         }
-        if name.chars().count() > Self::MAX_CHARS {
+        // Counted as sent, spaces included, as the contract's `maxLength` counts it.
+        if raw.chars().count() > Self::MAX_CHARS {
             return Err(DomainError::InvalidName { field, reason: "must be at most 200 characters" });
         }
         if name.chars().any(char::is_control) {
@@ -50,9 +51,24 @@ mod tests {
     fn the_contracts_pattern_accepts_what_parse_accepts() {
         let pattern = regex::Regex::new(Name::PATTERN).unwrap();
         let longest = "x".repeat(200);
-        for raw in ["Acme", "  Acme Inc. ", "Zoë", "", "   ", "a\nb", "\u{85}a", "\ta\n", "\u{1}a", "\u{7f}", &longest]
-        {
-            assert_eq!(pattern.is_match(raw), Name::parse(raw, "name").is_ok(), "{raw:?}");
+        // `maxLength` counts the value as sent, its spaces too.
+        let padded = format!("\u{2003}{longest}");
+        for raw in [
+            "Acme",
+            "  Acme Inc. ",
+            "Zoë",
+            "",
+            "   ",
+            "a\nb",
+            "\u{85}a",
+            "\ta\n",
+            "\u{1}a",
+            "\u{7f}",
+            &longest,
+            &padded,
+        ] {
+            let schema_accepts = pattern.is_match(raw) && raw.chars().count() <= Name::MAX_CHARS;
+            assert_eq!(schema_accepts, Name::parse(raw, "name").is_ok(), "{raw:?}");
         }
     }
 

@@ -26,7 +26,7 @@ fn main() {
     downgrade::downgrade_to_3_0(&mut document)
         .unwrap_or_else(|err| panic!("{SPEC} cannot be expressed as OpenAPI 3.0: {err}"));
     write_unkeyed_posts(&document, &out_dir);
-    drop_merchant_header(&mut document);
+    drop_client_headers(&mut document);
     drop_string_constraints(&mut document);
     let pretty = serde_json::to_string_pretty(&document).expect("a JSON value always serializes");
     std::fs::write(out_dir.join("kassa-3.0.json"), pretty).expect("writing OUT_DIR/kassa-3.0.json");
@@ -58,13 +58,16 @@ fn main() {
     std::fs::write(out_dir.join("codegen.rs"), prettyplease::unparse(&file)).expect("writing OUT_DIR/codegen.rs");
 }
 
-/// `Kassa-Merchant` is half of the dashboard's credential, so like the bearer token it goes on
-/// the HTTP client (`ClientBuilder::merchant`), not as an argument of every call.
-fn drop_merchant_header(document: &mut serde_json::Value) {
+/// Headers that are not arguments of every call. `Kassa-Merchant` is half of the dashboard's
+/// credential, so like the bearer token it goes on the HTTP client (`ClientBuilder::merchant`).
+/// `Idempotency-Key` comes from the layer above (`src/retry.rs`): a fresh one on every POST, or
+/// the caller's (`Client::with_idempotency_key`).
+fn drop_client_headers(document: &mut serde_json::Value) {
     let operations = document["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut());
     for operation in operations.flat_map(|item| item.as_object_mut().into_iter().flat_map(|ops| ops.values_mut())) {
         if let Some(parameters) = operation.get_mut("parameters").and_then(|p| p.as_array_mut()) {
-            parameters.retain(|parameter| parameter["name"] != "Kassa-Merchant");
+            parameters
+                .retain(|parameter| parameter["name"] != "Kassa-Merchant" && parameter["name"] != "Idempotency-Key");
         }
     }
 }

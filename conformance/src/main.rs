@@ -1,4 +1,5 @@
-//! `kassa-conformance --base-url URL [--filter TEXT] [--report text|json|junit]`
+//! `kassa-conformance --base-url URL [--filter TEXT] [--report text|json|junit] [--skip GROUP]
+//! [--webhook-first-retry SECONDS]`
 //! (run it as `cargo xtask conformance …`). Exits non-zero when a case fails.
 
 use std::process::ExitCode;
@@ -21,6 +22,10 @@ struct Cli {
     /// production implementation need not have). Repeatable.
     #[arg(long)]
     skip: Vec<String>,
+    /// The first delay of the server's webhook retry schedule, in seconds, when it runs
+    /// another than the documented default (10).
+    #[arg(long, default_value_t = 10)]
+    webhook_first_retry: u64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -33,7 +38,12 @@ enum Format {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = Config { base_url: cli.base_url, filter: cli.filter, skip: cli.skip };
+    let config = Config {
+        base_url: cli.base_url,
+        filter: cli.filter,
+        skip: cli.skip,
+        webhook_first_retry: Some(std::time::Duration::from_secs(cli.webhook_first_retry)),
+    };
     let total = kassa_conformance::all_cases().len();
     let mut done = 0;
     let report = run(&config, |result| {

@@ -3,6 +3,7 @@
 //! suite's webhook cases assume the server runs on the same machine (as a sandbox does).
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -10,6 +11,7 @@ use anyhow::{Context as _, Result, bail};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use tokio::sync::oneshot;
 
 /// What one delivery carried.
 #[derive(Debug, Clone)]
@@ -24,12 +26,31 @@ impl Received {
     }
 }
 
+/// How the receiver answers one delivery.
+enum Reply {
+    /// This status, after this long.
+    After(u16, Duration),
+    /// This status, once the case lets it go.
+    Held(u16, oneshot::Receiver<()>),
+}
+
 #[derive(Default)]
 struct Shared {
+    /// The deliveries answered.
     seen: Mutex<Vec<Received>>,
-    /// Answers for the next deliveries, in order: status, and how long to take; 200 at once
-    /// after they run out.
-    script: Mutex<VecDeque<(u16, Duration)>>,
+    /// The deliveries that have arrived, answered or not.
+    arrived: AtomicUsize,
+    /// Answers for the next deliveries, in order; 200 at once after they run out.
+    script: Mutex<VecDeque<Reply>>,
+}
+
+/// Lets a held delivery be answered (also when dropped).
+pub struct Release(oneshot::Sender<()>);
+
+impl Release {
+    pub fn release(self) {
+        let _ = self.0.send(());
+    }
 }
 
 pub struct Receiver {
@@ -45,8 +66,18 @@ impl Drop for Receiver {
 }
 
 async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let (status, delay) = shared.script.lock().ok().and_then(|mut s| s.pop_front()).unwrap_or((200, Duration::ZERO));
-    tokio::time::sleep(delay).await;
+    shared.arrived.fetch_add(1, Ordering::SeqCst);
+    let reply = shared.script.lock().ok().and_then(|mut s| s.pop_front());
+    let status = match reply.unwrap_or(Reply::After(200, Duration::ZERO)) {
+        Reply::After(status, delay) => {
+            tokio::time::sleep(delay).await;
+            status
+        }
+        Reply::Held(status, release) => {
+            let _ = release.await;
+            status
+        }
+    };
     if let Ok(mut seen) = shared.seen.lock() {
         seen.push(Received { headers, body });
     }
@@ -68,8 +99,29 @@ impl Receiver {
     /// The next delivery is answered with `status`, after `delay`.
     pub fn answer_next(&self, status: u16, delay: Duration) {
         if let Ok(mut script) = self.shared.script.lock() {
-            script.push_back((status, delay));
+            script.push_back(Reply::After(status, delay));
         }
+    }
+
+    /// The next delivery is answered with `status` once the [`Release`] is used or dropped.
+    pub fn hold_next(&self, status: u16) -> Release {
+        let (release, held) = oneshot::channel();
+        if let Ok(mut script) = self.shared.script.lock() {
+            script.push_back(Reply::Held(status, held));
+        }
+        Release(release)
+    }
+
+    /// Returns once `n` deliveries have arrived, answered or not (or an error after `within`).
+    pub async fn wait_arrived(&self, n: usize, within: Duration) -> Result<()> {
+        let deadline = Instant::now() + within;
+        while self.shared.arrived.load(Ordering::SeqCst) < n {
+            if Instant::now() > deadline {
+                bail!("{} of {n} deliveries arrived within {within:?}", self.shared.arrived.load(Ordering::SeqCst));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok(())
     }
 
     /// The deliveries so far, once there are at least `n` (or an error after `within`).

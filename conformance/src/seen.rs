@@ -47,22 +47,116 @@ impl Seen {
     }
 }
 
-/// The contract's operations: method, path segments (`None` for a `{parameter}`), operationId.
-type Route = (String, Vec<Option<String>>, String);
+/// One operation of the contract, as the suite reads it.
+pub struct Operation {
+    pub id: String,
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The template, `/v1/payment-intents/{payment_intent_id}`.
+    pub path: String,
+    pub tags: Vec<String>,
+    /// The names of the security schemes that may authenticate it (`api_key`, `user_token`, …).
+    pub schemes: Vec<String>,
+    pub parameters: Vec<Parameter>,
+    /// Whether it takes a JSON body, and whether that body has a required field.
+    pub body: Option<Body>,
+    /// Its numeric responses: status, and the names of its examples (an error's codes).
+    pub responses: Vec<(u16, Vec<String>)>,
+}
 
-static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
+pub struct Body {
+    pub requires_a_field: bool,
+}
+
+pub struct Parameter {
+    /// `path`, `query` or `header`.
+    pub location: String,
+    pub name: String,
+    pub schema: Value,
+}
+
+impl Parameter {
+    /// A value its schema accepts that names no object: a fresh UUID for `format: uuid`, the
+    /// prefix and 24 zeros for an id pattern like `^pi_[0-9A-Za-z]{24,64}$`.
+    pub fn unknown_id(&self) -> Option<String> {
+        if self.schema["format"] == "uuid" {
+            return Some(uuid::Uuid::new_v4().to_string());
+        }
+        let pattern = self.schema["pattern"].as_str()?;
+        let prefix = pattern.strip_prefix('^')?.strip_suffix("[0-9A-Za-z]{24,64}$")?;
+        Some(format!("{prefix}{}", "0".repeat(24)))
+    }
+}
+
+impl Operation {
+    pub fn parameter(&self, location: &str, name: &str) -> Option<&Parameter> {
+        self.parameters.iter().find(|p| p.location == location && p.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn takes(&self, scheme: &str) -> bool {
+        self.schemes.iter().any(|s| s == scheme)
+    }
+
+    /// Whether the response `status` names `code` among its examples.
+    pub fn documents(&self, status: u16, code: &str) -> bool {
+        self.responses.iter().any(|(s, codes)| *s == status && codes.iter().any(|c| c == code))
+    }
+}
+
+/// Every operation of [`CONTRACT`], in the contract's order.
+pub static OPERATIONS: LazyLock<Vec<Operation>> = LazyLock::new(|| {
     let contract: Value = serde_json::from_str(CONTRACT).unwrap_or(Value::Null);
-    let mut routes = Vec::new();
+    let strings = |value: &Value| -> Vec<String> {
+        value.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+    };
+    let mut operations = Vec::new();
     for (path, item) in contract["paths"].as_object().into_iter().flatten() {
-        let segments: Vec<Option<String>> =
-            path.split('/').map(|s| (!s.starts_with('{')).then(|| s.to_owned())).collect();
         for (method, operation) in item.as_object().into_iter().flatten() {
-            if let Some(id) = operation["operationId"].as_str() {
-                routes.push((method.to_uppercase(), segments.clone(), id.to_owned()));
-            }
+            let Some(id) = operation["operationId"].as_str() else { continue };
+            let schemes = operation["security"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_object)
+                .flat_map(|requirement| requirement.keys().cloned())
+                .collect();
+            let parameters = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| {
+                    let (location, name) = (p["in"].as_str()?.to_owned(), p["name"].as_str()?.to_owned());
+                    Some(Parameter { location, name, schema: p["schema"].clone() })
+                })
+                .collect();
+            let body = operation.get("requestBody").map(|body| {
+                let schema = body["content"]["application/json"]["schema"]["$ref"].as_str();
+                let name = schema.and_then(|r| r.rsplit('/').next()).unwrap_or_default();
+                let required = contract["components"]["schemas"][name]["required"].as_array();
+                Body { requires_a_field: required.is_some_and(|r| !r.is_empty()) }
+            });
+            let responses = operation["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(status, response)| {
+                    let examples = response["content"]["application/json"]["examples"].as_object();
+                    Some((status.parse().ok()?, examples.into_iter().flat_map(|e| e.keys().cloned()).collect()))
+                })
+                .collect();
+            operations.push(Operation {
+                id: id.to_owned(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                tags: strings(&operation["tags"]),
+                schemes,
+                parameters,
+                body,
+                responses,
+            });
         }
     }
-    routes
+    operations
 });
 
 /// The operation `method path` (query aside) is, preferring the route with the most fixed
@@ -70,18 +164,17 @@ static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
 fn operation_of(method: &str, path: &str) -> Option<&'static str> {
     let path = path.split('?').next().unwrap_or(path);
     let segments: Vec<&str> = path.split('/').collect();
-    ROUTES
+    let fixed = |template: &str| template.split('/').filter(|s| !s.starts_with('{')).count();
+    OPERATIONS
         .iter()
-        .filter(|(m, route, _)| {
-            m == method
+        .filter(|op| {
+            let route: Vec<&str> = op.path.split('/').collect();
+            op.method == method
                 && route.len() == segments.len()
-                && route.iter().zip(&segments).all(|(r, s)| match r {
-                    Some(fixed) => fixed == s,
-                    None => !s.is_empty(),
-                })
+                && route.iter().zip(&segments).all(|(r, s)| if r.starts_with('{') { !s.is_empty() } else { r == s })
         })
-        .max_by_key(|(_, route, _)| route.iter().filter(|r| r.is_some()).count())
-        .map(|(_, _, id)| id.as_str())
+        .max_by_key(|op| fixed(&op.path))
+        .map(|op| op.id.as_str())
 }
 
 /// The contract's numeric responses but 500, of the operations not tagged with one of
@@ -89,27 +182,16 @@ fn operation_of(method: &str, path: &str) -> Option<&'static str> {
 /// outside a correct server, and the `4XX`/`5XX` ranges name what any operation may answer, so
 /// both are left out.
 pub fn documented_responses(skip_tags: &[&str]) -> Vec<(String, u16, Vec<String>)> {
-    let contract: Value = serde_json::from_str(CONTRACT).unwrap_or(Value::Null);
-    let mut responses = Vec::new();
-    for item in contract["paths"].as_object().into_iter().flat_map(|paths| paths.values()) {
-        for operation in item.as_object().into_iter().flat_map(|ops| ops.values()) {
-            let Some(id) = operation["operationId"].as_str() else { continue };
-            let mut tags = operation["tags"].as_array().into_iter().flatten().filter_map(Value::as_str);
-            if tags.any(|tag| skip_tags.contains(&tag)) {
-                continue;
-            }
-            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
-                let Ok(status) = status.parse::<u16>() else { continue };
-                if status == 500 {
-                    continue;
-                }
-                let examples = response["content"]["application/json"]["examples"].as_object();
-                let names = examples.into_iter().flat_map(|examples| examples.keys().cloned()).collect();
-                responses.push((id.to_owned(), status, names));
-            }
-        }
-    }
-    responses
+    OPERATIONS
+        .iter()
+        .filter(|op| !op.tags.iter().any(|tag| skip_tags.contains(&tag.as_str())))
+        .flat_map(|op| {
+            op.responses
+                .iter()
+                .filter(|(status, _)| *status != 500)
+                .map(|(status, names)| (op.id.clone(), *status, names.clone()))
+        })
+        .collect()
 }
 
 /// Every answer the contract documents: each success, and each error code named on each error

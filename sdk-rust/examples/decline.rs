@@ -19,7 +19,7 @@ async fn main() -> Result<(), Error> {
     let email = format!("decline-{}@example.com", std::process::id());
     let password = "correct-horse-42".to_owned();
     kassa.register(&RegisterRequest { email: email.clone(), password: password.clone(), name: "Ada".into() }).await?;
-    let token = kassa.login(&LoginRequest { email, password }).await?.into_inner().access_token;
+    let token = kassa.login(&LoginRequest { email, password, ..Default::default() }).await?.into_inner().access_token;
     let dashboard = kassa_sdk::authenticated(&base_url, &token)?;
     let merchant =
         dashboard.create_merchant(&CreateMerchantRequest { name: "Acme Books".into(), webhook_url: None }).await?;
@@ -27,16 +27,13 @@ async fn main() -> Result<(), Error> {
     let server = kassa_sdk::authenticated(&base_url, &key.into_inner().key)?;
 
     let intent = server
-        .create_payment_intent(
-            None,
-            &CreatePaymentIntentRequest {
-                amount: 2500,
-                currency: "eur".into(),
-                success_url: "https://shop.example/thanks".into(),
-                cancel_url: "https://shop.example/cart".into(),
-                ..Default::default()
-            },
-        )
+        .create_payment_intent(&CreatePaymentIntentRequest {
+            amount: 2500,
+            currency: "eur".into(),
+            success_url: "https://shop.example/thanks".into(),
+            cancel_url: "https://shop.example/cart".into(),
+            ..Default::default()
+        })
         .await?
         .into_inner();
     let card = Card {
@@ -48,7 +45,7 @@ async fn main() -> Result<(), Error> {
     };
     let client_secret = intent.client_secret.ok_or("the new intent came without its client secret")?;
     let request = ConfirmCheckoutRequest::with_card(client_secret, card);
-    match kassa.confirm_checkout(&intent.id, None, &request).await {
+    match kassa.confirm_checkout(&intent.id, &request).await {
         Err(kassa_sdk::Error::ErrorResponse(declined)) if declined.status() == 402 => {
             let error = declined.into_inner().error;
             println!(

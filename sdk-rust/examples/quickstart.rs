@@ -23,7 +23,7 @@ async fn main() -> Result<(), Error> {
     let email = format!("quickstart-{}@example.com", std::process::id());
     let password = "correct-horse-42".to_owned();
     kassa.register(&RegisterRequest { email: email.clone(), password: password.clone(), name: "Ada".into() }).await?;
-    let token = kassa.login(&LoginRequest { email, password }).await?.into_inner().access_token;
+    let token = kassa.login(&LoginRequest { email, password, ..Default::default() }).await?.into_inner().access_token;
     let dashboard = kassa_sdk::authenticated(&base_url, &token)?;
 
     // 3–4. A merchant, and a secret API key for its server.
@@ -35,17 +35,15 @@ async fn main() -> Result<(), Error> {
 
     // 5. The merchant's server asks for 1000 cents ($10.00).
     let intent = server
-        .create_payment_intent(
-            Some(&format!("quickstart-order-{}", std::process::id())),
-            &CreatePaymentIntentRequest {
-                amount: 1000,
-                currency: "usd".into(),
-                success_url: "https://shop.example/thanks".into(),
-                cancel_url: "https://shop.example/cart".into(),
-                description: Some("Quick start order".into()),
-                ..Default::default()
-            },
-        )
+        .with_idempotency_key(&format!("quickstart-order-{}", std::process::id()))
+        .create_payment_intent(&CreatePaymentIntentRequest {
+            amount: 1000,
+            currency: "usd".into(),
+            success_url: "https://shop.example/thanks".into(),
+            cancel_url: "https://shop.example/cart".into(),
+            description: Some("Quick start order".into()),
+            ..Default::default()
+        })
         .await?
         .into_inner();
     // An API key's view of an intent carries its client secret and checkout URL.
@@ -62,10 +60,8 @@ async fn main() -> Result<(), Error> {
         cvc: "123".into(),
         name: "Ada Lovelace".into(),
     };
-    let paid = kassa
-        .confirm_checkout(&intent.id, None, &ConfirmCheckoutRequest::with_card(client_secret, card))
-        .await?
-        .into_inner();
+    let paid =
+        kassa.confirm_checkout(&intent.id, &ConfirmCheckoutRequest::with_card(client_secret, card)).await?.into_inner();
     println!("Checkout approved; the browser goes to {}", paid.redirect_url);
 
     // 9. The merchant's server trusts its own read of the intent, never the redirect.

@@ -23,7 +23,7 @@ async fn main() -> Result<(), Error> {
     let email = format!("sepa-debit-{}@example.com", std::process::id());
     let password = "correct-horse-42".to_owned();
     kassa.register(&RegisterRequest { email: email.clone(), password: password.clone(), name: "Ada".into() }).await?;
-    let token = kassa.login(&LoginRequest { email, password }).await?.into_inner().access_token;
+    let token = kassa.login(&LoginRequest { email, password, ..Default::default() }).await?.into_inner().access_token;
     let dashboard = kassa_sdk::authenticated(&base_url, &token)?;
     let merchant =
         dashboard.create_merchant(&CreateMerchantRequest { name: "Acme Books".into(), webhook_url: None }).await?;
@@ -31,28 +31,25 @@ async fn main() -> Result<(), Error> {
     let server = kassa_sdk::authenticated(&base_url, &key.into_inner().key)?;
 
     let intent = server
-        .create_payment_intent(
-            None,
-            &CreatePaymentIntentRequest {
-                amount: 3100,
-                currency: "eur".into(),
-                success_url: "https://shop.example/thanks".into(),
-                cancel_url: "https://shop.example/cart".into(),
-                description: Some("Subscription, first month".into()),
-                payment_method_types: Some(vec![
-                    kassa_sdk::types::PaymentMethodType::Card,
-                    kassa_sdk::types::PaymentMethodType::SepaDebit,
-                ]),
-                ..Default::default()
-            },
-        )
+        .create_payment_intent(&CreatePaymentIntentRequest {
+            amount: 3100,
+            currency: "eur".into(),
+            success_url: "https://shop.example/thanks".into(),
+            cancel_url: "https://shop.example/cart".into(),
+            description: Some("Subscription, first month".into()),
+            payment_method_types: Some(vec![
+                kassa_sdk::types::PaymentMethodType::Card,
+                kassa_sdk::types::PaymentMethodType::SepaDebit,
+            ]),
+            ..Default::default()
+        })
         .await?
         .into_inner();
     let client_secret = intent.client_secret.ok_or("the new intent came without its client secret")?;
 
     // The customer enters the IBAN of the test account that settles.
     let confirm = ConfirmCheckoutRequest::with_sepa_debit(client_secret, kassa_sdk::test_accounts::SEPA_SETTLES);
-    let answer = kassa.confirm_checkout(&intent.id, None, &confirm).await?.into_inner();
+    let answer = kassa.confirm_checkout(&intent.id, &confirm).await?.into_inner();
     println!("Confirm answered {}; the browser goes to {}", answer.status, answer.redirect_url);
 
     // The bank settles it after the server's settlement delay.

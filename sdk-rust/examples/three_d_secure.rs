@@ -20,7 +20,7 @@ async fn main() -> Result<(), Error> {
     let email = format!("three-d-secure-{}@example.com", std::process::id());
     let password = "correct-horse-42".to_owned();
     kassa.register(&RegisterRequest { email: email.clone(), password: password.clone(), name: "Ada".into() }).await?;
-    let token = kassa.login(&LoginRequest { email, password }).await?.into_inner().access_token;
+    let token = kassa.login(&LoginRequest { email, password, ..Default::default() }).await?.into_inner().access_token;
     let dashboard = kassa_sdk::authenticated(&base_url, &token)?;
     let merchant =
         dashboard.create_merchant(&CreateMerchantRequest { name: "Acme Books".into(), webhook_url: None }).await?;
@@ -28,17 +28,14 @@ async fn main() -> Result<(), Error> {
     let server = kassa_sdk::authenticated(&base_url, &key.into_inner().key)?;
 
     let intent = server
-        .create_payment_intent(
-            None,
-            &CreatePaymentIntentRequest {
-                amount: 4200,
-                currency: "eur".into(),
-                success_url: "https://shop.example/thanks".into(),
-                cancel_url: "https://shop.example/cart".into(),
-                description: Some("Authenticated order".into()),
-                ..Default::default()
-            },
-        )
+        .create_payment_intent(&CreatePaymentIntentRequest {
+            amount: 4200,
+            currency: "eur".into(),
+            success_url: "https://shop.example/thanks".into(),
+            cancel_url: "https://shop.example/cart".into(),
+            description: Some("Authenticated order".into()),
+            ..Default::default()
+        })
         .await?
         .into_inner();
     let client_secret = intent.client_secret.ok_or("the new intent came without its client secret")?;
@@ -52,7 +49,7 @@ async fn main() -> Result<(), Error> {
         name: "Ada Lovelace".into(),
     };
     let confirm = ConfirmCheckoutRequest::with_card(client_secret.clone(), card);
-    let answer = kassa.confirm_checkout(&intent.id, None, &confirm).await?.into_inner();
+    let answer = kassa.confirm_checkout(&intent.id, &confirm).await?.into_inner();
     println!("Confirm answered {}: authenticate at {}", answer.status, answer.redirect_url);
     let waiting = server.get_payment_intent(&intent.id).await?.into_inner();
     if !matches!(waiting.status, PaymentIntentStatus::RequiresAction) {
@@ -61,7 +58,7 @@ async fn main() -> Result<(), Error> {
 
     // On that page the customer presses Complete.
     let complete = AuthenticateCheckoutRequest { client_secret, result: AuthenticationResult::Complete };
-    let done = kassa.authenticate_checkout(&intent.id, None, &complete).await?.into_inner();
+    let done = kassa.authenticate_checkout(&intent.id, &complete).await?.into_inner();
     println!("Authenticated; the browser goes to {}", done.redirect_url);
 
     let paid = server.get_payment_intent(&intent.id).await?.into_inner();

@@ -17,6 +17,7 @@
 //!     .login(&kassa_sdk::types::LoginRequest {
 //!         email: "ada@example.com".into(),
 //!         password: "correct-horse-42".into(),
+//!         ..Default::default()
 //!     })
 //!     .await?
 //!     .into_inner();

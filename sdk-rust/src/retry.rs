@@ -1,5 +1,6 @@
 //! What the SDK adds to every request the generated client sends, as Stripe's SDKs do:
-//! - each POST without an `Idempotency-Key` gets a fresh one, so that it can be retried safely;
+//! - each POST gets an `Idempotency-Key`: the caller's (`Client::with_idempotency_key`), or a
+//!   fresh one, so that it can be retried safely;
 //! - a request that can be retried (any GET or DELETE, a POST with its key) is sent again after
 //!   a connection error or timeout, a `409` (a request with the same key still running, or the
 //!   merchant's test clock advancing), a `429` or a `5xx`, a bounded number of times, with
@@ -29,8 +30,11 @@ pub struct Options {
     pub initial_delay: Duration,
     /// The longest wait between attempts, also for a longer `Retry-After`.
     pub max_delay: Duration,
-    /// Whether a POST without an `Idempotency-Key` is given one.
+    /// Whether a POST without an `Idempotency-Key` is given a fresh one.
     pub idempotency_keys: bool,
+    /// The `Idempotency-Key` of this client's POSTs instead of a fresh one: see
+    /// [`Client::with_idempotency_key`].
+    pub idempotency_key: Option<String>,
     /// Told of every answer the server gives, each attempt's: for logs and metrics, or for
     /// a conformance suite that measures what it saw.
     pub observer: Option<Observer>,
@@ -63,6 +67,7 @@ impl Default for Options {
             initial_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(8),
             idempotency_keys: true,
+            idempotency_key: None,
             observer: None,
         }
     }
@@ -119,15 +124,20 @@ impl ClientHooks<Options> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        if self.inner.idempotency_keys
-            && request.method() == Method::POST
-            && !UNKEYED_POSTS.contains(&info.operation_id)
-            && !request.headers().contains_key(IDEMPOTENCY_KEY)
+        if request.method() != Method::POST
+            || UNKEYED_POSTS.contains(&info.operation_id)
+            || request.headers().contains_key(IDEMPOTENCY_KEY)
         {
-            let key = HeaderValue::try_from(uuid::Uuid::new_v4().to_string())
-                .map_err(|err| progenitor_client::Error::InvalidRequest(err.to_string()))?;
-            request.headers_mut().insert(IDEMPOTENCY_KEY, key);
+            return Ok(());
         }
+        let key = match &self.inner.idempotency_key {
+            Some(key) => key.clone(),
+            None if self.inner.idempotency_keys => uuid::Uuid::new_v4().to_string(),
+            None => return Ok(()),
+        };
+        let key = HeaderValue::try_from(key)
+            .map_err(|err| progenitor_client::Error::InvalidRequest(format!("Idempotency-Key: {err}")))?;
+        request.headers_mut().insert(IDEMPOTENCY_KEY, key);
         Ok(())
     }
 
@@ -149,6 +159,15 @@ impl ClientHooks<Options> for Client {
 }
 
 impl Client {
+    /// This client, sending `key` as the `Idempotency-Key` of its POSTs instead of a fresh one,
+    /// for a request that must run once even when sent again later (after a crash, say):
+    /// `kassa.with_idempotency_key(&order_id).create_payment_intent(&request)`. One key is for
+    /// one request: the same key with another request is `400 idempotency_key_reused`.
+    pub fn with_idempotency_key(&self, key: &str) -> Client {
+        let options = Options { idempotency_key: Some(key.to_owned()), ..self.inner.clone() };
+        Client::new_with_client(&self.baseurl, self.client.clone(), options)
+    }
+
     /// Sends `request` once, and tells the observer, if there is one, what came back.
     async fn attempt(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         let response = self.client.execute(request).await?;

@@ -71,7 +71,7 @@ async fn keys_sent(server: &MockServer) -> Vec<String> {
 async fn a_post_gets_a_key_and_each_retry_reuses_it() {
     let server = freeze_server(vec![error(503, "service_unavailable"), error(500, "internal_error")]).await;
     let kassa = kassa_sdk::builder(&server.uri()).options(quick()).build().unwrap();
-    let clock = kassa.freeze_clock(None, &freeze()).await.expect("the third attempt succeeds").into_inner();
+    let clock = kassa.freeze_clock(&freeze()).await.expect("the third attempt succeeds").into_inner();
     assert_eq!(clock.object, "test_clock");
     let keys = keys_sent(&server).await;
     assert_eq!(keys.len(), 3, "{keys:?}");
@@ -83,7 +83,7 @@ async fn a_post_gets_a_key_and_each_retry_reuses_it() {
 async fn the_callers_key_is_kept_and_409_and_429_are_retried() {
     let server = freeze_server(vec![error(409, "idempotency_key_in_use"), error(429, "rate_limited")]).await;
     let kassa = kassa_sdk::builder(&server.uri()).options(quick()).build().unwrap();
-    kassa.freeze_clock(Some("freeze-7"), &freeze()).await.expect("the third attempt succeeds");
+    kassa.with_idempotency_key("freeze-7").freeze_clock(&freeze()).await.expect("the third attempt succeeds");
     assert_eq!(keys_sent(&server).await, ["freeze-7", "freeze-7", "freeze-7"]);
 }
 
@@ -91,7 +91,7 @@ async fn the_callers_key_is_kept_and_409_and_429_are_retried() {
 async fn retries_are_bounded_and_the_last_error_says_its_request_id_and_code() {
     let server = freeze_server((0..5).map(|_| error(503, "service_unavailable")).collect()).await;
     let kassa = kassa_sdk::builder(&server.uri()).options(quick()).max_retries(3).build().unwrap();
-    let err = kassa.freeze_clock(None, &freeze()).await.expect_err("always 503");
+    let err = kassa.freeze_clock(&freeze()).await.expect_err("always 503");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!((err.request_id(), err.code()), (Some("req_503"), Some("service_unavailable")));
     assert_eq!(keys_sent(&server).await.len(), 4, "one attempt and three retries");
@@ -101,7 +101,7 @@ async fn retries_are_bounded_and_the_last_error_says_its_request_id_and_code() {
 async fn a_client_error_is_not_retried() {
     let server = freeze_server(vec![error(400, "parameter_invalid")]).await;
     let kassa = kassa_sdk::builder(&server.uri()).options(quick()).build().unwrap();
-    let err = kassa.freeze_clock(None, &freeze()).await.expect_err("400");
+    let err = kassa.freeze_clock(&freeze()).await.expect_err("400");
     assert_eq!(err.code(), Some("parameter_invalid"));
     assert_eq!(keys_sent(&server).await.len(), 1);
 }
@@ -110,7 +110,7 @@ async fn a_client_error_is_not_retried() {
 async fn a_timed_out_attempt_is_retried_with_the_same_key() {
     let server = server(FREEZE, vec![frozen().set_delay(Duration::from_secs(5))], frozen()).await;
     let kassa = kassa_sdk::builder(&server.uri()).options(quick()).timeout(Duration::from_millis(300)).build().unwrap();
-    kassa.freeze_clock(None, &freeze()).await.expect("the retry is answered at once");
+    kassa.freeze_clock(&freeze()).await.expect("the retry is answered at once");
     let keys = keys_sent(&server).await;
     assert_eq!(keys.len(), 2, "{keys:?}");
     assert_eq!(keys[0], keys[1]);
@@ -121,7 +121,7 @@ async fn retry_after_is_waited_for() {
     let server = freeze_server(vec![error(429, "rate_limited").insert_header("retry-after", "1")]).await;
     let kassa = kassa_sdk::builder(&server.uri()).options(quick()).build().unwrap();
     let started = Instant::now();
-    kassa.freeze_clock(None, &freeze()).await.expect("the retry succeeds");
+    kassa.freeze_clock(&freeze()).await.expect("the retry succeeds");
     assert!(started.elapsed() >= Duration::from_millis(950), "retried after {:?}", started.elapsed());
 }
 
@@ -129,7 +129,7 @@ async fn retry_after_is_waited_for() {
 async fn exact_options_send_no_key_and_retry_nothing() {
     let server = freeze_server(vec![error(503, "service_unavailable")]).await;
     let kassa = kassa_sdk::builder(&server.uri()).options(Options::exact()).build().unwrap();
-    let err = kassa.freeze_clock(None, &freeze()).await.expect_err("503, once");
+    let err = kassa.freeze_clock(&freeze()).await.expect_err("503, once");
     assert_eq!(err.code(), Some("service_unavailable"));
     assert_eq!(keys_sent(&server).await, [""]);
 }

@@ -36,8 +36,9 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description Exchanges email and password for a user access token valid for one hour. An unknown email and
-         *     a wrong password get the same answer, in the same time.
+         * @description Exchanges email and password for a user access token valid for one hour, or the shorter
+         *     `expires_in` asked for. An unknown email and a wrong password get the same answer, in the same
+         *     time. A token used after it expires is `401 token_expired`.
          */
         post: operations["login"];
         delete?: never;
@@ -805,7 +806,7 @@ export interface components {
             token_type: string;
             /**
              * Format: int64
-             * @description Seconds until the token expires (3600).
+             * @description Seconds until the token expires: the login's `expires_in`, 3600 unless it asked for less.
              * @example 3600
              */
             expires_in: number;
@@ -1344,6 +1345,13 @@ export interface components {
             email: string;
             /** @example correct-horse-42 */
             password: string;
+            /**
+             * Format: int64
+             * @description The token's lifetime in seconds, 1 to 3600 (the default): a script that needs a token
+             *     for a minute can ask for one that lives a minute.
+             * @example 3600
+             */
+            expires_in?: number | null;
         };
         /**
          * @description A role on a merchant. `viewer` reads; `developer` also manages API keys and payments; `admin`
@@ -1931,7 +1939,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccessToken"];
                 };
             };
-            /** @description `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`. */
+            /** @description `parameter_invalid` (expires_in), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`. */
             400: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */
@@ -3365,7 +3373,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentIntent"];
                 };
             };
-            /** @description `invalid_amount`, `invalid_currency`, `invalid_url`, `invalid_email`, `payment_method_unsupported_currency` (`param: payment_method_types`), `parameter_invalid` (metadata, expires_in, description, capture_method, payment_method_types), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`. */
+            /** @description `invalid_amount`, `invalid_currency`, `invalid_url`, `invalid_email` (customer_email), `payment_method_unsupported_currency` (`param: payment_method_types`), `parameter_invalid` (metadata, expires_in, description, capture_method, payment_method_types), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`. */
             400: {
                 headers: {
                     /** @description The id of this request, `req_…`; quote it in a support request. */

@@ -26,6 +26,24 @@ use crate::error::ApiError;
 /// Lifetime of a user access token (API.md: 1 h).
 pub const ACCESS_TOKEN_TTL: Duration = Duration::hours(1);
 
+/// How long a token lives: the hour, or less when the caller asks at login (a script that needs a
+/// token for a minute should not hold one for an hour, and a test can see one expire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenLifetime(Duration);
+
+impl TokenLifetime {
+    pub fn parse(seconds: Option<i64>) -> Result<Self, ApiError> {
+        match seconds {
+            None => Ok(Self(ACCESS_TOKEN_TTL)),
+            Some(s) if (1..=ACCESS_TOKEN_TTL.num_seconds()).contains(&s) => Ok(Self(Duration::seconds(s))),
+            Some(_) => Err(ApiError::ParameterInvalid {
+                param: "expires_in".into(),
+                message: format!("must be 1 to {} seconds", ACCESS_TOKEN_TTL.num_seconds()),
+            }),
+        }
+    }
+}
+
 /// HS256 keys for user access tokens. Only HS256 is accepted, so `alg: none` and every other
 /// algorithm fail verification.
 pub struct JwtKeys {
@@ -47,17 +65,18 @@ impl JwtKeys {
         validation.set_required_spec_claims(&["exp", "sub"]);
         // `exp` is checked in `verify` against the app's clock, the one source of "now".
         validation.validate_exp = false;
-        // Replicas share one clock source in practice; a small leeway absorbs drift only.
-        validation.leeway = 5;
+        // A second absorbs drift between replicas' clocks (NTP keeps them within milliseconds);
+        // more would keep a token alive well past the lifetime a login asked for.
+        validation.leeway = 1;
         Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 
     /// A token for `user` issued at `now`, and its lifetime in seconds.
-    pub fn issue(&self, user: Uuid, now: DateTime<Utc>) -> Result<(String, i64), ApiError> {
-        let claims = Claims { sub: user, iat: now.timestamp(), exp: (now + ACCESS_TOKEN_TTL).timestamp() };
+    pub fn issue(&self, user: Uuid, now: DateTime<Utc>, lifetime: TokenLifetime) -> Result<(String, i64), ApiError> {
+        let claims = Claims { sub: user, iat: now.timestamp(), exp: (now + lifetime.0).timestamp() };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .context("signing an access token")?;
-        Ok((token, ACCESS_TOKEN_TTL.num_seconds()))
+        Ok((token, lifetime.0.num_seconds()))
     }
 
     /// The user a token speaks for, checked as of `now`.

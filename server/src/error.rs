@@ -34,8 +34,9 @@ pub enum ApiError {
     Unreadable,
     #[error("invalid starting_after")]
     InvalidStartingAfter,
-    #[error("invalid email")]
-    InvalidEmail,
+    /// The field is `email`, or the field that holds one (`customer_email`).
+    #[error("invalid email in {0}")]
+    InvalidEmail(String),
     #[error("weak password")]
     WeakPassword,
     #[error("invalid URL in {0}")]
@@ -261,12 +262,12 @@ impl ApiError {
                 "`starting_after` names no object in this list.".into(),
                 Some("starting_after".into()),
             ),
-            Self::InvalidEmail => (
+            Self::InvalidEmail(field) => (
                 StatusCode::BAD_REQUEST,
                 InvalidRequestError,
                 "invalid_email",
                 "Enter a valid email address, like ada@example.com.".into(),
-                Some("email".into()),
+                Some(field.clone()),
             ),
             Self::WeakPassword => (
                 StatusCode::BAD_REQUEST,
@@ -574,7 +575,7 @@ impl ApiError {
 impl From<DomainError> for ApiError {
     fn from(err: DomainError) -> Self {
         match err {
-            DomainError::InvalidEmail => Self::InvalidEmail,
+            DomainError::InvalidEmail => Self::InvalidEmail("email".into()),
             DomainError::WeakPassword => Self::WeakPassword,
             DomainError::InvalidUrl { field } => Self::InvalidUrl(field),
             DomainError::InsufficientRole { required } => Self::InsufficientRole { required },
@@ -651,10 +652,12 @@ impl ApiError {
     }
 
     /// One error of each kind the API answers with, for the contract's named examples
-    /// (`crate::openapi`); those that name a request field name `param`. The contract test
-    /// fails when a response documents a code that none of these answers with.
-    pub fn examples(param: &str) -> Vec<Self> {
+    /// (`crate::openapi`); those that name a request field name `named`, the field the
+    /// response's prose names, or one of their own. The contract test fails when a response
+    /// documents a code that none of these answers with.
+    pub fn examples(named: Option<&str>) -> Vec<Self> {
         use crate::domain::{DeclineCode, MethodType};
+        let param = named.unwrap_or("amount");
         vec![
             Self::InvalidJson("expected `,` or `}` at line 1 column 14".into()),
             Self::UnsupportedContentType,
@@ -664,7 +667,7 @@ impl ApiError {
             Self::ParameterInvalid { param: param.into(), message: "see the field's schema".into() },
             Self::Unreadable,
             Self::InvalidStartingAfter,
-            Self::InvalidEmail,
+            Self::InvalidEmail(named.unwrap_or("email").into()),
             Self::WeakPassword,
             Self::InvalidUrl("success_url"),
             Self::InvalidAmount("amount", "must be a positive integer"),
@@ -743,7 +746,7 @@ mod tests {
     /// a change to one: status, type, code, message and param.
     #[test]
     fn the_documented_error_bodies_are_as_reviewed() {
-        let bodies: Vec<String> = ApiError::examples("amount")
+        let bodies: Vec<String> = ApiError::examples(None)
             .iter()
             .map(|error| {
                 let (status, body) = error.body("req_4Xo3yOJaFQwqnqEcbmV5BMb2");

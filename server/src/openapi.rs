@@ -167,7 +167,7 @@ impl Modify for SharedRules {
 fn name_error_examples(status: &str, response: &mut utoipa::openapi::Response) {
     let Some(RefOr::T(content)) = response.content.get_mut("application/json") else { return };
     for (code, param) in documented_codes(&response.description) {
-        let example = crate::error::ApiError::examples(param.unwrap_or("amount"))
+        let example = crate::error::ApiError::examples(param)
             .iter()
             .map(|error| error.body(EXAMPLE_REQUEST_ID))
             .find(|(answered, body)| body.error.code == code && status_covers(status, *answered));

@@ -16,7 +16,8 @@ async fn merchant_key(server: &Server) -> kassa_sdk::Client {
         .register(&RegisterRequest { email: email.clone(), password: password.clone(), name: "P".into() })
         .await
         .unwrap();
-    let token = kassa.login(&LoginRequest { email, password }).await.unwrap().into_inner().access_token;
+    let token =
+        kassa.login(&LoginRequest { email, password, ..Default::default() }).await.unwrap().into_inner().access_token;
     let dashboard = kassa_sdk::authenticated(&server.base_url, &token).unwrap();
     let merchant = dashboard
         .create_merchant(&CreateMerchantRequest { name: "Acme <Books> & Co".into(), webhook_url: None })
@@ -46,7 +47,7 @@ async fn a_customer_is_declined_retries_and_lands_on_the_success_url() {
     }
     let server = Server::start(None).await;
     let shop = merchant_key(&server).await;
-    let pi = shop.create_payment_intent(None, &intent(&server, None)).await.unwrap().into_inner();
+    let pi = shop.create_payment_intent(&intent(&server, None)).await.unwrap().into_inner();
     let browser = Browser::start().await;
     browser.goto(pi.checkout_url.as_deref().unwrap()).await;
     assert_eq!(browser.text("h1").await, "Acme <Books> & Co", "the merchant's name, as text");
@@ -79,7 +80,7 @@ async fn an_expired_intent_sends_the_customer_to_the_cancel_url_and_a_wrong_secr
     }
     let server = Server::start(None).await;
     let shop = merchant_key(&server).await;
-    let pi = shop.create_payment_intent(None, &intent(&server, Some(1))).await.unwrap().into_inner();
+    let pi = shop.create_payment_intent(&intent(&server, Some(1))).await.unwrap().into_inner();
     let browser = Browser::start().await;
 
     let forged = pi.checkout_url.as_deref().unwrap().replace("_secret_", "_secret_00");
@@ -104,7 +105,7 @@ async fn back_to_the_merchant_goes_to_the_cancel_url_and_leaves_the_intent_open(
     let mut request = intent(&server, None);
     request.currency = "jpy".into();
     request.amount = 1000;
-    let pi = shop.create_payment_intent(None, &request).await.unwrap().into_inner();
+    let pi = shop.create_payment_intent(&request).await.unwrap().into_inner();
     let browser = Browser::start().await;
     browser.goto(pi.checkout_url.as_deref().unwrap()).await;
     assert_eq!(browser.text("#amount").await, "¥1,000", "yen have no decimals");
@@ -126,7 +127,7 @@ async fn a_card_that_asks_for_3d_secure_is_authenticated_on_kassas_page_failed_o
     }
     let server = Server::start(None).await;
     let shop = merchant_key(&server).await;
-    let pi = shop.create_payment_intent(None, &intent(&server, None)).await.unwrap().into_inner();
+    let pi = shop.create_payment_intent(&intent(&server, None)).await.unwrap().into_inner();
     let browser = Browser::start().await;
     browser.goto(pi.checkout_url.as_deref().unwrap()).await;
 
@@ -176,7 +177,7 @@ async fn a_customer_pays_by_sepa_debit_which_is_processing_then_settles() {
         payment_method_types: Some(vec![PaymentMethodType::Card, PaymentMethodType::SepaDebit]),
         ..intent(&server, None)
     };
-    let pi = shop.create_payment_intent(None, &request).await.unwrap().into_inner();
+    let pi = shop.create_payment_intent(&request).await.unwrap().into_inner();
     let browser = Browser::start().await;
     browser.goto(pi.checkout_url.as_deref().unwrap()).await;
 

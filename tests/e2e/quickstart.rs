@@ -50,7 +50,8 @@ async fn merchant_key(base_url: &str) -> String {
         .register(&RegisterRequest { email: email.clone(), password: password.clone(), name: "R".into() })
         .await
         .unwrap();
-    let token = kassa.login(&LoginRequest { email, password }).await.unwrap().into_inner().access_token;
+    let token =
+        kassa.login(&LoginRequest { email, password, ..Default::default() }).await.unwrap().into_inner().access_token;
     let dashboard = kassa_sdk::authenticated(base_url, &token).unwrap();
     let merchant =
         dashboard.create_merchant(&CreateMerchantRequest { name: "R".into(), webhook_url: None }).await.unwrap();
@@ -70,7 +71,7 @@ async fn restarting_between_create_and_confirm_loses_nothing() {
         cancel_url: "https://shop.example/no".into(),
         ..Default::default()
     };
-    let intent = server.create_payment_intent(Some("restart-1"), &request).await.unwrap().into_inner();
+    let intent = server.with_idempotency_key("restart-1").create_payment_intent(&request).await.unwrap().into_inner();
     let dir = first.stop_keeping_data();
 
     let second = Server::start_in(dir, None).await;
@@ -78,18 +79,14 @@ async fn restarting_between_create_and_confirm_loses_nothing() {
     let card =
         Card { number: "4242424242424242".into(), exp_month: 12, exp_year: 2034, cvc: "123".into(), name: "R".into() };
     let paid = kassa
-        .confirm_checkout(
-            &intent.id,
-            None,
-            &ConfirmCheckoutRequest::with_card(intent.client_secret.clone().unwrap(), card),
-        )
+        .confirm_checkout(&intent.id, &ConfirmCheckoutRequest::with_card(intent.client_secret.clone().unwrap(), card))
         .await
         .expect("the intent and its client secret survive the restart")
         .into_inner();
     assert!(matches!(paid.status, PaymentIntentStatus::Succeeded));
     // The idempotency key survives too: the retried create is a replay, not a second intent.
     let server = kassa_sdk::authenticated(&second.base_url, &key).unwrap();
-    let retried = server.create_payment_intent(Some("restart-1"), &request).await.unwrap();
+    let retried = server.with_idempotency_key("restart-1").create_payment_intent(&request).await.unwrap();
     assert_eq!(retried.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
     assert_eq!(retried.into_inner().id, intent.id);
     let all = server.list_payment_intents(None, None, None).await.unwrap().into_inner();

@@ -17,7 +17,7 @@ async fn the_sdk_drives_the_account_quick_start_end_to_end() {
         .expect("register");
     assert_eq!(user.status(), 201);
     let token = kassa
-        .login(&LoginRequest { email: "ada@example.com".into(), password: password.into() })
+        .login(&LoginRequest { email: "ada@example.com".into(), password: password.into(), ..Default::default() })
         .await
         .expect("login")
         .into_inner();
@@ -82,7 +82,7 @@ async fn a_list_is_a_stream_that_follows_starting_after_page_by_page() {
             cancel_url: "https://shop.example/cart".into(),
             ..Default::default()
         };
-        created.push(shop.create_payment_intent(None, &request).await.unwrap().into_inner().id);
+        created.push(shop.create_payment_intent(&request).await.unwrap().into_inner().id);
     }
 
     let pages = std::sync::atomic::AtomicUsize::new(0);

@@ -53,7 +53,7 @@ async fn an_answer_lost_after_commit_is_retried_into_one_payment() {
     let api = Api::new(server.base_url.clone());
     let key = api.shop().await;
     let kassa = simulating(&server.base_url, &key, "status=500; after_commit");
-    let intent = kassa.create_payment_intent(None, &order()).await.expect("the retry is replayed").into_inner();
+    let intent = kassa.create_payment_intent(&order()).await.expect("the retry is replayed").into_inner();
     let made = intents(&api, &key).await;
     assert_eq!(made.len(), 1, "one intent, not one per attempt");
     assert_eq!(made[0]["id"], intent.id.as_str());
@@ -73,7 +73,7 @@ async fn a_server_that_stays_unavailable_is_tried_a_bounded_number_of_times() {
     let api = Api::new(server.base_url.clone());
     let key = api.shop().await;
     let kassa = simulating(&server.base_url, &key, "status=503");
-    let err = kassa.create_payment_intent(None, &order()).await.expect_err("always 503");
+    let err = kassa.create_payment_intent(&order()).await.expect_err("always 503");
     assert_eq!(err.code(), Some("service_unavailable"));
     let request_id = err.request_id().expect("the last attempt's request id").to_owned();
     assert!(request_id.starts_with("req_"), "{request_id}");
@@ -138,7 +138,7 @@ async fn a_confirm_whose_answer_is_lost_is_retried_and_charges_once() {
     };
     let id = intent["id"].as_str().unwrap();
     let confirm = ConfirmCheckoutRequest::with_card(intent["client_secret"].as_str().unwrap(), card);
-    let paid = customer.confirm_checkout(id, None, &confirm).await.expect("the retry gets the answer");
+    let paid = customer.confirm_checkout(id, &confirm).await.expect("the retry gets the answer");
     assert_eq!(paid.headers().get("idempotent-replayed").map(|v| v.as_bytes()), Some(&b"true"[..]));
     let charges = api.get(&format!("/v1/charges?payment_intent={id}"), Some(&key)).await.body;
     assert_eq!(charges["data"].as_array().map(Vec::len), Some(1), "one charge: {charges}");

@@ -40,20 +40,12 @@ enum Task {
     Test,
     /// Measure throughput and latency beside ceilings from the same run (release build).
     Bench,
-    /// Run the conformance suite against a running implementation of the contract.
+    /// Run the conformance suite against a running implementation of the contract:
+    /// `--base-url URL`, and the suite's other options (`cargo xtask conformance --help`).
     Conformance {
-        /// Base URL of the server under test, e.g. http://127.0.0.1:4242.
-        #[arg(long)]
-        base_url: String,
-        /// Run only the cases whose name contains this text.
-        #[arg(long)]
-        filter: Option<String>,
-        /// Output format.
-        #[arg(long, default_value = "text")]
-        report: String,
-        /// Leave out a group of cases (`sandbox`). Repeatable.
-        #[arg(long)]
-        skip: Vec<String>,
+        /// Handed to `kassa-conformance` as they are.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
 }
 
@@ -65,9 +57,7 @@ fn main() -> ExitCode {
             .and_then(|tools| tools.map(drop).context("the generator could not be installed here")),
         Task::Test => test(),
         Task::Bench => bench(),
-        Task::Conformance { base_url, filter, report, skip } => {
-            conformance(&base_url, filter.as_deref(), &report, &skip)
-        }
+        Task::Conformance { args } => conformance(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -235,24 +225,8 @@ fn run_tests(mut command: Command, totals: &mut Totals) -> Result<()> {
     Ok(())
 }
 
-fn conformance(base_url: &str, filter: Option<&str>, report: &str, skip: &[String]) -> Result<()> {
+fn conformance(args: &[String]) -> Result<()> {
     let mut command = cargo();
-    command.args([
-        "run",
-        "--quiet",
-        "--package",
-        "kassa-conformance",
-        "--",
-        "--base-url",
-        base_url,
-        "--report",
-        report,
-    ]);
-    if let Some(filter) = filter {
-        command.args(["--filter", filter]);
-    }
-    for group in skip {
-        command.args(["--skip", group]);
-    }
+    command.args(["run", "--quiet", "--package", "kassa-conformance", "--"]).args(args);
     run(command)
 }

@@ -38,7 +38,7 @@ pub fn cases() -> Vec<Case> {
             fail_then_retry
         ),
         case!(
-            "3-D Secure: 422 when nothing waits for authentication or the intent expired waiting; 403 for a wrong secret; 400 for another result",
+            waits "3-D Secure: 422 when nothing waits for authentication or the intent expired waiting; 403 for a wrong secret; 400 for another result",
             [("authenticate_checkout", 422), ("authenticate_checkout", 403), ("authenticate_checkout", 400)],
             refusals
         ),
@@ -158,7 +158,7 @@ async fn refusals(cx: Ctx) -> Result<()> {
     // Waiting for authentication does not stop the clock.
     let mut short = new_intent(1000, false);
     short.expires_in = Some(3);
-    let brief = shop.sdk.create_payment_intent(None, &short).await?.into_inner();
+    let brief = shop.sdk.create_payment_intent(&short).await?.into_inner();
     asks(&cx, &brief, ASKS).await?;
     tokio::time::sleep(Duration::from_millis(3300)).await;
     authenticate(&cx, &brief, "complete").await?.expect_error(422, "payment_intent_expired")?;

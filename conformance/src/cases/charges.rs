@@ -56,8 +56,8 @@ async fn every_attempt_is_a_charge(cx: Ctx) -> Result<()> {
     let read = shop.sdk.get_payment_intent(&intent.id).await?.into_inner();
     ensure!(read.latest_charge.as_deref() == Some(approved.id.as_str()), "latest_charge {:?}", read.latest_charge);
 
-    shop.sdk.capture_payment_intent(&intent.id, None, &CapturePaymentIntentRequest { amount: Some(1500) }).await?;
-    shop.sdk.create_refund(&intent.id, None, &CreateRefundRequest { amount: Some(400), reason: None }).await?;
+    shop.sdk.capture_payment_intent(&intent.id, &CapturePaymentIntentRequest { amount: Some(1500) }).await?;
+    shop.sdk.create_refund(&intent.id, &CreateRefundRequest { amount: Some(400), reason: None }).await?;
     let charge = shop.sdk.get_charge(&approved.id).await?.into_inner();
     ensure!(charge.captured && charge.amount_captured == 1500 && charge.amount_refunded == 400, "{charge:?}");
     Ok(())

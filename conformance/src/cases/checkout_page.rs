@@ -18,7 +18,7 @@ pub fn cases() -> Vec<Case> {
 
 async fn serves_the_page(cx: Ctx) -> Result<()> {
     let shop = cx.shop().await?;
-    let intent = shop.sdk.create_payment_intent(None, &new_intent(1999, false)).await?.into_inner();
+    let intent = shop.sdk.create_payment_intent(&new_intent(1999, false)).await?.into_inner();
     let page = cx.get(&format!("/checkout/{}?client_secret={}", intent.id, secret(&intent)?), None).await?;
     let html = expect_html(&page, 200)?;
     ensure!(html.contains("Conformance Books"), "the page does not name the merchant");
@@ -30,7 +30,7 @@ async fn serves_the_page(cx: Ctx) -> Result<()> {
 
 async fn refuses_a_wrong_secret(cx: Ctx) -> Result<()> {
     let shop = cx.shop().await?;
-    let intent = shop.sdk.create_payment_intent(None, &new_intent(1999, false)).await?.into_inner();
+    let intent = shop.sdk.create_payment_intent(&new_intent(1999, false)).await?.into_inner();
     let wrong = format!("{}_secret_{}", intent.id, "0".repeat(32));
     let page = cx.get(&format!("/checkout/{}?client_secret={wrong}", intent.id), None).await?;
     let html = expect_html(&page, 403)?;

@@ -164,8 +164,7 @@ async fn developers_capture_and_refund(cx: Ctx) -> Result<()> {
     let merchant = shop.merchant.id.as_str();
     // Through the SDK's client for members, which sends the header itself.
     let sdk = cx.sdk_builder().bearer(&developer).merchant(merchant.parse()?).build()?;
-    let captured =
-        sdk.capture_payment_intent(&intent.id, None, &CapturePaymentIntentRequest { amount: Some(1000) }).await?;
+    let captured = sdk.capture_payment_intent(&intent.id, &CapturePaymentIntentRequest { amount: Some(1000) }).await?;
     let captured = captured.into_inner();
     ensure!(
         matches!(captured.status, PaymentIntentStatus::Succeeded) && captured.amount_received == 1000,

@@ -24,17 +24,17 @@ const SETTLEMENT_PATIENCE: Duration = Duration::from_secs(60);
 pub fn cases() -> Vec<Case> {
     vec![
         case!(
-            "debits: a SEPA debit from DE89 3704 0044 0532 0130 00 is processing (a pending charge, payment_intent.processing), then settles to succeeded with a captured charge",
+            waits "debits: a SEPA debit from DE89 3704 0044 0532 0130 00 is processing (a pending charge, payment_intent.processing), then settles to succeeded with a captured charge",
             [("confirm_checkout", 200)],
             sepa_settles
         ),
         case!(
-            "debits: a SEPA debit from DE62 3704 0044 0532 0130 01 settles to failed, last_payment_error debit_failed / insufficient_funds, a failed charge, payment_intent.payment_failed",
+            waits "debits: a SEPA debit from DE62 3704 0044 0532 0130 01 settles to failed, last_payment_error debit_failed / insufficient_funds, a failed charge, payment_intent.payment_failed",
             [],
             sepa_fails
         ),
         case!(
-            "debits: BECS account 000-000 / 000123456 settles to succeeded and 000-000 / 900123456 to failed",
+            waits "debits: BECS account 000-000 / 000123456 settles to succeeded and 000-000 / 900123456 to failed",
             [],
             becs_settles_or_fails
         ),
@@ -44,7 +44,7 @@ pub fn cases() -> Vec<Case> {
             malformed_accounts
         ),
         case!(
-            "debits: a processing intent is 422 to confirm again or void; manual capture with a debit method is 400 (param capture_method)",
+            waits "debits: a processing intent is 422 to confirm again or void; manual capture with a debit method is 400 (param capture_method)",
             [("confirm_checkout", 422), ("void_payment_intent", 422), ("create_payment_intent", 400)],
             processing_refusals
         ),

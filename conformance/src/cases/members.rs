@@ -54,7 +54,7 @@ async fn add_member(cx: Ctx) -> Result<()> {
     let user = cx.user().await?;
     let added = cx
         .sdk_as(&admin.token)?
-        .add_member(&id, None, &AddMemberRequest { email: user.email.to_uppercase(), role: MemberRole::Developer })
+        .add_member(&id, &AddMemberRequest { email: user.email.to_uppercase(), role: MemberRole::Developer })
         .await?;
     ensure!(added.status() == 201, "status {}", added.status());
     let added = added.into_inner();
@@ -71,12 +71,12 @@ async fn insufficient_role(cx: Ctx) -> Result<()> {
     let developer = cx.member(&merchant, MemberRole::Developer).await?;
     let newcomer = cx.user().await?;
     let request = AddMemberRequest { email: newcomer.email.clone(), role: MemberRole::Viewer };
-    expect_sdk_error(cx.sdk_as(&developer.token)?.add_member(&id, None, &request).await, 403, "insufficient_role")?;
+    expect_sdk_error(cx.sdk_as(&developer.token)?.add_member(&id, &request).await, 403, "insufficient_role")?;
     let owner_id = merchant.owner.id.parse()?;
     expect_sdk_error(cx.sdk_as(&developer.token)?.remove_member(&id, &owner_id).await, 403, "insufficient_role")?;
     let admin = cx.member(&merchant, MemberRole::Admin).await?;
     let grant_owner = AddMemberRequest { email: newcomer.email, role: MemberRole::Owner };
-    expect_sdk_error(cx.sdk_as(&admin.token)?.add_member(&id, None, &grant_owner).await, 403, "insufficient_role")?;
+    expect_sdk_error(cx.sdk_as(&admin.token)?.add_member(&id, &grant_owner).await, 403, "insufficient_role")?;
     Ok(())
 }
 
@@ -88,14 +88,19 @@ async fn add_member_invalid(cx: Ctx) -> Result<()> {
         email: format!("nobody-{}@example.com", uuid::Uuid::new_v4().simple()),
         role: MemberRole::Viewer,
     };
-    expect_sdk_error(sdk.add_member(&id, None, &nobody).await, 400, "user_not_found")?;
+    expect_sdk_error(sdk.add_member(&id, &nobody).await, 400, "user_not_found")?;
     let user = cx.member(&merchant, MemberRole::Viewer).await?;
     let again = AddMemberRequest { email: user.email.clone(), role: MemberRole::Admin };
-    expect_sdk_error(sdk.add_member(&id, None, &again).await, 400, "already_member")?;
+    expect_sdk_error(sdk.add_member(&id, &again).await, 400, "already_member")?;
     let path = format!("/v1/merchants/{}/members", merchant.id);
-    cx.post(&path, Some(&merchant.owner.token), &json!({"email": user.email, "role": "root"}))
+    cx.post(&path, Some(&merchant.owner.token), &json!({"email": user.email, "role": "root"})).await?.expect_param(
+        400,
+        "parameter_invalid",
+        "role",
+    )?;
+    cx.post(&path, Some(&merchant.owner.token), &json!({"email": "not-an-email", "role": "viewer"}))
         .await?
-        .expect_error(400, "parameter_invalid")?;
+        .expect_param(400, "invalid_email", "email")?;
     Ok(())
 }
 
@@ -130,10 +135,10 @@ async fn members_of_foreign_merchants(cx: Ctx) -> Result<()> {
     let sdk = cx.sdk_as(&stranger.token)?;
     expect_sdk_error(sdk.list_members(&id, None, None).await, 404, "resource_missing")?;
     let request = AddMemberRequest { email: stranger.email.clone(), role: MemberRole::Owner };
-    expect_sdk_error(sdk.add_member(&id, None, &request).await, 404, "resource_missing")?;
+    expect_sdk_error(sdk.add_member(&id, &request).await, 404, "resource_missing")?;
     let anon = cx.sdk();
     expect_sdk_error(anon.list_members(&id, None, None).await, 401, "missing_credentials")?;
-    expect_sdk_error(anon.add_member(&id, None, &request).await, 401, "missing_credentials")?;
+    expect_sdk_error(anon.add_member(&id, &request).await, 401, "missing_credentials")?;
     expect_sdk_error(anon.remove_member(&id, &merchant.owner.id.parse()?).await, 401, "missing_credentials")?;
     let token = Some(merchant.owner.token.as_str());
     cx.get(&format!("/v1/merchants/{}/members?limit=1000", merchant.id), token)

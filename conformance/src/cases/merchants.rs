@@ -48,7 +48,11 @@ pub fn cases() -> Vec<Case> {
             [("update_merchant", 200), ("update_merchant", 403)],
             update_merchant
         ),
-        case!("update merchant: 400 invalid_url", [("update_merchant", 400)], update_merchant_invalid),
+        case!(
+            "update merchant: 400 invalid_url, parameter_invalid name",
+            [("update_merchant", 400)],
+            update_merchant_invalid
+        ),
         case!(
             "roll webhook secret: 200 returns a new whsec_; 403 for a viewer",
             [("roll_webhook_secret", 200), ("roll_webhook_secret", 403)],
@@ -191,15 +195,15 @@ async fn update_merchant(cx: Ctx) -> Result<()> {
 
 async fn update_merchant_invalid(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
-    let raw = cx
-        .raw(
-            reqwest::Method::PATCH,
-            &format!("/v1/merchants/{}", merchant.id),
-            Some(&merchant.owner.token),
-            Some(crate::ctx::RawBody::Json(&json!({"webhook_url": "not a url"}))),
-        )
-        .await?;
-    raw.expect_error(400, "invalid_url")?;
+    let path = format!("/v1/merchants/{}", merchant.id);
+    for (body, code, param) in [
+        (json!({"webhook_url": "not a url"}), "invalid_url", "webhook_url"),
+        (json!({"name": ""}), "parameter_invalid", "name"),
+    ] {
+        let body = Some(crate::ctx::RawBody::Json(&body));
+        let raw = cx.raw(reqwest::Method::PATCH, &path, Some(&merchant.owner.token), body).await?;
+        raw.expect_param(400, code, param)?;
+    }
     Ok(())
 }
 

@@ -19,10 +19,14 @@ use std::sync::LazyLock;
 
 use crate::Case;
 
-/// `case!(name, [(operationId, status), …], async_fn)`.
+/// `case!(name, [(operationId, status), …], async_fn)`; `case!(waits name, …)` for a case that
+/// waits on the server's timers in real time.
 macro_rules! case {
     ($name:literal, [$(($op:literal, $status:literal)),* $(,)?], $run:path) => {
-        $crate::Case { name: $name, covers: &[$(($op, $status)),*], run: |cx| Box::pin($run(cx)) }
+        $crate::Case { name: $name, covers: &[$(($op, $status)),*], run: |cx| Box::pin($run(cx)), waits: false }
+    };
+    (waits $name:literal, [$(($op:literal, $status:literal)),* $(,)?], $run:path) => {
+        $crate::Case { name: $name, covers: &[$(($op, $status)),*], run: |cx| Box::pin($run(cx)), waits: true }
     };
 }
 pub(crate) use case;

@@ -81,7 +81,7 @@ pub fn cases() -> Vec<Case> {
             card_validation
         ),
         case!(
-            "checkout: 403 invalid_client_secret; 400 without one",
+            "checkout: 403 invalid_client_secret; 400 without one, or for a malformed id",
             [("confirm_checkout", 403), ("get_checkout", 403), ("get_checkout", 400)],
             client_secret_checks
         ),
@@ -121,7 +121,7 @@ pub fn cases() -> Vec<Case> {
             refund_errors
         ),
         case!(
-            "expiry: past expires_at an intent reads expired at once, paying it is 422 payment_intent_expired, and payment_intent.expired is recorded",
+            waits "expiry: past expires_at an intent reads expired at once, paying it is 422 payment_intent_expired, and payment_intent.expired is recorded",
             [],
             expiry
         ),
@@ -166,12 +166,7 @@ fn card(number: &str) -> Card {
 }
 
 pub(super) async fn create(shop: &Shop, amount: i64, manual: bool) -> Result<PaymentIntent> {
-    Ok(shop
-        .sdk
-        .create_payment_intent(None, &new_intent(amount, manual))
-        .await
-        .context("creating an intent")?
-        .into_inner())
+    Ok(shop.sdk.create_payment_intent(&new_intent(amount, manual)).await.context("creating an intent")?.into_inner())
 }
 
 pub(super) async fn pay(
@@ -186,7 +181,7 @@ pub(super) async fn pay(
         return Err(kassa_sdk::Error::InvalidRequest("the intent came without its client_secret".into()));
     };
     let request = ConfirmCheckoutRequest::with_card(client_secret, card(number));
-    cx.sdk().confirm_checkout(&intent.id, None, &request).await
+    cx.sdk().confirm_checkout(&intent.id, &request).await
 }
 
 /// The client secret an API key's view of an intent carries (API.md "Payment intents").
@@ -203,7 +198,7 @@ async fn create_intent(cx: Ctx) -> Result<()> {
     let mut request = new_intent(1999, false);
     request.metadata = Some([("order_id".to_owned(), "6735".to_owned())].into_iter().collect());
     request.expires_in = Some(600);
-    let created = shop.sdk.create_payment_intent(None, &request).await?;
+    let created = shop.sdk.create_payment_intent(&request).await?;
     ensure!(created.status() == 201, "status {}", created.status());
     let pi = created.into_inner();
     ensure!(pi.id.starts_with("pi_") && pi.id.len() >= 27, "id {}", pi.id);
@@ -260,6 +255,7 @@ async fn invalid_create_fields(cx: Ctx) -> Result<()> {
         (with("metadata", json!({"n": 1})), "parameter_invalid", "metadata"),
         (with("expires_in", json!(0)), "parameter_invalid", "expires_in"),
         (with("expires_in", json!(86_401)), "parameter_invalid", "expires_in"),
+        (with("customer_email", json!("not-an-email")), "invalid_email", "customer_email"),
         (with("tip", json!(5)), "unknown_parameter", "tip"),
     ] {
         let error = cx.post("/v1/payment-intents", Some(&shop.key), &body).await?.expect_error(400, code)?;
@@ -280,17 +276,17 @@ async fn payments_need_a_key(cx: Ctx) -> Result<()> {
             None => cx.sdk(),
         };
         let code = if token.is_some() { "invalid_api_key" } else { "missing_credentials" };
-        expect_sdk_error(anon.create_payment_intent(None, &new_intent(1000, false)).await, 401, code)?;
+        expect_sdk_error(anon.create_payment_intent(&new_intent(1000, false)).await, 401, code)?;
         expect_sdk_error(anon.get_payment_intent(&intent.id).await, 401, code)?;
         expect_sdk_error(anon.list_payment_intents(None, None, None).await, 401, code)?;
         expect_sdk_error(
-            anon.capture_payment_intent(&intent.id, None, &CapturePaymentIntentRequest { amount: None }).await,
+            anon.capture_payment_intent(&intent.id, &CapturePaymentIntentRequest { amount: None }).await,
             401,
             code,
         )?;
-        expect_sdk_error(anon.void_payment_intent(&intent.id, None).await, 401, code)?;
+        expect_sdk_error(anon.void_payment_intent(&intent.id).await, 401, code)?;
         expect_sdk_error(
-            anon.create_refund(&intent.id, None, &CreateRefundRequest { amount: None, reason: None }).await,
+            anon.create_refund(&intent.id, &CreateRefundRequest { amount: None, reason: None }).await,
             401,
             code,
         )?;
@@ -298,7 +294,7 @@ async fn payments_need_a_key(cx: Ctx) -> Result<()> {
     }
     // Creating an intent is the merchant's server's business: a user token is the wrong kind.
     let user = cx.sdk_as(&shop.merchant.owner.token)?;
-    expect_sdk_error(user.create_payment_intent(None, &new_intent(1000, false)).await, 401, "invalid_api_key")?;
+    expect_sdk_error(user.create_payment_intent(&new_intent(1000, false)).await, 401, "invalid_api_key")?;
     Ok(())
 }
 
@@ -484,10 +480,19 @@ async fn client_secret_checks(cx: Ctx) -> Result<()> {
     expect_sdk_error(cx.sdk().get_checkout(&intent.id, secret(&other)?).await, 403, "invalid_client_secret")?;
     expect_sdk_error(cx.sdk().get_checkout(&intent.id, "pi_x_secret_y").await, 403, "invalid_client_secret")?;
     let request = ConfirmCheckoutRequest::with_card(secret(&other)?, card("4242424242424242"));
-    expect_sdk_error(cx.sdk().confirm_checkout(&intent.id, None, &request).await, 403, "invalid_client_secret")?;
+    expect_sdk_error(cx.sdk().confirm_checkout(&intent.id, &request).await, 403, "invalid_client_secret")?;
     let untouched = shop.sdk.get_payment_intent(&intent.id).await?.into_inner();
     ensure!(matches!(untouched.status, PaymentIntentStatus::RequiresPaymentMethod), "a wrong secret paid the intent");
-    cx.get(&format!("/v1/checkout/{}", intent.id), None).await?.expect_error(400, "parameter_missing")?;
+    cx.get(&format!("/v1/checkout/{}", intent.id), None).await?.expect_param(
+        400,
+        "parameter_missing",
+        "client_secret",
+    )?;
+    cx.get("/v1/checkout/not-an-intent?client_secret=pi_x_secret_y", None).await?.expect_param(
+        400,
+        "parameter_invalid",
+        "payment_intent_id",
+    )?;
     Ok(())
 }
 
@@ -495,7 +500,7 @@ async fn redirect_placeholders(cx: Ctx) -> Result<()> {
     let shop = cx.shop().await?;
     let mut request = new_intent(1000, false);
     request.success_url = "https://shop.example/o/{PAYMENT_INTENT_ID}?s={CHECKOUT_SESSION_ID}".into();
-    let intent = shop.sdk.create_payment_intent(None, &request).await?.into_inner();
+    let intent = shop.sdk.create_payment_intent(&request).await?.into_inner();
     let paid = pay(&cx, &intent, "4242424242424242").await?.into_inner();
     let id = &intent.id;
     ensure!(
@@ -515,15 +520,15 @@ async fn capture(cx: Ctx) -> Result<()> {
     let authorized = shop.sdk.get_payment_intent(&intent.id).await?.into_inner();
     ensure!(authorized.amount_capturable == 1000 && authorized.amount_received == 0, "{authorized:?}");
     let too_much = CapturePaymentIntentRequest { amount: Some(1001) };
-    expect_sdk_error(shop.sdk.capture_payment_intent(&intent.id, None, &too_much).await, 400, "invalid_amount")?;
-    expect_sdk_error(other.sdk.capture_payment_intent(&intent.id, None, &too_much).await, 404, "resource_missing")?;
+    expect_sdk_error(shop.sdk.capture_payment_intent(&intent.id, &too_much).await, 400, "invalid_amount")?;
+    expect_sdk_error(other.sdk.capture_payment_intent(&intent.id, &too_much).await, 404, "resource_missing")?;
     let partial = CapturePaymentIntentRequest { amount: Some(750) };
-    let captured = shop.sdk.capture_payment_intent(&intent.id, None, &partial).await?.into_inner();
+    let captured = shop.sdk.capture_payment_intent(&intent.id, &partial).await?.into_inner();
     ensure!(matches!(captured.status, PaymentIntentStatus::Succeeded), "{captured:?}");
     ensure!(captured.amount_received == 750 && captured.amount_capturable == 0, "the rest is released: {captured:?}");
-    expect_sdk_error(shop.sdk.capture_payment_intent(&intent.id, None, &partial).await, 422, "invalid_state")?;
+    expect_sdk_error(shop.sdk.capture_payment_intent(&intent.id, &partial).await, 422, "invalid_state")?;
     let automatic = create(&shop, 1000, false).await?;
-    expect_sdk_error(shop.sdk.capture_payment_intent(&automatic.id, None, &partial).await, 422, "invalid_state")?;
+    expect_sdk_error(shop.sdk.capture_payment_intent(&automatic.id, &partial).await, 422, "invalid_state")?;
     Ok(())
 }
 
@@ -531,20 +536,20 @@ async fn void(cx: Ctx) -> Result<()> {
     let shop = cx.shop().await?;
     let other = cx.shop().await?;
     let waiting = create(&shop, 1000, false).await?;
-    expect_sdk_error(other.sdk.void_payment_intent(&waiting.id, None).await, 404, "resource_missing")?;
-    let voided = shop.sdk.void_payment_intent(&waiting.id, None).await?.into_inner();
+    expect_sdk_error(other.sdk.void_payment_intent(&waiting.id).await, 404, "resource_missing")?;
+    let voided = shop.sdk.void_payment_intent(&waiting.id).await?.into_inner();
     ensure!(matches!(voided.status, PaymentIntentStatus::Canceled), "{voided:?}");
     expect_sdk_error(pay(&cx, &waiting, "4242424242424242").await, 422, "payment_intent_unexpected_state")?;
     let authorized = create(&shop, 1000, true).await?;
     pay(&cx, &authorized, "4242424242424242").await?;
-    let released = shop.sdk.void_payment_intent(&authorized.id, None).await?.into_inner();
+    let released = shop.sdk.void_payment_intent(&authorized.id).await?.into_inner();
     ensure!(
         matches!(released.status, PaymentIntentStatus::Canceled) && released.amount_capturable == 0,
         "{released:?}"
     );
     let succeeded = create(&shop, 1000, false).await?;
     pay(&cx, &succeeded, "4242424242424242").await?;
-    expect_sdk_error(shop.sdk.void_payment_intent(&succeeded.id, None).await, 422, "invalid_state")?;
+    expect_sdk_error(shop.sdk.void_payment_intent(&succeeded.id).await, 422, "invalid_state")?;
     cx.post("/v1/payment-intents/nope/void", Some(&shop.key), &json!({}))
         .await?
         .expect_error(400, "parameter_invalid")?;
@@ -555,21 +560,18 @@ async fn refunds(cx: Ctx) -> Result<()> {
     let shop = cx.shop().await?;
     let intent = create(&shop, 1000, false).await?;
     let early = CreateRefundRequest { amount: Some(100), reason: None };
-    expect_sdk_error(shop.sdk.create_refund(&intent.id, None, &early).await, 422, "invalid_state")?;
+    expect_sdk_error(shop.sdk.create_refund(&intent.id, &early).await, 422, "invalid_state")?;
     pay(&cx, &intent, "4242424242424242").await?;
-    let first = shop.sdk.create_refund(&intent.id, None, &early).await?;
+    let first = shop.sdk.create_refund(&intent.id, &early).await?;
     ensure!(first.status() == 201, "status {}", first.status());
     let first = first.into_inner();
     ensure!(first.id.starts_with("re_") && first.amount == 100 && first.payment_intent == intent.id, "{first:?}");
     let too_much = CreateRefundRequest { amount: Some(901), reason: None };
-    expect_sdk_error(shop.sdk.create_refund(&intent.id, None, &too_much).await, 422, "refund_exceeds_captured")?;
-    let rest = shop
-        .sdk
-        .create_refund(&intent.id, None, &CreateRefundRequest { amount: None, reason: None })
-        .await?
-        .into_inner();
+    expect_sdk_error(shop.sdk.create_refund(&intent.id, &too_much).await, 422, "refund_exceeds_captured")?;
+    let rest =
+        shop.sdk.create_refund(&intent.id, &CreateRefundRequest { amount: None, reason: None }).await?.into_inner();
     ensure!(rest.amount == 900, "a refund without an amount refunds what remains: {rest:?}");
-    expect_sdk_error(shop.sdk.create_refund(&intent.id, None, &early).await, 422, "refund_exceeds_captured")?;
+    expect_sdk_error(shop.sdk.create_refund(&intent.id, &early).await, 422, "refund_exceeds_captured")?;
     let after = shop.sdk.get_payment_intent(&intent.id).await?.into_inner();
     ensure!(matches!(after.status, PaymentIntentStatus::Succeeded) && after.amount_refunded == 1000, "{after:?}");
     let list = shop.sdk.list_refunds(&intent.id, None, None).await?.into_inner();
@@ -596,7 +598,7 @@ async fn refund_errors(cx: Ctx) -> Result<()> {
         .await?
         .expect_error(400, "parameter_invalid")?;
     expect_sdk_error(
-        other.sdk.create_refund(&intent.id, None, &CreateRefundRequest { amount: None, reason: None }).await,
+        other.sdk.create_refund(&intent.id, &CreateRefundRequest { amount: None, reason: None }).await,
         404,
         "resource_missing",
     )?;
@@ -609,14 +611,14 @@ async fn expiry(cx: Ctx) -> Result<()> {
     let shop = cx.shop().await?;
     let mut request = new_intent(1000, false);
     request.expires_in = Some(1);
-    let intent = shop.sdk.create_payment_intent(None, &request).await?.into_inner();
+    let intent = shop.sdk.create_payment_intent(&request).await?.into_inner();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let read = shop.sdk.get_payment_intent(&intent.id).await?.into_inner();
     ensure!(matches!(read.status, PaymentIntentStatus::Expired), "past expires_at, status {:?}", read.status);
     let view = cx.sdk().get_checkout(&intent.id, secret(&intent)?).await?.into_inner();
     ensure!(matches!(view.status, PaymentIntentStatus::Expired), "checkout view {:?}", view.status);
     expect_sdk_error(pay(&cx, &intent, "4242424242424242").await, 422, "payment_intent_expired")?;
-    expect_sdk_error(shop.sdk.void_payment_intent(&intent.id, None).await, 422, "invalid_state")?;
+    expect_sdk_error(shop.sdk.void_payment_intent(&intent.id).await, 422, "invalid_state")?;
     // The expiry is recorded as an event, soon.
     for _ in 0..50 {
         let events = shop.sdk.list_events(None, None, None, None).await?.into_inner();
@@ -762,7 +764,7 @@ async fn concurrent_refunds(cx: Ctx) -> Result<()> {
     let intent = create(&shop, 1000, false).await?;
     pay(&cx, &intent, "4242424242424242").await?;
     let request = CreateRefundRequest { amount: Some(70), reason: None };
-    let answers = futures::future::join_all((0..50).map(|_| shop.sdk.create_refund(&intent.id, None, &request))).await;
+    let answers = futures::future::join_all((0..50).map(|_| shop.sdk.create_refund(&intent.id, &request))).await;
     let mut refunded = 0;
     for answer in answers {
         match answer {

@@ -70,6 +70,22 @@ pub fn cases() -> Vec<Case> {
             clock_plays_the_retry_ladder
         ),
         case!(
+            "sandbox: while an advance runs, the merchant's writes are 409 clock_advancing: create, capture, void, refund, pay, authenticate, freeze, advance, resume and reset",
+            [
+                ("create_payment_intent", 409),
+                ("capture_payment_intent", 409),
+                ("void_payment_intent", 409),
+                ("create_refund", 409),
+                ("confirm_checkout", 409),
+                ("authenticate_checkout", 409),
+                ("freeze_clock", 409),
+                ("advance_clock", 409),
+                ("resume_clock", 409),
+                ("reset_sandbox", 409),
+            ],
+            writes_wait_for_an_advance
+        ),
+        case!(
             "sandbox: freeze, advance and resume are POSTs like any other: one Idempotency-Key runs once (409 idempotency_key_in_use in flight)",
             [("freeze_clock", 409), ("advance_clock", 409), ("resume_clock", 409)],
             clock_keys
@@ -158,6 +174,7 @@ async fn clock_refusals(cx: Ctx) -> Result<()> {
     clock(&cx, &shop, "advance", json!({"to": past})).await?.expect_error(400, "clock_backwards")?;
     clock(&cx, &shop, "advance", json!({})).await?.expect_error(400, "parameter_missing")?;
     clock(&cx, &shop, "advance", json!({"by": 60, "next": true})).await?.expect_error(400, "parameter_invalid")?;
+    clock(&cx, &shop, "freeze", json!({"at": "yesterday"})).await?.expect_param(400, "parameter_invalid", "at")?;
     let resumed = clock(&cx, &shop, "resume", json!({})).await?.expect_status(200)?;
     ensure!(resumed["mode"] == "real" && instant(&resumed["now"])? >= instant(&frozen["now"])?, "{resumed}");
     let key = format!("resume-{}", shop.merchant.id);
@@ -286,6 +303,86 @@ async fn reset(cx: Ctx) -> Result<()> {
     cx.post_idempotent("/v1/test-helpers/reset", token, &key, &json!({"again": true}))
         .await?
         .expect_error(400, "idempotency_key_reused")?;
+    Ok(())
+}
+
+/// An advance is made to stand still: the retry of a failed delivery falls due within it, and
+/// the suite's receiver holds that attempt until every write has been refused.
+async fn writes_wait_for_an_advance(cx: Ctx) -> Result<()> {
+    let receiver = crate::receiver::Receiver::start().await?;
+    let (shop, _) = super::webhooks::hooked_shop(&cx, &receiver.url).await?;
+    clock(&cx, &shop, "freeze", json!({})).await?.expect_status(200)?;
+    // What each write would change, made before the advance.
+    let authorized = create(&shop, 1000, true).await?;
+    pay(&cx, &authorized, "4242424242424242").await?;
+    let paid = create(&shop, 1000, false).await?;
+    pay(&cx, &paid, "4242424242424242").await?;
+    let waiting = create(&shop, 1000, false).await?;
+    let challenged = create(&shop, 1000, false).await?;
+    pay(&cx, &challenged, "4000002760003184").await?;
+    // Every event so far delivered; then one whose first attempt fails, so its retry is due in
+    // the advance.
+    let events = shop.sdk.list_events(Some(100), None, None, None).await?.into_inner().data.len();
+    receiver.wait_arrived(events, Duration::from_secs(15)).await?;
+    receiver.answer_next(500, Duration::ZERO);
+    let release = receiver.hold_next(200);
+    let failing = create(&shop, 1000, false).await?;
+    let event = shop.sdk.list_events(None, Some(&failing.id), None, None).await?.into_inner().data;
+    let event = event.first().ok_or_else(|| anyhow::anyhow!("no event for {}", failing.id))?.id.clone();
+    let deliveries = format!("/v1/events/{event}/deliveries");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let listed = cx.get(&deliveries, Some(&shop.key)).await?.expect_status(200)?;
+        if listed["data"][0]["next_attempt_at"].is_string() {
+            break;
+        }
+        ensure!(Instant::now() < deadline, "no retry was scheduled for {event}: {listed}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let advance = {
+        let (cx, key) = (cx.clone(), shop.key.clone());
+        tokio::spawn(async move { cx.post("/v1/test-helpers/clock/advance", Some(&key), &json!({"by": 60})).await })
+    };
+    receiver.wait_arrived(events + 2, Duration::from_secs(15)).await?;
+    let secret = |intent: &kassa_sdk::types::PaymentIntent| super::payments::secret(intent).map(str::to_owned);
+    let card = json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123", "name": "C"});
+    let writes = [
+        ("/v1/payment-intents".to_owned(), Some(shop.key.as_str()), intent_body()),
+        (format!("/v1/payment-intents/{}/capture", authorized.id), Some(shop.key.as_str()), json!({})),
+        (format!("/v1/payment-intents/{}/void", waiting.id), Some(shop.key.as_str()), json!({})),
+        (format!("/v1/payment-intents/{}/refunds", paid.id), Some(shop.key.as_str()), json!({})),
+        (
+            format!("/v1/checkout/{}/confirm", waiting.id),
+            None,
+            json!({"client_secret": secret(&waiting)?, "card": card}),
+        ),
+        (
+            format!("/v1/checkout/{}/authenticate", challenged.id),
+            None,
+            json!({"client_secret": secret(&challenged)?, "result": "complete"}),
+        ),
+        ("/v1/test-helpers/clock/freeze".to_owned(), Some(shop.key.as_str()), json!({})),
+        ("/v1/test-helpers/clock/advance".to_owned(), Some(shop.key.as_str()), json!({"by": 60})),
+        ("/v1/test-helpers/clock/resume".to_owned(), Some(shop.key.as_str()), json!({})),
+        ("/v1/test-helpers/reset".to_owned(), Some(shop.key.as_str()), json!({})),
+    ];
+    let mut refusals = Vec::new();
+    for (path, credential, body) in &writes {
+        refusals.push((path, cx.post(path, *credential, body).await));
+    }
+    release.release();
+    let advanced = advance.await??.expect_status(200)?;
+    for (path, refusal) in refusals {
+        refusal?.expect_error(409, "clock_advancing").map_err(|err| err.context(format!("POST {path}")))?;
+    }
+    let mut ran = advanced["ran"].as_array().into_iter().flatten();
+    ensure!(
+        ran.any(|w| w["kind"] == "webhook_attempt" && w["object"] == event.as_str()),
+        "{event}'s retry did not run: {advanced}"
+    );
+    // Refused, nothing changed.
+    let read = shop.sdk.get_payment_intent(&authorized.id).await?.into_inner();
+    ensure!(matches!(read.status, kassa_sdk::types::PaymentIntentStatus::Authorized), "{:?}", read.status);
     Ok(())
 }
 

@@ -18,7 +18,7 @@ pub fn cases() -> Vec<Case> {
             [("register", 400)],
             weak_password
         ),
-        case!("register: 400 invalid_email", [("register", 400)], invalid_email),
+        case!("register: 400 invalid_email; parameter_invalid for an empty name", [("register", 400)], invalid_email),
         case!("register: 400 unknown_parameter names the field", [("register", 400)], unknown_parameter),
         case!(
             "register: 400 for malformed JSON, a wrong content type, a missing field",
@@ -89,6 +89,9 @@ async fn invalid_email(cx: Ctx) -> Result<()> {
         let request = RegisterRequest { email: email.into(), password: "conformance-pass-1".into(), name: "E".into() };
         expect_sdk_error(cx.sdk().register(&request).await, 400, "invalid_email")?;
     }
+    let email = format!("nameless-{}@example.com", uuid::Uuid::new_v4().simple());
+    let nameless = json!({"email": email, "password": "conformance-pass-1", "name": ""});
+    cx.post("/v1/auth/register", None, &nameless).await?.expect_param(400, "parameter_invalid", "name")?;
     Ok(())
 }
 
@@ -114,7 +117,8 @@ async fn unreadable_bodies(cx: Ctx) -> Result<()> {
 
 async fn login_returns_a_token(cx: Ctx) -> Result<()> {
     let user = cx.user().await?;
-    let token = cx.sdk().login(&LoginRequest { email: user.email, password: user.password }).await?;
+    let token =
+        cx.sdk().login(&LoginRequest { email: user.email, password: user.password, ..Default::default() }).await?;
     ensure!(token.status() == 200, "status {}", token.status());
     let token = token.into_inner();
     ensure!(token.token_type == "Bearer" && token.expires_in == 3600, "{token:?}");

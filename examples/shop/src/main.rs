@@ -124,7 +124,7 @@ async fn checkout(State(shop): State<App>) -> Response {
     };
     // The order's id is the idempotency key: should this request be sent again (a timeout, a
     // retry of the job that sends it), Kassa answers with the same intent instead of a second.
-    let intent = match shop.kassa.create_payment_intent(Some(&order), &request).await {
+    let intent = match shop.kassa.with_idempotency_key(&order).create_payment_intent(&request).await {
         Ok(intent) => intent.into_inner(),
         Err(err) => return failure("creating the payment intent", err),
     };

@@ -19,7 +19,8 @@ class AccessTokenResponse:
     Attributes:
         access_token (str):
         token_type (str): Always `Bearer`. Example: Bearer.
-        expires_in (int): Seconds until the token expires (3600). Example: 3600.
+        expires_in (int): Seconds until the token expires: the login's `expires_in`, 3600 unless it asked for less.
+            Example: 3600.
     """
 
     access_token: str

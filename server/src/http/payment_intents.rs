@@ -451,7 +451,7 @@ fn parse_intent_id(raw: &str, param: &str) -> Result<PaymentIntentId, ApiError> 
     request_body(content = CreatePaymentIntentRequest, example = json!({"amount": 1000, "currency": "usd", "success_url": "https://shop.example/thanks", "cancel_url": "https://shop.example/cart", "metadata": {"order_id": "6735"}})),
     responses(
         (status = 201, description = "The new payment intent, `requires_payment_method`.", body = PaymentIntent),
-        (status = 400, description = "`invalid_amount`, `invalid_currency`, `invalid_url`, `invalid_email`, `payment_method_unsupported_currency` (`param: payment_method_types`), `parameter_invalid` (metadata, expires_in, description, capture_method, payment_method_types), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
+        (status = 400, description = "`invalid_amount`, `invalid_currency`, `invalid_url`, `invalid_email` (customer_email), `payment_method_unsupported_currency` (`param: payment_method_types`), `parameter_invalid` (metadata, expires_in, description, capture_method, payment_method_types), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`, `idempotency_key_reused`.", body = ErrorBody),
         (status = 401, description = "`missing_credentials`, `invalid_api_key`: no active secret API key.", body = ErrorBody),
         (status = 409, description = "`idempotency_key_in_use`: a request with this key is still running; `clock_advancing`: an advance of the merchant's test clock is running.", body = ErrorBody),
     )
@@ -466,7 +466,11 @@ pub async fn create_payment_intent(
     let currency = Currency::parse(&req.currency)?;
     let success_url = HttpUrl::parse(&req.success_url, "success_url")?;
     let cancel_url = HttpUrl::parse(&req.cancel_url, "cancel_url")?;
-    let customer_email = req.customer_email.as_deref().map(Email::parse).transpose()?;
+    let customer_email = req
+        .customer_email
+        .as_deref()
+        .map(|email| Email::parse(email).map_err(|_| ApiError::InvalidEmail("customer_email".into())))
+        .transpose()?;
     if req.description.as_ref().is_some_and(|d| d.chars().count() > 1000) {
         return Err(ApiError::ParameterInvalid {
             param: "description".into(),

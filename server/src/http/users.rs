@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::AppJson;
 use crate::app::AppState;
-use crate::auth::{UserAuth, hash_password, verify_password};
+use crate::auth::{TokenLifetime, UserAuth, hash_password, verify_password};
 use crate::domain::{Email, Name, Password};
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::NoStore;
@@ -60,6 +60,10 @@ pub struct LoginRequest {
     pub email: String,
     #[schema(example = "correct-horse-42")]
     pub password: String,
+    /// The token's lifetime in seconds, 1 to 3600 (the default): a script that needs a token
+    /// for a minute can ask for one that lives a minute.
+    #[schema(example = 3600, minimum = 1, maximum = 3600)]
+    pub expires_in: Option<i64>,
 }
 
 /// A user access token: send it as `Authorization: Bearer <access_token>`.
@@ -69,7 +73,7 @@ pub struct AccessToken {
     /// Always `Bearer`.
     #[schema(example = "Bearer")]
     pub token_type: String,
-    /// Seconds until the token expires (3600).
+    /// Seconds until the token expires: the login's `expires_in`, 3600 unless it asked for less.
     #[schema(example = 3600)]
     pub expires_in: i64,
 }
@@ -103,14 +107,15 @@ pub async fn register(
 
 /// Log in
 ///
-/// Exchanges email and password for a user access token valid for one hour. An unknown email and
-/// a wrong password get the same answer, in the same time.
+/// Exchanges email and password for a user access token valid for one hour, or the shorter
+/// `expires_in` asked for. An unknown email and a wrong password get the same answer, in the same
+/// time. A token used after it expires is `401 token_expired`.
 #[utoipa::path(
     post, path = "/v1/auth/login", tag = "users", security(()),
     request_body(content = LoginRequest, example = json!({"email": "ada@example.com", "password": "correct-horse-42"})),
     responses(
         (status = 200, description = "A user access token.", body = AccessToken),
-        (status = 400, description = "`unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`.", body = ErrorBody),
+        (status = 400, description = "`parameter_invalid` (expires_in), `unknown_parameter`, `parameter_missing`, `invalid_json`, `invalid_content_type`.", body = ErrorBody),
         (status = 401, description = "`invalid_credentials`: unknown email or wrong password.", body = ErrorBody),
         (status = 429, description = "`rate_limited` (type `rate_limit_error`): more login and register attempts naming this email (default 10) or from this client address (default 1000) this minute than the server allows (`KASSA_AUTH_LIMIT_PER_EMAIL`, `KASSA_AUTH_LIMIT_PER_ADDRESS`). `Retry-After` says when the minute ends.", body = ErrorBody),
     )
@@ -121,6 +126,7 @@ pub async fn login(
     AppJson(req): AppJson<LoginRequest>,
 ) -> Result<(Extension<NoStore>, Json<AccessToken>), ApiError> {
     rate_limit::auth_attempt(&app, &req.email, client).await?;
+    let lifetime = TokenLifetime::parse(req.expires_in)?;
     // A malformed email cannot belong to anyone: same answer as an unknown one.
     let user = match Email::parse(&req.email) {
         Ok(email) => app.store.find_user_by_email(&email).await?,
@@ -130,7 +136,7 @@ pub async fn login(
     let verified = verify_password(req.password, stored).await?;
     match user {
         Some(user) if verified => {
-            let (access_token, expires_in) = app.jwt.issue(user.id, app.store.clock().now())?;
+            let (access_token, expires_in) = app.jwt.issue(user.id, app.store.clock().now(), lifetime)?;
             Ok((Extension(NoStore), Json(AccessToken { access_token, token_type: "Bearer".into(), expires_in })))
         }
         _ => Err(ApiError::InvalidCredentials),

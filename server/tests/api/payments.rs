@@ -24,7 +24,19 @@ crate::on_both_backends!(
     a_refund_racing_a_capture_never_refunds_what_was_not_captured,
     reads_of_an_intent_past_its_deadline_write_nothing_and_the_sweeper_writes_it_once,
     every_deadline_follows_the_apps_one_clock,
+    a_malformed_customer_email_is_400_invalid_email_naming_that_field,
 );
+
+async fn a_malformed_customer_email_is_400_invalid_email_naming_that_field(app: TestApp) {
+    let key = app.shop().await;
+    let body = json!({
+        "amount": 1000, "currency": "usd", "success_url": "https://s.example/ok", "cancel_url": "https://s.example/no",
+        "customer_email": "not-an-email",
+    });
+    let reply = app.post("/v1/payment-intents", Some(&key), body).await;
+    assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_email");
+    assert_eq!(reply.body["error"]["param"], "customer_email");
+}
 
 async fn fifty_concurrent_confirms_of_one_intent_make_exactly_one_payment(app: TestApp) {
     let key = app.shop().await;

@@ -13,6 +13,7 @@ crate::on_both_backends!(
     malformed_emails_are_400_invalid_email,
     unreadable_register_bodies_are_400_in_the_error_shape,
     login_returns_a_bearer_token_for_one_hour,
+    login_may_ask_for_a_shorter_lived_token,
     unknown_email_and_wrong_password_get_the_same_401,
     me_returns_the_user_of_the_token,
     me_refuses_missing_malformed_forged_and_expired_tokens_with_401,
@@ -112,6 +113,38 @@ async fn login_returns_a_bearer_token_for_one_hour(app: TestApp) {
     assert_eq!(reply.body["expires_in"], 3600);
     let token = reply.body["access_token"].as_str().unwrap();
     assert_eq!(token.split('.').count(), 3, "a JWT");
+}
+
+/// The claims of a token the server issued (its signature is the server's business).
+fn claims_of(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+async fn login_may_ask_for_a_shorter_lived_token(app: TestApp) {
+    let (_, email) = app.register().await;
+    let login = |expires_in: serde_json::Value| {
+        app.post(
+            "/v1/auth/login",
+            None,
+            json!({"email": email, "password": "correct-horse-42", "expires_in": expires_in}),
+        )
+    };
+    let reply = login(json!(60)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["expires_in"], 60);
+    let claims = claims_of(reply.body["access_token"].as_str().unwrap());
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 60);
+    let token = reply.body["access_token"].as_str().unwrap();
+    assert_eq!(app.get("/v1/auth/me", Some(token)).await.status, StatusCode::OK);
+    // The default, spelled out, is the hour; longer, or nothing at all, is refused.
+    assert_eq!(login(json!(3600)).await.body["expires_in"], 3600);
+    for bad in [json!(0), json!(-5), json!(3601), json!("60")] {
+        let reply = login(bad.clone()).await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, "parameter_invalid");
+        assert_eq!(reply.body["error"]["param"], "expires_in", "for {bad}");
+    }
 }
 
 async fn unknown_email_and_wrong_password_get_the_same_401(app: TestApp) {

@@ -95,8 +95,9 @@ def sync_detailed(
 ) -> Response[AccessTokenResponse | ErrorResponse]:
     """Log in
 
-     Exchanges email and password for a user access token valid for one hour. An unknown email and
-    a wrong password get the same answer, in the same time.
+     Exchanges email and password for a user access token valid for one hour, or the shorter
+    `expires_in` asked for. An unknown email and a wrong password get the same answer, in the same
+    time. A token used after it expires is `401 token_expired`.
 
     Args:
         body (LoginRequest):
@@ -127,8 +128,9 @@ def sync(
 ) -> AccessTokenResponse | ErrorResponse | None:
     """Log in
 
-     Exchanges email and password for a user access token valid for one hour. An unknown email and
-    a wrong password get the same answer, in the same time.
+     Exchanges email and password for a user access token valid for one hour, or the shorter
+    `expires_in` asked for. An unknown email and a wrong password get the same answer, in the same
+    time. A token used after it expires is `401 token_expired`.
 
     Args:
         body (LoginRequest):
@@ -154,8 +156,9 @@ async def asyncio_detailed(
 ) -> Response[AccessTokenResponse | ErrorResponse]:
     """Log in
 
-     Exchanges email and password for a user access token valid for one hour. An unknown email and
-    a wrong password get the same answer, in the same time.
+     Exchanges email and password for a user access token valid for one hour, or the shorter
+    `expires_in` asked for. An unknown email and a wrong password get the same answer, in the same
+    time. A token used after it expires is `401 token_expired`.
 
     Args:
         body (LoginRequest):
@@ -184,8 +187,9 @@ async def asyncio(
 ) -> AccessTokenResponse | ErrorResponse | None:
     """Log in
 
-     Exchanges email and password for a user access token valid for one hour. An unknown email and
-    a wrong password get the same answer, in the same time.
+     Exchanges email and password for a user access token valid for one hour, or the shorter
+    `expires_in` asked for. An unknown email and a wrong password get the same answer, in the same
+    time. A token used after it expires is `401 token_expired`.
 
     Args:
         body (LoginRequest):

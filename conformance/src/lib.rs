@@ -9,6 +9,7 @@ mod cases;
 mod ctx;
 mod receiver;
 pub mod report;
+mod schema;
 pub mod seen;
 
 use std::future::Future;
@@ -90,11 +91,17 @@ pub async fn run(config: &Config, mut on_result: impl FnMut(&CaseResult)) -> Rep
         let seen = cx.seen.clone();
         async move {
             let outcome = tokio::spawn((case.run)(cx)).await;
-            let seen = seen.answers();
+            let (violations, seen) = (seen.violations(), seen.answers());
             let outcome = match outcome {
                 Ok(Ok(())) => undeclared(case, &seen),
                 Ok(Err(err)) => Err(format!("{err:#}")),
                 Err(panic) => Err(format!("the case panicked: {panic}")),
+            };
+            // What the case asserted, then what every answer's schema says.
+            let outcome = match (outcome, violations.is_empty()) {
+                (outcome, true) => outcome,
+                (Ok(()), false) => Err(violations.join("\n")),
+                (Err(err), false) => Err(format!("{err}\n{}", violations.join("\n"))),
             };
             (order, CaseResult { name: case.name, covers: case.covers, seen, outcome })
         }

@@ -1,6 +1,8 @@
 //! What the suite saw: every answer a case received, as the (operationId, status, error code)
 //! it was, whether it came through the SDK (its observer) or raw HTTP (matched to its operation
 //! by the contract's paths). Coverage is measured from these, never from what a case declares.
+//! Each body is also judged against its documented schema (`crate::schema`); what does not
+//! match fails the case.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -12,14 +14,24 @@ use crate::CONTRACT;
 /// One answer: the operation, the status, and for an error its `code`.
 pub type Answer = (String, u16, Option<String>);
 
-/// The answers one case received.
+/// The answers one case received, and what was wrong with their bodies.
 #[derive(Clone, Default)]
-pub struct Seen(Arc<Mutex<BTreeSet<Answer>>>);
+pub struct Seen {
+    answers: Arc<Mutex<BTreeSet<Answer>>>,
+    violations: Arc<Mutex<Vec<String>>>,
+}
 
 impl Seen {
-    pub fn record(&self, operation: &str, status: u16, code: Option<&str>) {
-        if let Ok(mut seen) = self.0.lock() {
-            seen.insert((operation.to_owned(), status, code.map(str::to_owned)));
+    /// An answer of `operation`: recorded, and its body (when it has one) judged.
+    pub fn record(&self, operation: &str, status: u16, code: Option<&str>, body: &[u8]) {
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.insert((operation.to_owned(), status, code.map(str::to_owned)));
+        }
+        if body.is_empty() {
+            return;
+        }
+        if let Err(violation) = crate::schema::check(operation, status, body) {
+            self.violate(violation);
         }
     }
 
@@ -31,19 +43,35 @@ impl Seen {
         } else {
             None
         };
-        self.record(operation, status, code.as_deref());
+        self.record(operation, status, code.as_deref(), body.as_bytes());
     }
 
     pub fn answers(&self) -> BTreeSet<Answer> {
-        self.0.lock().map(|seen| seen.clone()).unwrap_or_default()
+        self.answers.lock().map(|seen| seen.clone()).unwrap_or_default()
     }
 
-    /// What the SDK's clients tell of each answer they receive.
+    /// The bodies that did not match the contract, each with why.
+    pub fn violations(&self) -> Vec<String> {
+        self.violations.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+
+    /// What the SDK's clients tell of each answer they receive (a raw answer's `Request-Id` is
+    /// checked where it is sent).
     pub fn observer(&self) -> kassa_sdk::Observer {
         let seen = self.clone();
         kassa_sdk::Observer(Arc::new(move |answer| {
-            seen.record(answer.operation_id, answer.status.as_u16(), answer.code)
+            let (operation, status) = (answer.operation_id, answer.status.as_u16());
+            if !answer.request_id.is_some_and(|id| id.starts_with("req_")) {
+                seen.violate(format!("{operation} {status} came without a `Request-Id: req_…` header"));
+            }
+            seen.record(operation, status, answer.code, answer.body)
         }))
+    }
+
+    fn violate(&self, violation: String) {
+        if let Ok(mut violations) = self.violations.lock() {
+            violations.push(violation);
+        }
     }
 }
 

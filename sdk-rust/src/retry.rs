@@ -40,17 +40,18 @@ pub struct Options {
     pub observer: Option<Observer>,
 }
 
-/// One answer the server gave: the operation asked for, the status, and for an error in the
-/// documented shape its `code`.
+/// One answer the server gave: the operation asked for, the status, its `Request-Id`, for an
+/// error in the documented shape its `code`, and the body as it came.
 #[derive(Clone, Copy, Debug)]
 pub struct Observation<'a> {
     pub operation_id: &'a str,
     pub status: StatusCode,
+    pub request_id: Option<&'a str>,
     pub code: Option<&'a str>,
+    pub body: &'a [u8],
 }
 
-/// See [`Options::observer`]. An error answer's body is read to find its code, then handed on
-/// unchanged.
+/// See [`Options::observer`]. The answer's body is read for it, then handed on unchanged.
 #[derive(Clone)]
 pub struct Observer(pub std::sync::Arc<dyn Fn(Observation<'_>) + Send + Sync>);
 
@@ -172,18 +173,18 @@ impl Client {
     async fn attempt(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         let response = self.client.execute(request).await?;
         let Some(Observer(observer)) = &self.inner.observer else { return Ok(response) };
-        let status = response.status();
-        let operation_id = info.operation_id;
-        if !status.is_client_error() && !status.is_server_error() {
-            observer(Observation { operation_id, status, code: None });
-            return Ok(response);
-        }
-        // The body is read for its code, and the answer rebuilt around the same bytes.
+        let (status, operation_id) = (response.status(), info.operation_id);
+        // The body is read for the observer, and the answer rebuilt around the same bytes.
         let (version, headers) = (response.version(), response.headers().clone());
         let body = response.bytes().await?;
-        let parsed: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+        let parsed: Option<serde_json::Value> = if status.is_client_error() || status.is_server_error() {
+            serde_json::from_slice(&body).ok()
+        } else {
+            None
+        };
         let code = parsed.as_ref().and_then(|error| error["error"]["code"].as_str());
-        observer(Observation { operation_id, status, code });
+        let request_id = headers.get("request-id").and_then(|v| v.to_str().ok());
+        observer(Observation { operation_id, status, request_id, code, body: &body });
         let mut rebuilt = http::Response::new(body);
         (*rebuilt.status_mut(), *rebuilt.version_mut(), *rebuilt.headers_mut()) = (status, version, headers);
         Ok(rebuilt.into())

@@ -37,14 +37,13 @@ fn redact(value: &mut Value, field: Option<&str>) {
         Value::Object(map) => {
             map.remove("cvc");
             for (name, inner) in map.iter_mut() {
-                let lower = name.to_ascii_lowercase();
                 if name == "number" && field == Some("card") {
                     *inner = Value::String(card_summary(inner.as_str().unwrap_or_default()));
-                } else if lower == "iban" {
+                } else if name.eq_ignore_ascii_case("iban") {
                     // Anything in an IBAN field that is not one is masked whole.
                     let iban = Iban::parse(inner.as_str().unwrap_or_default());
                     *inner = Value::String(iban.map_or_else(|_| MASK.into(), |iban| iban_summary(&iban)));
-                } else if lower == "account_number" {
+                } else if name.eq_ignore_ascii_case("account_number") {
                     *inner = Value::String(last4_summary(inner.as_str().unwrap_or_default()));
                 } else if (METHOD_FIELDS.contains(&name.as_str()) && !inner.is_object() && !inner.is_null())
                     || (SECRET_FIELDS.contains(&name.as_str()) && inner.is_string())
@@ -58,9 +57,10 @@ fn redact(value: &mut Value, field: Option<&str>) {
         Value::Array(items) => items.iter_mut().for_each(|item| redact(item, field)),
         // An IBAN is known by its shape wherever it is.
         Value::String(text) => {
-            *text = match Iban::parse(text) {
-                Ok(iban) => iban_summary(&iban),
-                Err(_) => mask_secrets_in(text),
+            if let Ok(iban) = Iban::parse(text) {
+                *text = iban_summary(&iban);
+            } else if let Some(masked) = mask_secrets_in(text) {
+                *text = masked;
             }
         }
         _ => {}
@@ -91,12 +91,15 @@ fn last4_summary(raw: &str) -> String {
 }
 
 /// Masks the secrets a string can carry by their shape: `sk_test_…`, `whsec_…`, a client secret
-/// (`pi_…_secret_…`, also inside a `checkout_url`), a JWT (`eyJ…`).
-fn mask_secrets_in(text: &str) -> String {
+/// (`pi_…_secret_…`, also inside a `checkout_url`), a JWT (`eyJ…`). `None` when it carries none.
+fn mask_secrets_in(text: &str) -> Option<String> {
     let base64ish = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
     let jwtish = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
     let markers: [(&str, &dyn Fn(char) -> bool); 4] =
         [("sk_test_", &base64ish), ("whsec_", &base64ish), ("_secret_", &base64ish), ("eyJ", &jwtish)];
+    if !markers.iter().any(|(marker, _)| text.contains(marker)) {
+        return None;
+    }
     let mut out = text.to_owned();
     for (marker, continues) in markers {
         let mut from = 0;
@@ -109,7 +112,7 @@ fn mask_secrets_in(text: &str) -> String {
             from = start + MASK.len();
         }
     }
-    out
+    Some(out)
 }
 
 #[cfg(test)]

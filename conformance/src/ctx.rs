@@ -14,6 +14,9 @@ pub struct Ctx {
     pub seen: crate::seen::Seen,
     /// The first delay of the server's webhook retry schedule.
     pub webhook_first_retry: std::time::Duration,
+    /// Whether the sandbox controls are checked (not `--skip sandbox`): a walk over the
+    /// contract leaves their operations out otherwise.
+    pub sandbox: bool,
 }
 
 /// A raw HTTP answer.
@@ -156,7 +159,7 @@ impl Ctx {
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
         let webhook_first_retry = std::time::Duration::from_secs(10);
-        Self { base_url: base_url.to_owned(), http, seen: Default::default(), webhook_first_retry }
+        Self { base_url: base_url.to_owned(), http, seen: Default::default(), webhook_first_retry, sandbox: true }
     }
 
     /// How every SDK client of the suite sends: each request exactly as a case makes it (no

@@ -48,6 +48,10 @@ impl Case {
 /// contract need not have them, so `--skip sandbox` leaves them out.
 pub const SANDBOX: &str = "sandbox";
 
+/// The error codes only the sandbox controls provoke: without them (`--skip sandbox`) no case
+/// can see them, and an implementation need not answer them.
+pub const SANDBOX_CODES: &[&str] = &["clock_advancing"];
+
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     /// e.g. `http://127.0.0.1:4242`, without a trailing slash.
@@ -88,6 +92,7 @@ pub async fn run(config: &Config, mut on_result: impl FnMut(&CaseResult)) -> Rep
     let mut stream = futures::stream::iter(queue.into_iter().map(|(order, case)| {
         let mut cx = Ctx::new(&base_url);
         cx.webhook_first_retry = config.webhook_first_retry.unwrap_or(std::time::Duration::from_secs(10));
+        cx.sandbox = !config.skip.iter().any(|group| group == SANDBOX);
         let seen = cx.seen.clone();
         async move {
             let outcome = tokio::spawn((case.run)(cx)).await;

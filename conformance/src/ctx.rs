@@ -153,13 +153,18 @@ pub struct Merchant {
 }
 
 impl Ctx {
-    pub fn new(base_url: &str) -> Self {
+    pub fn new(base_url: &str, config: &crate::Config) -> Self {
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
-        let webhook_first_retry = std::time::Duration::from_secs(10);
-        Self { base_url: base_url.to_owned(), http, seen: Default::default(), webhook_first_retry, sandbox: true }
+        Self {
+            base_url: base_url.to_owned(),
+            http,
+            seen: Default::default(),
+            webhook_first_retry: config.webhook_first_retry.unwrap_or(crate::DOCUMENTED_FIRST_RETRY),
+            sandbox: !config.skip.iter().any(|group| group == crate::SANDBOX),
+        }
     }
 
     /// How every SDK client of the suite sends: each request exactly as a case makes it (no

@@ -23,6 +23,10 @@ pub use report::{CaseResult, Report};
 /// The contract the suite checks against, as built into it.
 pub const CONTRACT: &str = include_str!("../../openapi/kassa.json");
 
+/// [`CONTRACT`], parsed once for the whole suite.
+pub static CONTRACT_JSON: std::sync::LazyLock<serde_json::Value> =
+    std::sync::LazyLock::new(|| serde_json::from_str(CONTRACT).unwrap_or(serde_json::Value::Null));
+
 /// What running a case yields.
 pub type CaseFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 
@@ -48,6 +52,9 @@ impl Case {
 /// contract need not have them, so `--skip sandbox` leaves them out.
 pub const SANDBOX: &str = "sandbox";
 
+/// The contract's tag of the sandbox controls' operations.
+pub const SANDBOX_TAG: &str = "test-helpers";
+
 /// The error codes only the sandbox controls provoke: without them (`--skip sandbox`) no case
 /// can see them, and an implementation need not answer them.
 pub const SANDBOX_CODES: &[&str] = &["clock_advancing"];
@@ -61,9 +68,13 @@ pub struct Config {
     /// Groups to leave out (`sandbox`).
     pub skip: Vec<String>,
     /// The first delay of the server's webhook retry schedule, when it is not the documented
-    /// default (`None`: 10 s). A server configured with a short schedule is checked quickly.
+    /// default (`None`: [`DOCUMENTED_FIRST_RETRY`]). A server configured with a short schedule
+    /// is checked quickly.
     pub webhook_first_retry: Option<std::time::Duration>,
 }
+
+/// API.md's default webhook retry schedule starts with 10 s.
+pub const DOCUMENTED_FIRST_RETRY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How many cases run at once: enough to keep a 2-core server busy (most of a case's time is
 /// round trips and password hashing), few enough not to starve it.
@@ -90,9 +101,7 @@ pub async fn run(config: &Config, mut on_result: impl FnMut(&CaseResult)) -> Rep
     let mut queue: Vec<(usize, &Case)> = selected.into_iter().enumerate().collect();
     queue.sort_by_key(|(_, case)| !case.waits);
     let mut stream = futures::stream::iter(queue.into_iter().map(|(order, case)| {
-        let mut cx = Ctx::new(&base_url);
-        cx.webhook_first_retry = config.webhook_first_retry.unwrap_or(std::time::Duration::from_secs(10));
-        cx.sandbox = !config.skip.iter().any(|group| group == SANDBOX);
+        let cx = Ctx::new(&base_url, config);
         let seen = cx.seen.clone();
         async move {
             let outcome = tokio::spawn((case.run)(cx)).await;

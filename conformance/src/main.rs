@@ -24,8 +24,8 @@ struct Cli {
     skip: Vec<String>,
     /// The first delay of the server's webhook retry schedule, in seconds, when it runs
     /// another than the documented default (10).
-    #[arg(long, default_value_t = 10)]
-    webhook_first_retry: u64,
+    #[arg(long)]
+    webhook_first_retry: Option<u64>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -42,7 +42,7 @@ async fn main() -> ExitCode {
         base_url: cli.base_url,
         filter: cli.filter,
         skip: cli.skip,
-        webhook_first_retry: Some(std::time::Duration::from_secs(cli.webhook_first_retry)),
+        webhook_first_retry: cli.webhook_first_retry.map(std::time::Duration::from_secs),
     };
     let total = kassa_conformance::all_cases().len();
     let mut done = 0;

@@ -55,7 +55,7 @@ impl Report {
         let exercised: BTreeSet<(String, u16)> = seen.iter().map(|(op, status, _)| (op.clone(), *status)).collect();
         // A production implementation need not have the sandbox's operations.
         let sandbox_skipped = skipped.iter().any(|(group, _)| group == crate::SANDBOX);
-        let skip_tags: &[&str] = if sandbox_skipped { &["test-helpers"] } else { &[] };
+        let skip_tags: &[&str] = if sandbox_skipped { &[crate::SANDBOX_TAG] } else { &[] };
         let not_exercised = documented_pairs_but(skip_tags).difference(&exercised).cloned().collect();
         let never_seen = crate::seen::documented(skip_tags)
             .difference(&seen)

@@ -8,33 +8,16 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use serde_json::{Value, json};
 
-use crate::CONTRACT;
-use crate::seen::OPERATIONS;
+use crate::CONTRACT_JSON;
+use crate::seen::Operation;
 
-static CONTRACT_JSON: LazyLock<Value> = LazyLock::new(|| serde_json::from_str(CONTRACT).unwrap_or(Value::Null));
-
-/// The validators built so far, by (operation, status, closed).
-type Validators = HashMap<(String, u16, bool), Option<Arc<jsonschema::Validator>>>;
+/// The validators built so far, by operation and status (`None`: no JSON schema to judge by).
+type Validators = HashMap<(&'static str, u16), Option<Arc<jsonschema::Validator>>>;
 static VALIDATORS: LazyLock<Mutex<Validators>> = LazyLock::new(Default::default);
 
-/// Whether the answers of `operation` with `status` go to a browser or to nobody.
-fn closed(operation: &str, status: u16) -> bool {
-    status == 401
-        || OPERATIONS
-            .iter()
-            .find(|op| op.id == operation)
-            .is_some_and(|op| !op.takes("api_key") && !op.takes("user_token"))
-}
-
-/// The response schema the contract documents for `operation` and `status`: the exact status,
-/// or its range (`4XX`).
-fn response_schema(operation: &str, status: u16) -> Option<Value> {
-    let op = OPERATIONS.iter().find(|op| op.id == operation)?;
-    let item = &CONTRACT_JSON["paths"][&op.path][op.method.to_lowercase()];
-    let responses = &item["responses"];
-    let range = format!("{}XX", status / 100);
-    let response = responses.get(status.to_string()).or_else(|| responses.get(&range))?;
-    response["content"]["application/json"]["schema"].as_object().map(|s| Value::Object(s.clone()))
+/// Whether the answers of `op` with `status` go to a browser or to nobody.
+fn closed(op: &Operation, status: u16) -> bool {
+    status == 401 || (!op.takes("api_key") && !op.takes("user_token"))
 }
 
 /// Every object schema of `value` that lists its properties and says nothing of others refuses
@@ -52,30 +35,30 @@ fn close(value: &mut Value) {
     }
 }
 
-fn validator(operation: &str, status: u16) -> Result<Option<Arc<jsonschema::Validator>>, String> {
-    let closed = closed(operation, status);
-    let key = (operation.to_owned(), status, closed);
+fn validator(op: &'static Operation, status: u16) -> Result<Option<Arc<jsonschema::Validator>>, String> {
+    let key = (op.id.as_str(), status);
     if let Some(built) = VALIDATORS.lock().ok().and_then(|v| v.get(&key).cloned()) {
         return Ok(built);
     }
-    let built = match response_schema(operation, status) {
+    let built = match op.schema(status) {
         None => None,
-        Some(schema) => {
+        Some(Value::Object(schema)) => {
             let mut components = CONTRACT_JSON["components"].clone();
-            if closed {
+            if closed(op, status) {
                 close(&mut components);
             }
             let mut root = json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "components": components});
-            if let (Value::Object(root), Value::Object(schema)) = (&mut root, schema) {
-                root.extend(schema);
+            if let Value::Object(root) = &mut root {
+                root.extend(schema.clone());
             }
             let validator = jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)
                 .should_validate_formats(true)
                 .build(&root)
-                .map_err(|err| format!("the contract's schema for {operation} {status} does not build: {err}"))?;
+                .map_err(|err| format!("the contract's schema for {} {status} does not build: {err}", op.id))?;
             Some(Arc::new(validator))
         }
+        Some(other) => return Err(format!("the contract's schema for {} {status} is no object: {other}", op.id)),
     };
     if let Ok(mut validators) = VALIDATORS.lock() {
         validators.insert(key, built.clone());
@@ -86,7 +69,8 @@ fn validator(operation: &str, status: u16) -> Result<Option<Arc<jsonschema::Vali
 /// What is wrong with `body` as the answer `status` of `operation`, if anything. A status the
 /// contract gives no JSON schema for (an empty 204, say) is judged elsewhere.
 pub fn check(operation: &str, status: u16, body: &[u8]) -> Result<(), String> {
-    let Some(validator) = validator(operation, status)? else { return Ok(()) };
+    let Some(op) = Operation::named(operation) else { return Ok(()) };
+    let Some(validator) = validator(op, status)? else { return Ok(()) };
     let value: Value =
         serde_json::from_slice(body).map_err(|err| format!("{operation} {status}: the body is not JSON ({err})"))?;
     let errors: Vec<String> = validator
@@ -97,7 +81,7 @@ pub fn check(operation: &str, status: u16, body: &[u8]) -> Result<(), String> {
     if errors.is_empty() {
         Ok(())
     } else {
-        let closed = if closed(operation, status) { " (nothing beyond the documented fields)" } else { "" };
+        let closed = if closed(op, status) { " (nothing beyond the documented fields)" } else { "" };
         Err(format!("{operation} {status} does not match the contract{closed}: {}", errors.join("; ")))
     }
 }

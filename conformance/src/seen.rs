@@ -9,7 +9,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use serde_json::Value;
 
-use crate::CONTRACT;
+use crate::CONTRACT_JSON;
 
 /// One answer: the operation, the status, and for an error its `code`.
 pub type Answer = (String, u16, Option<String>);
@@ -90,6 +90,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Its numeric responses: status, and the names of its examples (an error's codes).
     pub responses: Vec<(u16, Vec<String>)>,
+    /// The JSON schema of each response that has one, by its key (`200`, `4XX`).
+    pub schemas: Vec<(String, Value)>,
 }
 
 pub struct Body {
@@ -121,6 +123,18 @@ impl Operation {
         self.parameters.iter().find(|p| p.location == location && p.name.eq_ignore_ascii_case(name))
     }
 
+    /// The schema of the answer `status`: its own, or its range's (`4XX`).
+    pub fn schema(&self, status: u16) -> Option<&Value> {
+        let (exact, range) = (status.to_string(), format!("{}XX", status / 100));
+        let of = |key: &str| self.schemas.iter().find(|(k, _)| k == key).map(|(_, schema)| schema);
+        of(&exact).or_else(|| of(&range))
+    }
+
+    /// The operation called `id`.
+    pub fn named(id: &str) -> Option<&'static Operation> {
+        OPERATIONS.iter().find(|op| op.id == id)
+    }
+
     pub fn takes(&self, scheme: &str) -> bool {
         self.schemes.iter().any(|s| s == scheme)
     }
@@ -133,7 +147,7 @@ impl Operation {
 
 /// Every operation of [`CONTRACT`], in the contract's order.
 pub static OPERATIONS: LazyLock<Vec<Operation>> = LazyLock::new(|| {
-    let contract: Value = serde_json::from_str(CONTRACT).unwrap_or(Value::Null);
+    let contract = &*CONTRACT_JSON;
     let strings = |value: &Value| -> Vec<String> {
         value.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
     };
@@ -172,6 +186,17 @@ pub static OPERATIONS: LazyLock<Vec<Operation>> = LazyLock::new(|| {
                     Some((status.parse().ok()?, examples.into_iter().flat_map(|e| e.keys().cloned()).collect()))
                 })
                 .collect();
+            let schemas = operation["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(status, response)| {
+                    Some((
+                        status.clone(),
+                        response["content"]["application/json"]["schema"].as_object()?.clone().into(),
+                    ))
+                })
+                .collect();
             operations.push(Operation {
                 id: id.to_owned(),
                 method: method.to_uppercase(),
@@ -181,6 +206,7 @@ pub static OPERATIONS: LazyLock<Vec<Operation>> = LazyLock::new(|| {
                 parameters,
                 body,
                 responses,
+                schemas,
             });
         }
     }

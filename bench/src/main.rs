@@ -32,6 +32,9 @@ struct Outcome {
     seconds: f64,
     p50: Duration,
     p99: Duration,
+    /// The process's CPU time (client and server alike, every thread) per measured request:
+    /// unlike throughput, steal from a neighbour on a shared machine does not move it.
+    cpu_per_request: Option<Duration>,
 }
 
 impl Outcome {
@@ -69,12 +72,14 @@ where
     tokio::time::sleep(Duration::from_secs(1)).await;
     measuring.store(true, Ordering::Relaxed);
     let started = Instant::now();
+    let cpu_started = cpu_time();
     for second in 1..=seconds {
         tokio::time::sleep(Duration::from_secs(1)).await;
         eprintln!("  {label}: {second}/{seconds} s, {} requests", count.load(Ordering::Relaxed));
     }
     measuring.store(false, Ordering::Relaxed);
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = cpu_time().saturating_sub(cpu_started);
     stop.store(true, Ordering::Relaxed);
     let mut latencies = Vec::new();
     for task in tasks {
@@ -83,7 +88,27 @@ where
     ensure!(!latencies.is_empty(), "{label}: no request completed");
     latencies.sort();
     let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
-    Ok(Outcome { requests: latencies.len() as u64, seconds: elapsed, p50: at(0.50), p99: at(0.99) })
+    let measured = count.load(Ordering::Relaxed).max(1);
+    let cpu_per_request = cpu / u32::try_from(measured).unwrap_or(u32::MAX);
+    Ok(Outcome {
+        requests: latencies.len() as u64,
+        seconds: elapsed,
+        p50: at(0.50),
+        p99: at(0.99),
+        cpu_per_request: Some(cpu_per_request),
+    })
+}
+
+/// User and system CPU time of this process so far.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given, which is plain old data.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let micros = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    micros(usage.ru_utime) + micros(usage.ru_stime)
 }
 
 /// One HTTP client per connection, so the load really uses `CONNECTIONS` sockets.
@@ -303,10 +328,14 @@ async fn postgres_phases(seconds: u64, server: &str) -> Result<()> {
 
 fn line(label: &str, outcome: &Outcome) {
     println!(
-        "{label:<30} {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms",
+        "{label:<30} {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms{}",
         outcome.per_second(),
         outcome.p50.as_secs_f64() * 1e3,
-        outcome.p99.as_secs_f64() * 1e3
+        outcome.p99.as_secs_f64() * 1e3,
+        outcome
+            .cpu_per_request
+            .map(|cpu| format!("   CPU {:>6.1} µs/req", cpu.as_secs_f64() * 1e6))
+            .unwrap_or_default()
     );
 }
 
@@ -316,10 +345,25 @@ async fn main() -> Result<()> {
     let dir = tempfile::tempdir()?;
     eprintln!("kassa bench: {CONNECTIONS} connections on loopback, {seconds} s a phase after 1 s of warm-up");
     if std::env::var("KASSA_BENCH_ONLY").as_deref() == Ok("get") {
-        // For profiling the read path alone.
+        // For profiling the read path alone, beside its ceiling and the middleware's cost.
+        let hello = hello_world(seconds).await?;
         let (base, key, id) = kassa(&sqlite(dir.path(), "kassa.db")).await?;
-        line("Kassa GET /healthz", &get_path(seconds, &format!("{base}/healthz")).await?);
-        line("Kassa GET intent", &get_intent(seconds, std::slice::from_ref(&base), &key, &id).await?);
+        let health = get_path(seconds, &format!("{base}/healthz")).await?;
+        let get = get_intent(seconds, std::slice::from_ref(&base), &key, &id).await?;
+        line("axum hello-world GET", &hello);
+        line("Kassa GET /healthz", &health);
+        line("Kassa GET intent", &get);
+        println!("GET  ratio {:.2} of hello-world        (target >= 0.5)", get.per_second() / hello.per_second());
+        return Ok(());
+    }
+    if std::env::var("KASSA_BENCH_ONLY").as_deref() == Ok("post") {
+        // For profiling the write path alone, beside its ceiling.
+        let raw = raw_inserts(seconds, dir.path()).await?;
+        let (base, key, _) = kassa(&sqlite(dir.path(), "kassa.db")).await?;
+        let post = create_intent(seconds, std::slice::from_ref(&base), &key).await?;
+        line("raw sqlx insert tx (FULL)", &raw);
+        line("Kassa POST intent (FULL)", &post);
+        println!("POST ratio {:.2} of raw insert ceiling (target >= 1.0)", post.per_second() / raw.per_second());
         return Ok(());
     }
     let hello = hello_world(seconds).await?;
@@ -482,7 +526,13 @@ async fn webhook_latency(seconds: u64, database_url: &str) -> Result<Outcome> {
     ensure!(latencies.len() == committed.len(), "{} of {} events arrived", latencies.len(), committed.len());
     latencies.sort();
     let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
-    Ok(Outcome { requests: latencies.len() as u64, seconds: elapsed, p50: at(0.5), p99: at(0.99) })
+    Ok(Outcome {
+        requests: latencies.len() as u64,
+        seconds: elapsed,
+        p50: at(0.5),
+        p99: at(0.99),
+        cpu_per_request: None,
+    })
 }
 
 /// Queues `n` deliveries with the worker stopped, starts it, and measures deliveries a second.

@@ -73,11 +73,18 @@ pub struct Caches {
     pub keys: Cache<String, super::AuthenticatedKey>,
     /// By merchant: its `clocks` row, or `None` for a merchant in real time.
     pub clocks: Cache<uuid::Uuid, Option<super::clocks::ClockRow>>,
+    /// Clock changes begun and not yet settled (`Store::settled_clock`).
+    pub clocks_changing: std::sync::atomic::AtomicUsize,
 }
 
 impl Caches {
     pub fn new() -> Arc<Self> {
-        Arc::new(Self { intents: Cache::new(100_000), keys: Cache::new(10_000), clocks: Cache::new(10_000) })
+        Arc::new(Self {
+            intents: Cache::new(100_000),
+            keys: Cache::new(10_000),
+            clocks: Cache::new(10_000),
+            clocks_changing: Default::default(),
+        })
     }
 }
 
@@ -87,6 +94,8 @@ impl Caches {
 pub struct Changing {
     invalidate: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
     after_commit: Option<super::sqlite::GroupCommit>,
+    /// Runs once, after the last invalidation.
+    settled: Option<Box<dyn FnOnce() + Send + Sync>>,
 }
 
 impl Changing {
@@ -95,12 +104,18 @@ impl Changing {
         after_commit: Option<super::sqlite::GroupCommit>,
     ) -> Self {
         invalidate();
-        Self { invalidate: Some(invalidate), after_commit }
+        Self { invalidate: Some(invalidate), after_commit, settled: None }
     }
 
     /// No cache to keep fresh.
     pub fn none() -> Self {
-        Self { invalidate: None, after_commit: None }
+        Self { invalidate: None, after_commit: None, settled: None }
+    }
+
+    /// Runs `f` once the change has settled: after its last invalidation.
+    pub fn then(mut self, f: impl FnOnce() + Send + Sync + 'static) -> Self {
+        self.settled = Some(Box::new(f));
+        self
     }
 }
 
@@ -108,8 +123,18 @@ impl Drop for Changing {
     fn drop(&mut self) {
         if let Some(invalidate) = self.invalidate.take() {
             invalidate();
-            if let Some(group) = &self.after_commit {
-                group.after_commit(Box::new(move || invalidate()));
+            let settled = std::sync::Mutex::new(self.settled.take());
+            let settle = move || {
+                if let Some(settled) = settled.lock().ok().and_then(|mut s| s.take()) {
+                    settled();
+                }
+            };
+            match &self.after_commit {
+                Some(group) => group.after_commit(Box::new(move || {
+                    invalidate();
+                    settle();
+                })),
+                None => settle(),
             }
         }
     }

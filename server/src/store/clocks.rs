@@ -14,7 +14,7 @@ use crate::domain::{DomainError, PaymentIntentId, Status, Transition, Transition
 pub const ADVANCE_LEASE: TimeDelta = TimeDelta::seconds(60);
 
 /// A `clocks` row.
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct ClockRow {
     frozen_at: Option<DateTime<Utc>>,
     offset_us: i64,
@@ -32,6 +32,15 @@ impl ClockRow {
     fn advancing(&self, real: DateTime<Utc>) -> bool {
         self.advancing_until.is_some_and(|until| until > real)
     }
+}
+
+/// Where a payment write gets its merchant's clock row ([`Store::settled_clock`]).
+pub enum Settled {
+    Cached(std::sync::Arc<Option<ClockRow>>),
+    /// Read it, and keep it if nothing changed since `epoch`.
+    Fill(u64),
+    /// Read it, and keep nothing.
+    Read,
 }
 
 /// A merchant's clock, and whether an advance holds its writes now.
@@ -63,13 +72,10 @@ fn columns(clock: VirtualClock) -> (Option<DateTime<Utc>>, i64) {
 /// `$merchant`'s [`ClockState`], read in the caller's transaction (`$store`'s). On PostgreSQL
 /// the row is share-locked until the transaction ends, so an advance cannot take the clock
 /// between this read and the write made by it (SQLite's one writer rules that out already).
+/// A payment write (no lock named) takes the row from the embedded mode's cache when
+/// [`Store::settled_clock`] allows it, and fills the cache when it may.
 macro_rules! merchant_clock {
-    ($store:expr, $tx:expr, $merchant:expr, $real:expr) => {
-        merchant_clock!($store, $tx, $merchant, $real, " FOR SHARE")
-    };
-    // A change of the clock itself locks its row for update: two changes wait for each other
-    // instead of deadlocking on an upgrade.
-    ($store:expr, $tx:expr, $merchant:expr, $real:expr, $lock:literal) => {{
+    (@row $store:expr, $tx:expr, $merchant:expr, $lock:literal) => {{
         let sql = match &$store.db {
             crate::store::Db::Postgres(_) => {
                 concat!("SELECT frozen_at, offset_us, advancing_until FROM clocks WHERE merchant_id = $1", $lock)
@@ -80,6 +86,26 @@ macro_rules! merchant_clock {
         };
         let row: Option<crate::store::clocks::ClockRow> =
             sqlx::query_as(sql).bind($merchant).fetch_optional(&mut *$tx).await?;
+        row
+    }};
+    ($store:expr, $tx:expr, $merchant:expr, $real:expr) => {{
+        let merchant: uuid::Uuid = $merchant;
+        match $store.settled_clock(merchant) {
+            crate::store::clocks::Settled::Cached(row) => crate::store::clocks::ClockState::of(row.as_ref().as_ref(), $real),
+            settled => {
+                let row = merchant_clock!(@row $store, $tx, merchant, " FOR SHARE");
+                let state = crate::store::clocks::ClockState::of(row.as_ref(), $real);
+                if let crate::store::clocks::Settled::Fill(epoch) = settled {
+                    $store.fill_clock(merchant, row, epoch);
+                }
+                state
+            }
+        }
+    }};
+    // A change of the clock itself locks its row for update: two changes wait for each other
+    // instead of deadlocking on an upgrade.
+    ($store:expr, $tx:expr, $merchant:expr, $real:expr, $lock:literal) => {{
+        let row = merchant_clock!(@row $store, $tx, $merchant, $lock);
         crate::store::clocks::ClockState::of(row.as_ref(), $real)
     }};
 }
@@ -202,6 +228,30 @@ impl Store {
             cache.clocks.fill(merchant, row, epoch);
         }
         Ok(state)
+    }
+
+    /// Whether a write in the SQLite writer's turn may take `merchant`'s clock row from the
+    /// cache. It may while no clock change is under way anywhere: every change invalidates the
+    /// entry once its batch has committed, and until then it may have written a row in the open
+    /// batch that the cache (filled from committed reads) cannot know of. Clock changes are
+    /// rare test-helper calls; every payment write reads the clock.
+    pub(super) fn settled_clock(&self, merchant: Uuid) -> Settled {
+        let Some(cache) = &self.cache else { return Settled::Read };
+        if cache.clocks_changing.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            return Settled::Read;
+        }
+        let epoch = cache.clocks.epoch();
+        match cache.clocks.get(&merchant) {
+            Some(row) => Settled::Cached(row),
+            None => Settled::Fill(epoch),
+        }
+    }
+
+    /// Keeps a row read in the writer's turn, as [`Store::settled_clock`] allowed.
+    pub(super) fn fill_clock(&self, merchant: Uuid, row: Option<ClockRow>, epoch: u64) {
+        if let Some(cache) = &self.cache {
+            cache.clocks.fill(merchant, row, epoch);
+        }
     }
 
     /// What the merchant's payments read as now.

@@ -344,9 +344,14 @@ impl Store {
         self.changing(move |caches| caches.keys.invalidate(&hash))
     }
 
-    /// Invalidates the cached clock of `merchant`, like `changing_intent`.
+    /// Invalidates the cached clock of `merchant`, like `changing_intent`, and counts the change
+    /// as under way until it has settled (`Store::settled_clock`).
     fn changing_clock(&self, merchant: uuid::Uuid) -> cache::Changing {
-        self.changing(move |caches| caches.clocks.invalidate(&merchant))
+        let Some(caches) = self.cache.clone() else { return cache::Changing::none() };
+        caches.clocks_changing.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.changing(move |caches| caches.clocks.invalidate(&merchant)).then(move || {
+            caches.clocks_changing.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        })
     }
 
     fn changing(&self, invalidate: impl Fn(&cache::Caches) + Send + Sync + 'static) -> cache::Changing {

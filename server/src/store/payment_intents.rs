@@ -229,7 +229,9 @@ macro_rules! append_event {
         .bind($now)
         .bind($merchant)
         .execute(&mut *$tx)
-        .await?;
+        .await?
+        .rows_affected()
+            > 0
     }};
 }
 
@@ -346,13 +348,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let snapshot = Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(&intent)));
-            append_event!(tx, intent.merchant_id, &intent.id, EventKind::PaymentIntentCreated, snapshot, now);
+            let queued =
+                append_event!(tx, intent.merchant_id, &intent.id, EventKind::PaymentIntentCreated, snapshot, now);
             if let Some(save) = &save {
                 save_answer!(tx, save.hold, &(save.render)(&intent));
             }
-            Ok(intent)
+            Ok((intent, queued))
         })
-        .inspect(|_| self.outbox.notify_one())
+        .map(|(intent, queued)| self.queued(intent, queued))
     }
 
     /// An intent by id; with `merchant`, only that merchant's (another's is `NotFound`).
@@ -526,18 +529,27 @@ impl Store {
                     Some(refund) => Snapshot::Refund(RefundSnapshot::from(refund)),
                     None => Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(after))),
                 };
-                append_event!(tx, after.merchant_id, &after.id, applied.event, snapshot, now);
+                let queued = append_event!(tx, after.merchant_id, &after.id, applied.event, snapshot, now);
                 let done = Transitioned { intent: applied.after, refund };
                 if let Some(save) = &save {
                     save_answer!(tx, save.hold, &(save.render)(&done));
                 }
-                return Ok(done);
+                return Ok((done, queued));
             }
         })
-        .inspect(|_| {
-            self.outbox.notify_one();
+        .map(|(done, queued)| {
             crate::metrics::transition(transition.kind());
+            self.queued(done, queued)
         })
+    }
+
+    /// Wakes the outbox worker when a committed change queued a delivery (most merchants in a
+    /// sandbox have no endpoint: waking it for nothing costs a claim, a write turn, each time).
+    fn queued<T>(&self, value: T, queued: bool) -> T {
+        if queued {
+            self.outbox.notify_one();
+        }
+        value
     }
 
     pub async fn list_refunds(

@@ -67,8 +67,19 @@ struct Writer {
     next_savepoint: u64,
     /// Writers that took a turn in the open batch.
     writers: u64,
-    /// The savepoint of a writer abandoned mid-turn, to roll back before the next turn.
-    rollback_pending: Option<String>,
+    /// A savepoint whose writer is done with it, not yet settled on the connection.
+    pending: Option<Pending>,
+}
+
+/// What is left to do with a finished writer's savepoint.
+enum Pending {
+    /// Its writer succeeded: released by the next turn's `SAVEPOINT` statement, or by the
+    /// batch's `COMMIT` (which releases every savepoint), so a writer costs one round trip to
+    /// the connection's thread fewer than releasing it on its own (each is a thread wake-up,
+    /// and writers take these turns one at a time).
+    Release(String),
+    /// Its writer was abandoned mid-turn: rolled back before the next turn.
+    Rollback(String),
 }
 
 /// One writer's turn on the connection, inside the open batch and its own savepoint.
@@ -84,7 +95,7 @@ pub struct Batch<'a> {
 
 impl GroupCommit {
     pub fn new(conn: PoolConnection<Sqlite>) -> Self {
-        let writer = Writer { conn, batch: None, began: false, next_savepoint: 0, writers: 0, rollback_pending: None };
+        let writer = Writer { conn, batch: None, began: false, next_savepoint: 0, writers: 0, pending: None };
         Self(Arc::new(Shared {
             writer: Mutex::new(writer),
             after_commit: std::sync::Mutex::new(Vec::new()),
@@ -110,11 +121,12 @@ impl GroupCommit {
         let guard = self.0.writer.lock().await;
         let mut batch = Batch { guard: Some(guard), group: self, savepoint: None, outcome: None, first_done: None };
         let Some(writer) = batch.guard.as_mut() else { unreachable!("just set") };
-        if let Some(savepoint) = writer.rollback_pending.clone() {
-            if settle(&mut writer.conn, &savepoint, false).await.is_err() {
+        if let Some(Pending::Rollback(savepoint)) = &writer.pending {
+            let savepoint = savepoint.clone();
+            writer.pending = None;
+            if roll_back(&mut writer.conn, &savepoint).await.is_err() {
                 self.abort(writer).await;
             }
-            writer.rollback_pending = None;
         }
         if writer.batch.is_some() && !writer.began {
             self.abort(writer).await;
@@ -144,7 +156,12 @@ impl GroupCommit {
         writer.writers += 1;
         batch.outcome = writer.batch.as_ref().map(watch::Sender::subscribe);
         batch.savepoint = Some(name.clone());
-        if let Err(err) = sqlx::query(AssertSqlSafe(format!("SAVEPOINT {name}"))).execute(&mut *writer.conn).await {
+        let sql = match writer.pending.take() {
+            Some(Pending::Release(done)) => format!("RELEASE SAVEPOINT {done}; SAVEPOINT {name}"),
+            _ => format!("SAVEPOINT {name}"),
+        };
+        // Not a prepared statement: each name is new, and would only churn the statement cache.
+        if let Err(err) = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *writer.conn).await {
             batch.savepoint = None;
             self.abort(writer).await;
             return Err(err.into());
@@ -155,8 +172,8 @@ impl GroupCommit {
     /// Commits the open batch, if any, and tells its writers how it went.
     async fn commit(&self) {
         let mut writer = self.0.writer.lock().await;
-        if let Some(savepoint) = writer.rollback_pending.take()
-            && settle(&mut writer.conn, &savepoint, false).await.is_err()
+        if let Some(Pending::Rollback(savepoint)) = writer.pending.take()
+            && roll_back(&mut writer.conn, &savepoint).await.is_err()
         {
             self.abort(&mut writer).await;
             return;
@@ -183,7 +200,7 @@ impl GroupCommit {
         if let Err(err) = sqlx::query("ROLLBACK").execute(&mut *writer.conn).await {
             tracing::warn!(error = %err, "rolling back an aborted group commit");
         }
-        writer.rollback_pending = None;
+        writer.pending = None;
         if let Some(outcome) = writer.batch.take() {
             self.ended(outcome, false);
         }
@@ -200,12 +217,10 @@ impl GroupCommit {
     }
 }
 
-/// Releases a savepoint, or rolls it back first (`keep == false`).
-async fn settle(conn: &mut SqliteConnection, savepoint: &str, keep: bool) -> Result<(), sqlx::Error> {
-    if !keep {
-        sqlx::query(AssertSqlSafe(format!("ROLLBACK TO SAVEPOINT {savepoint}"))).execute(&mut *conn).await?;
-    }
-    sqlx::query(AssertSqlSafe(format!("RELEASE SAVEPOINT {savepoint}"))).execute(&mut *conn).await?;
+/// Undoes a writer's statements and ends its savepoint.
+async fn roll_back(conn: &mut SqliteConnection, savepoint: &str) -> Result<(), sqlx::Error> {
+    let sql = format!("ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}");
+    sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -223,7 +238,9 @@ impl Batch<'_> {
         let (Some(writer), Some(savepoint)) = (self.guard.as_mut(), self.savepoint.clone()) else {
             return Err(StoreError::Corrupt("a batch finished twice".into()));
         };
-        if settle(&mut writer.conn, &savepoint, ok).await.is_err() {
+        if ok {
+            writer.pending = Some(Pending::Release(savepoint));
+        } else if roll_back(&mut writer.conn, &savepoint).await.is_err() {
             self.group.abort(writer).await;
         }
         self.savepoint = None;
@@ -243,7 +260,7 @@ impl Drop for Batch<'_> {
         // Abandoned mid-turn (its request was cancelled): its statements are undone before the
         // next turn. The committer still runs once `first_done` drops with the batch.
         if let (Some(writer), Some(savepoint)) = (self.guard.as_mut(), self.savepoint.take()) {
-            writer.rollback_pending = Some(savepoint);
+            writer.pending = Some(Pending::Rollback(savepoint));
         }
     }
 }

@@ -4,6 +4,7 @@
 //! passwords, access tokens, webhook secrets — wherever in the JSON it appears, by field name
 //! or by the shape of the value. Pure, so the rules are tested here.
 
+use serde::de::DeserializeSeed;
 use serde_json::Value;
 
 use super::{CardNumber, Iban};
@@ -17,53 +18,203 @@ const METHOD_FIELDS: [&str; 3] = ["card", "sepa_debit", "au_becs_debit"];
 /// Fields whose value is a secret whatever it looks like.
 const SECRET_FIELDS: [&str; 6] = ["password", "client_secret", "webhook_secret", "access_token", "key", "secret"];
 
-/// `body` as a log may keep it. JSON is redacted field by field; anything else is kept only as
-/// its length, since it cannot be read for secrets.
+/// `body` as a log may keep it. JSON is redacted field by field as it is read, never built as
+/// a tree (a log entry is made for every API request, so this runs on every answer), keeping
+/// the fields in the order they came; anything else is kept only as its length, since it
+/// cannot be read for secrets.
 pub fn redact_body(body: &[u8]) -> String {
     if body.is_empty() {
         return String::new();
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(mut json) => {
-            redact(&mut json, None);
-            json.to_string()
-        }
+    let mut out = Vec::with_capacity(body.len());
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let read = Redactor { out: &mut out, field: None, rule: Rule::Walk }.deserialize(&mut json);
+    match read.and_then(|()| json.end()) {
+        // Only serde_json's writer and whole UTF-8 strings were written.
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|_| MASK.into()),
         Err(_) => format!("[{} bytes, not JSON]", body.len()),
     }
 }
 
-fn redact(value: &mut Value, field: Option<&str>) {
-    match value {
-        Value::Object(map) => {
-            map.remove("cvc");
-            for (name, inner) in map.iter_mut() {
-                if name == "number" && field == Some("card") {
-                    *inner = Value::String(card_summary(inner.as_str().unwrap_or_default()));
-                } else if name.eq_ignore_ascii_case("iban") {
-                    // Anything in an IBAN field that is not one is masked whole.
-                    let iban = Iban::parse(inner.as_str().unwrap_or_default());
-                    *inner = Value::String(iban.map_or_else(|_| MASK.into(), |iban| iban_summary(&iban)));
-                } else if name.eq_ignore_ascii_case("account_number") {
-                    *inner = Value::String(last4_summary(inner.as_str().unwrap_or_default()));
-                } else if (METHOD_FIELDS.contains(&name.as_str()) && !inner.is_object() && !inner.is_null())
-                    || (SECRET_FIELDS.contains(&name.as_str()) && inner.is_string())
-                {
-                    *inner = Value::String(MASK.into());
-                } else {
-                    redact(inner, Some(name));
+/// What becomes of the value under a field, by the field's name.
+#[derive(Clone, Copy, PartialEq)]
+enum Rule {
+    /// Kept, redacted within.
+    Walk,
+    /// A payment method: an object is walked, null kept, anything else masked whole.
+    Method,
+    /// A secret: a string is masked, anything else walked.
+    Secret,
+}
+
+/// Reads one JSON value and writes it redacted to `out`; `field` is the name it was under.
+struct Redactor<'a> {
+    out: &'a mut Vec<u8>,
+    field: Option<&'a str>,
+    rule: Rule,
+}
+
+impl Redactor<'_> {
+    fn write<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), std::fmt::Error> {
+        serde_json::to_writer(&mut *self.out, value).map_err(|_| std::fmt::Error)
+    }
+
+    /// Writes `value`, or the mask in place of a payment method that is not an object.
+    fn scalar<T: serde::Serialize + ?Sized, E: serde::de::Error>(mut self, value: &T) -> Result<(), E> {
+        let written = if self.rule == Rule::Method { self.write(MASK) } else { self.write(value) };
+        written.map_err(|_| E::custom("unwritable"))
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Redactor<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Redactor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
+        self.scalar(&v)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
+        self.scalar(&v)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
+        self.scalar(&v)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
+        // As `serde_json::Value` keeps it: a number JSON cannot hold is null.
+        match serde_json::Number::from_f64(v) {
+            Some(number) => self.scalar(&number),
+            None => self.scalar(&()),
+        }
+    }
+
+    fn visit_unit<E: serde::de::Error>(mut self) -> Result<(), E> {
+        self.write(&()).map_err(|_| E::custom("unwritable"))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<(), E> {
+        if self.rule != Rule::Walk {
+            return self.scalar(MASK);
+        }
+        // An IBAN is known by its shape wherever it is.
+        if let Ok(iban) = Iban::parse(text) {
+            return self.scalar(&iban_summary(&iban));
+        }
+        match mask_secrets_in(text) {
+            Some(masked) => self.scalar(&masked),
+            None => self.scalar(text),
+        }
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        if self.rule == Rule::Method {
+            while items.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            return self.scalar(MASK);
+        }
+        let Self { out, field, .. } = self;
+        out.push(b'[');
+        let mut first = true;
+        loop {
+            if !first {
+                out.push(b',');
+            }
+            let item = Redactor { out: &mut *out, field, rule: Rule::Walk };
+            if items.next_element_seed(item)?.is_none() {
+                if !first {
+                    out.pop();
+                }
+                break;
+            }
+            first = false;
+        }
+        out.push(b']');
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Self { out, field, .. } = self;
+        out.push(b'{');
+        let mut first = true;
+        while let Some(name) = map.next_key_seed(Name)? {
+            let name: &str = &name;
+            if name == "cvc" {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                continue;
+            }
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            serde_json::to_writer(&mut *out, name).map_err(serde::de::Error::custom)?;
+            out.push(b':');
+            // A field whose value is summarised whole is read whole (it is small).
+            let summary = if name == "number" && field == Some("card") {
+                Some(card_summary(map.next_value::<Value>()?.as_str().unwrap_or_default()))
+            } else if name.eq_ignore_ascii_case("iban") {
+                // Anything in an IBAN field that is not one is masked whole.
+                let iban = Iban::parse(map.next_value::<Value>()?.as_str().unwrap_or_default());
+                Some(iban.map_or_else(|_| MASK.into(), |iban| iban_summary(&iban)))
+            } else if name.eq_ignore_ascii_case("account_number") {
+                Some(last4_summary(map.next_value::<Value>()?.as_str().unwrap_or_default()))
+            } else {
+                None
+            };
+            match summary {
+                Some(summary) => serde_json::to_writer(&mut *out, &summary).map_err(serde::de::Error::custom)?,
+                None => {
+                    let rule = if METHOD_FIELDS.contains(&name) {
+                        Rule::Method
+                    } else if SECRET_FIELDS.contains(&name) {
+                        Rule::Secret
+                    } else {
+                        Rule::Walk
+                    };
+                    map.next_value_seed(Redactor { out: &mut *out, field: Some(name), rule })?;
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| redact(item, field)),
-        // An IBAN is known by its shape wherever it is.
-        Value::String(text) => {
-            if let Ok(iban) = Iban::parse(text) {
-                *text = iban_summary(&iban);
-            } else if let Some(masked) = mask_secrets_in(text) {
-                *text = masked;
-            }
-        }
-        _ => {}
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+/// A field name, borrowed from the body unless it holds an escape.
+struct Name;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Name {
+    type Value = std::borrow::Cow<'de, str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Name {
+    type Value = std::borrow::Cow<'de, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(name))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(name.to_owned()))
     }
 }
 
@@ -176,6 +327,23 @@ mod tests {
         for secret in ["correct-horse", "sk_test_", "whsec_", "_secret_0f", "eyJhbGciOiJIUzI1NiJ9.e30.sig\""] {
             assert!(!text.contains(secret), "{secret} in {text}");
         }
+    }
+
+    #[test]
+    fn the_rest_is_kept_as_sent_in_its_order_compacted() {
+        let body = br#" { "z": [1, -2, 3.5, 1e3, [], {}, [true, false, null]], "a": {"b\"c": "caf\u00e9 \n"},
+            "card": null, "sepa_debit": {"iban": null}, "cvc": "123", "m": [{"cvc": 1, "k": "v"}] } "#;
+        assert_eq!(
+            redact_body(body),
+            r#"{"z":[1,-2,3.5,1000.0,[],{},[true,false,null]],"a":{"b\"c":"café \n"},"card":null,"sepa_debit":{"iban":"[redacted]"},"m":[{"k":"v"}]}"#
+        );
+        // A method sent as a list is masked whole, and what follows it is still read.
+        assert_eq!(
+            redact_body(br#"{"card": [1, {"number": "4242424242424242"}], "n": 1}"#),
+            r#"{"card":"[redacted]","n":1}"#
+        );
+        assert_eq!(redact_body(b"[]"), "[]");
+        assert_eq!(redact_body(br#"{"a": 1} trailing"#), "[17 bytes, not JSON]");
     }
 
     #[test]

@@ -199,39 +199,59 @@ pub struct Transitioned {
 }
 
 /// Appends an event with the snapshot of its object and, when the merchant has a webhook
-/// endpoint, its delivery (the outbox), in the caller's transaction: the change, its event and
-/// the delivery commit together, so a crash loses none. The event is stamped `$now`, the
-/// merchant's time, and its delivery is due at once by it.
+/// endpoint, its delivery (the outbox), in the caller's transaction (`$store`'s): the change,
+/// its event and the delivery commit together, so a crash loses none. The event is stamped
+/// `$now`, the merchant's time, and its delivery is due at once by it. Yields whether a
+/// delivery was queued.
 macro_rules! append_event {
-    ($tx:expr, $merchant:expr, $intent:expr, $kind:expr, $snapshot:expr, $now:expr) => {{
+    ($store:expr, $tx:expr, $merchant:expr, $intent:expr, $kind:expr, $snapshot:expr, $now:expr) => {{
         let kind: EventKind = $kind;
         let event = EventId::generate();
         let intent: &PaymentIntentId = $intent;
-        sqlx::query(
-            "INSERT INTO events (id, merchant_id, payment_intent_id, type, data, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(event.as_ref())
-        .bind($merchant)
-        .bind(intent.as_ref())
-        .bind(kind.as_str())
-        .bind($snapshot.to_json()?)
-        .bind($now)
-        .execute(&mut *$tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO deliveries (id, event_id, merchant_id, status, attempts, next_attempt_at, created_at) \
-             SELECT $1, $2, id, $3, 0, $4, $4 FROM merchants WHERE id = $5 AND webhook_url IS NOT NULL",
-        )
-        .bind(crate::domain::DeliveryId::generate().as_ref())
-        .bind(event.as_ref())
-        .bind(crate::domain::webhook::DeliveryStatus::Pending.as_str())
-        .bind($now)
-        .bind($merchant)
-        .execute(&mut *$tx)
-        .await?
-        .rows_affected()
-            > 0
+        // The same two inserts; PostgreSQL makes them in one round trip.
+        let sql = match &$store.db {
+            crate::store::Db::Postgres(_) => {
+                "WITH event AS (INSERT INTO events (id, merchant_id, payment_intent_id, type, data, created_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6) RETURNING id) \
+                 INSERT INTO deliveries (id, event_id, merchant_id, status, attempts, next_attempt_at, created_at) \
+                 SELECT $7, event.id, merchants.id, $8, 0, $6, $6 FROM event, merchants \
+                 WHERE merchants.id = $2 AND merchants.webhook_url IS NOT NULL"
+            }
+            crate::store::Db::Sqlite { .. } => {
+                "INSERT INTO events (id, merchant_id, payment_intent_id, type, data, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)"
+            }
+        };
+        let delivery = crate::domain::DeliveryId::generate();
+        let pending = crate::domain::webhook::DeliveryStatus::Pending.as_str();
+        let query = sqlx::query(sql)
+            .bind(event.as_ref())
+            .bind($merchant)
+            .bind(intent.as_ref())
+            .bind(kind.as_str())
+            .bind($snapshot.to_json()?)
+            .bind($now);
+        match &$store.db {
+            crate::store::Db::Postgres(_) => {
+                query.bind(delivery.as_ref()).bind(pending).execute(&mut *$tx).await?.rows_affected() > 0
+            }
+            crate::store::Db::Sqlite { .. } => {
+                query.execute(&mut *$tx).await?;
+                sqlx::query(
+                    "INSERT INTO deliveries (id, event_id, merchant_id, status, attempts, next_attempt_at, created_at) \
+                     SELECT $1, $2, id, $3, 0, $4, $4 FROM merchants WHERE id = $5 AND webhook_url IS NOT NULL",
+                )
+                .bind(delivery.as_ref())
+                .bind(event.as_ref())
+                .bind(pending)
+                .bind($now)
+                .bind($merchant)
+                .execute(&mut *$tx)
+                .await?
+                .rows_affected()
+                    > 0
+            }
+        }
     }};
 }
 
@@ -349,7 +369,7 @@ impl Store {
             .await?;
             let snapshot = Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(&intent)));
             let queued =
-                append_event!(tx, intent.merchant_id, &intent.id, EventKind::PaymentIntentCreated, snapshot, now);
+                append_event!(self, tx, intent.merchant_id, &intent.id, EventKind::PaymentIntentCreated, snapshot, now);
             if let Some(save) = &save {
                 save_answer!(tx, save.hold, &(save.render)(&intent));
             }
@@ -529,7 +549,7 @@ impl Store {
                     Some(refund) => Snapshot::Refund(RefundSnapshot::from(refund)),
                     None => Snapshot::PaymentIntent(Box::new(IntentSnapshot::from(after))),
                 };
-                let queued = append_event!(tx, after.merchant_id, &after.id, applied.event, snapshot, now);
+                let queued = append_event!(self, tx, after.merchant_id, &after.id, applied.event, snapshot, now);
                 let done = Transitioned { intent: applied.after, refund };
                 if let Some(save) = &save {
                     save_answer!(tx, save.hold, &(save.render)(&done));

@@ -114,28 +114,31 @@ impl Receiver {
 
     /// Returns once `n` deliveries have arrived, answered or not (or an error after `within`).
     pub async fn wait_arrived(&self, n: usize, within: Duration) -> Result<()> {
-        let deadline = Instant::now() + within;
-        while self.shared.arrived.load(Ordering::SeqCst) < n {
-            if Instant::now() > deadline {
-                bail!("{} of {n} deliveries arrived within {within:?}", self.shared.arrived.load(Ordering::SeqCst));
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        Ok(())
+        poll(within, || match self.shared.arrived.load(Ordering::SeqCst) {
+            arrived if arrived >= n => Ok(()),
+            arrived => Err(format!("{arrived} of {n} deliveries arrived")),
+        })
+        .await
     }
 
     /// The deliveries so far, once there are at least `n` (or an error after `within`).
     pub async fn wait_for(&self, n: usize, within: Duration) -> Result<Vec<Received>> {
-        let deadline = Instant::now() + within;
-        loop {
-            let seen = self.shared.seen.lock().map(|s| s.clone()).unwrap_or_default();
-            if seen.len() >= n {
-                return Ok(seen);
-            }
-            if Instant::now() > deadline {
-                bail!("the webhook receiver got {} of {n} deliveries within {within:?}", seen.len());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        poll(within, || match self.shared.seen.lock().map(|s| s.clone()).unwrap_or_default() {
+            seen if seen.len() >= n => Ok(seen),
+            seen => Err(format!("the webhook receiver got {} of {n} deliveries", seen.len())),
+        })
+        .await
+    }
+}
+
+/// Polls `ready` until it yields, or fails with what it last said once `within` has passed.
+async fn poll<T>(within: Duration, ready: impl Fn() -> Result<T, String>) -> Result<T> {
+    let deadline = Instant::now() + within;
+    loop {
+        match ready() {
+            Ok(value) => return Ok(value),
+            Err(short) if Instant::now() > deadline => bail!("{short} within {within:?}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
         }
     }
 }

@@ -151,63 +151,109 @@ fn refused(raw: &Raw, status: u16, code: &str, param: Option<&str>, op: &Operati
 async fn every_operation_judges_credentials_and_bodies(cx: Ctx) -> Result<()> {
     let fixture = Fixture::new(&cx).await?;
     for op in walked(&cx) {
-        let method: Method = op.method.parse()?;
-        let target = fixture.target(op);
+        let probe = Probe { cx: &cx, fixture: &fixture, op, method: op.method.parse()?, target: fixture.target(op) };
+        probe.credentials().await?;
+        probe.body_or_query().await?;
+        probe.merchant_header().await?;
+        probe.cursor().await?;
+    }
+    // Last: a first request without a body runs for real (a void voids, a reset resets).
+    reused_keys(&cx, &fixture).await
+}
+
+/// One operation of the walk, as the fixture fills in its path.
+struct Probe<'a> {
+    cx: &'a Ctx,
+    fixture: &'a Fixture,
+    op: &'static Operation,
+    method: Method,
+    target: String,
+}
+
+impl Probe<'_> {
+    /// No credential, an unknown API key and a non-token: each 401 code the operation documents.
+    async fn credentials(&self) -> Result<()> {
         for (code, credential) in [
             ("missing_credentials", None),
             ("invalid_api_key", Some("sk_test_0000000000000000000000000000")),
             ("invalid_token", Some("not.a.token")),
         ] {
-            if op.documents(401, code) {
-                let answer = cx.raw(method.clone(), &target, credential, None).await?;
-                refused(&answer, 401, code, None, op, &format!("with credential {credential:?}"))?;
+            if self.op.documents(401, code) {
+                let answer = self.cx.raw(self.method.clone(), &self.target, credential, None).await?;
+                refused(&answer, 401, code, None, self.op, &format!("with credential {credential:?}"))?;
             }
         }
-        let credential = fixture.credential(op);
+        Ok(())
+    }
+
+    /// Bodies that are not JSON, not declared JSON, with an unknown field or lacking a required
+    /// one; or, for an operation without a body, an unknown query parameter.
+    async fn body_or_query(&self) -> Result<()> {
+        let (op, credential) = (self.op, self.fixture.credential(self.op));
         let (unknown, empty) = (json!({"no_such_field": 1}), json!({}));
+        let Some(body) = &op.body else {
+            if op.documents(400, "unknown_parameter") {
+                let joint = if self.target.contains('?') { '&' } else { '?' };
+                let target = format!("{}{joint}no_such_parameter=1", self.target);
+                let answer = self.cx.raw(self.method.clone(), &target, credential, None).await?;
+                refused(&answer, 400, "unknown_parameter", Some("no_such_parameter"), op, "for a query parameter")?;
+            }
+            return Ok(());
+        };
         let bodies = [
             ("invalid_json", RawBody::Text { content_type: "application/json", text: "{\"amount\": " }),
             ("invalid_content_type", RawBody::Text { content_type: "text/plain", text: "amount=1000" }),
             ("unknown_parameter", RawBody::Json(&unknown)),
             ("parameter_missing", RawBody::Json(&empty)),
         ];
-        if let Some(body) = &op.body {
-            for (code, sent) in bodies {
-                // An empty object lacks a field only where the body has a required one.
-                if op.documents(400, code) && (code != "parameter_missing" || body.requires_a_field) {
-                    let answer = cx.raw(method.clone(), &target, credential, Some(sent)).await?;
-                    refused(&answer, 400, code, None, op, "for its body")?;
-                }
-            }
-        } else if op.documents(400, "unknown_parameter") {
-            let joint = if target.contains('?') { '&' } else { '?' };
-            let answer =
-                cx.raw(method.clone(), &format!("{target}{joint}no_such_parameter=1"), credential, None).await?;
-            refused(&answer, 400, "unknown_parameter", Some("no_such_parameter"), op, "for a query parameter")?;
-        }
-        let body = op.body.as_ref().map(|_| RawBody::Json(&empty));
-        if op.parameter("header", "Kassa-Merchant").is_some() && op.takes("user_token") {
-            let token = Some(fixture.shop.merchant.owner.token.as_str());
-            for (code, headers) in
-                [("parameter_missing", &[][..]), ("parameter_invalid", &[("kassa-merchant", "no-merchant")][..])]
-            {
-                if op.documents(400, code) {
-                    let answer = cx.request(method.clone(), &target, token, headers, body).await?;
-                    refused(&answer, 400, code, Some("Kassa-Merchant"), op, &format!("as a user with {headers:?}"))?;
-                }
+        for (code, sent) in bodies {
+            // An empty object lacks a field only where the body has a required one.
+            if op.documents(400, code) && (code != "parameter_missing" || body.requires_a_field) {
+                let answer = self.cx.raw(self.method.clone(), &self.target, credential, Some(sent)).await?;
+                refused(&answer, 400, code, None, op, "for its body")?;
             }
         }
-        if let Some(cursor) =
-            op.parameter("query", "starting_after").filter(|_| op.documents(400, "invalid_starting_after"))
-        {
-            let unknown = cursor.unknown_id().ok_or_else(|| anyhow!("{}: starting_after has no id form", op.id))?;
-            let answer =
-                cx.raw(method.clone(), &format!("{target}?starting_after={unknown}"), credential, None).await?;
-            refused(&answer, 400, "invalid_starting_after", Some("starting_after"), op, &format!("after {unknown}"))?;
-        }
+        Ok(())
     }
-    // Last: a first request without a body runs for real (a void voids, a reset resets).
-    for op in walked(&cx).filter(|op| op.parameter("header", "Idempotency-Key").is_some()) {
+
+    /// A user token without `Kassa-Merchant`, and with one that names no merchant.
+    async fn merchant_header(&self) -> Result<()> {
+        let op = self.op;
+        if op.parameter("header", "Kassa-Merchant").is_none() || !op.takes("user_token") {
+            return Ok(());
+        }
+        let empty = json!({});
+        let body = op.body.as_ref().map(|_| RawBody::Json(&empty));
+        let token = Some(self.fixture.shop.merchant.owner.token.as_str());
+        for (code, headers) in
+            [("parameter_missing", &[][..]), ("parameter_invalid", &[("kassa-merchant", "no-merchant")][..])]
+        {
+            if op.documents(400, code) {
+                let answer = self.cx.request(self.method.clone(), &self.target, token, headers, body).await?;
+                refused(&answer, 400, code, Some("Kassa-Merchant"), op, &format!("as a user with {headers:?}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A well-formed `starting_after` that names nothing.
+    async fn cursor(&self) -> Result<()> {
+        let op = self.op;
+        let Some(cursor) =
+            op.parameter("query", "starting_after").filter(|_| op.documents(400, "invalid_starting_after"))
+        else {
+            return Ok(());
+        };
+        let unknown = cursor.unknown_id().ok_or_else(|| anyhow!("{}: starting_after has no id form", op.id))?;
+        let target = format!("{}?starting_after={unknown}", self.target);
+        let answer = self.cx.raw(self.method.clone(), &target, self.fixture.credential(op), None).await?;
+        refused(&answer, 400, "invalid_starting_after", Some("starting_after"), op, &format!("after {unknown}"))
+    }
+}
+
+/// The same `Idempotency-Key` sent again with another body, on every operation that takes one.
+async fn reused_keys(cx: &Ctx, fixture: &Fixture) -> Result<()> {
+    for op in walked(cx).filter(|op| op.parameter("header", "Idempotency-Key").is_some()) {
         if !op.documents(400, "idempotency_key_reused") {
             continue;
         }

@@ -167,6 +167,18 @@ mod tests {
     }
 
     #[test]
+    fn a_change_settles_once_after_its_last_invalidation() {
+        use std::sync::Mutex;
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (invalidated, settled) = (log.clone(), log.clone());
+        let change = Changing::new(Arc::new(move || invalidated.lock().unwrap().push("invalidated")), None)
+            .then(move || settled.lock().unwrap().push("settled"));
+        assert_eq!(*log.lock().unwrap(), ["invalidated"]);
+        drop(change);
+        assert_eq!(*log.lock().unwrap(), ["invalidated", "invalidated", "settled"]);
+    }
+
+    #[test]
     fn a_full_cache_starts_over() {
         let cache: Cache<u32, u32> = Cache::new(2);
         for i in 0..3 {

@@ -15,7 +15,8 @@ impl Iban {
         // The shape first, without allocating: the request logs ask this of every string.
         let mut significant = raw.bytes().filter(|b| *b != b' ');
         let country = significant.by_ref().take(2).filter(u8::is_ascii_alphabetic).count();
-        if country != 2 || !(13..=32).contains(&significant.count()) {
+        let check_digits = significant.by_ref().take(2).filter(u8::is_ascii_digit).count();
+        if country != 2 || check_digits != 2 || !(11..=30).contains(&significant.count()) {
             return Err(DomainError::InvalidIban);
         }
         let iban: String = raw.chars().filter(|c| *c != ' ').collect::<String>().to_ascii_uppercase();

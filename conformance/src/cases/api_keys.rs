@@ -114,9 +114,13 @@ async fn key_requests_invalid(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
     let token = Some(merchant.owner.token.as_str());
     let path = format!("/v1/merchants/{}/api-keys", merchant.id);
-    cx.post(&path, token, &json!({"name": ""})).await?.expect_error(400, "parameter_invalid")?;
-    cx.post(&path, token, &json!({"name": "k", "scopes": ["all"]})).await?.expect_error(400, "unknown_parameter")?;
-    cx.get(&format!("{path}?limit=-1"), token).await?.expect_error(400, "parameter_invalid")?;
+    cx.post(&path, token, &json!({"name": ""})).await?.expect_param(400, "parameter_invalid", "name")?;
+    cx.post(&path, token, &json!({"name": "k", "scopes": ["all"]})).await?.expect_param(
+        400,
+        "unknown_parameter",
+        "scopes",
+    )?;
+    cx.get(&format!("{path}?limit=-1"), token).await?.expect_param(400, "parameter_invalid", "limit")?;
     cx.raw(reqwest::Method::DELETE, &format!("{path}/sk_test_oops"), token, None)
         .await?
         .expect_error(400, "parameter_invalid")?;

@@ -70,7 +70,7 @@ async fn charge_refusals(cx: Ctx) -> Result<()> {
     let charge = shop.sdk.list_charges(None, None, None).await?.into_inner().data.remove(0);
     let key = Some(shop.key.as_str());
     cx.get("/v1/charges/not-a-charge", key).await?.expect_error(400, "parameter_invalid")?;
-    cx.get("/v1/charges?payment_intent=ch_1", key).await?.expect_error(400, "parameter_invalid")?;
+    cx.get("/v1/charges?payment_intent=ch_1", key).await?.expect_param(400, "parameter_invalid", "payment_intent")?;
     cx.get(&format!("/v1/charges?starting_after=ch_{}", "0".repeat(24)), key)
         .await?
         .expect_error(400, "invalid_starting_after")?;

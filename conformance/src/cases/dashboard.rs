@@ -100,8 +100,12 @@ async fn payments_report(cx: Ctx) -> Result<()> {
 async fn payments_report_refusals(cx: Ctx) -> Result<()> {
     let shop = cx.shop().await?;
     let key = Some(shop.key.as_str());
-    cx.get("/v1/reports/payments?from=2026-02-30", key).await?.expect_error(400, "parameter_invalid")?;
-    cx.get("/v1/reports/payments?from=2026-12-02&to=2026-12-01", key).await?.expect_error(400, "parameter_invalid")?;
+    cx.get("/v1/reports/payments?from=2026-02-30", key).await?.expect_param(400, "parameter_invalid", "from")?;
+    cx.get("/v1/reports/payments?from=2026-12-02&to=2026-12-01", key).await?.expect_param(
+        400,
+        "parameter_invalid",
+        "from",
+    )?;
     cx.get("/v1/reports/payments", None).await?.expect_error(401, "missing_credentials")?;
     let stranger = cx.user().await?;
     cx.as_member(Method::GET, "/v1/reports/payments", &stranger.token, &shop.merchant.id, None)

@@ -35,9 +35,13 @@ async fn event_queries_invalid(cx: Ctx) -> Result<()> {
     let merchant = cx.merchant().await?;
     let (_, key) = cx.api_key(&merchant).await?;
     let key = Some(key.as_str());
-    cx.get("/v1/events?type=payment_intent.exploded", key).await?.expect_error(400, "parameter_invalid")?;
-    cx.get("/v1/events?limit=0", key).await?.expect_error(400, "parameter_invalid")?;
-    cx.get("/v1/events?starting_after=pi_123", key).await?.expect_error(400, "invalid_starting_after")?;
+    cx.get("/v1/events?type=payment_intent.exploded", key).await?.expect_param(400, "parameter_invalid", "type")?;
+    cx.get("/v1/events?limit=0", key).await?.expect_param(400, "parameter_invalid", "limit")?;
+    cx.get("/v1/events?starting_after=pi_123", key).await?.expect_param(
+        400,
+        "invalid_starting_after",
+        "starting_after",
+    )?;
     cx.get("/v1/events/not-an-event", key).await?.expect_error(400, "parameter_invalid")?;
     Ok(())
 }

@@ -96,8 +96,7 @@ async fn create_merchant_invalid(cx: Ctx) -> Result<()> {
         (json!({"name": ""}), "parameter_invalid", "name"),
         (json!({"name": "A", "plan": "gold"}), "unknown_parameter", "plan"),
     ] {
-        let error = cx.post("/v1/merchants", Some(&owner.token), &body).await?.expect_error(400, code)?;
-        ensure!(error["error"]["param"] == param, "param should be {param}: {error}");
+        cx.post("/v1/merchants", Some(&owner.token), &body).await?.expect_param(400, code, param)?;
     }
     Ok(())
 }
@@ -141,12 +140,12 @@ async fn list_merchants(cx: Ctx) -> Result<()> {
 
 async fn list_merchants_invalid(cx: Ctx) -> Result<()> {
     let owner = cx.user().await?;
-    for (query, code) in [
-        ("limit=0", "parameter_invalid"),
-        ("limit=101", "parameter_invalid"),
-        ("starting_after=nonsense", "invalid_starting_after"),
+    for (query, code, param) in [
+        ("limit=0", "parameter_invalid", "limit"),
+        ("limit=101", "parameter_invalid", "limit"),
+        ("starting_after=nonsense", "invalid_starting_after", "starting_after"),
     ] {
-        cx.get(&format!("/v1/merchants?{query}"), Some(&owner.token)).await?.expect_error(400, code)?;
+        cx.get(&format!("/v1/merchants?{query}"), Some(&owner.token)).await?.expect_param(400, code, param)?;
     }
     Ok(())
 }

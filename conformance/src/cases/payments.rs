@@ -258,8 +258,7 @@ async fn invalid_create_fields(cx: Ctx) -> Result<()> {
         (with("customer_email", json!("not-an-email")), "invalid_email", "customer_email"),
         (with("tip", json!(5)), "unknown_parameter", "tip"),
     ] {
-        let error = cx.post("/v1/payment-intents", Some(&shop.key), &body).await?.expect_error(400, code)?;
-        ensure!(error["error"]["param"] == param, "param should be {param}: {error}");
+        cx.post("/v1/payment-intents", Some(&shop.key), &body).await?.expect_param(400, code, param)?;
     }
     // jpy is zero-decimal: 1000 is ¥1000, and valid.
     cx.post("/v1/payment-intents", Some(&shop.key), &with("currency", json!("jpy"))).await?.expect_status(201)?;
@@ -323,8 +322,12 @@ async fn list_intents(cx: Ctx) -> Result<()> {
     ensure!(rest.data.len() == 1 && rest.data[0].id == a.id && !rest.has_more, "second page {:?}", rest.data);
     let succeeded = shop.sdk.list_payment_intents(None, None, Some(PaymentIntentStatus::Succeeded)).await?.into_inner();
     ensure!(succeeded.data.len() == 1 && succeeded.data[0].id == b.id, "status filter {:?}", succeeded.data);
-    cx.get("/v1/payment-intents?status=paid", Some(&shop.key)).await?.expect_error(400, "parameter_invalid")?;
-    cx.get("/v1/payment-intents?limit=0", Some(&shop.key)).await?.expect_error(400, "parameter_invalid")?;
+    cx.get("/v1/payment-intents?status=paid", Some(&shop.key)).await?.expect_param(
+        400,
+        "parameter_invalid",
+        "status",
+    )?;
+    cx.get("/v1/payment-intents?limit=0", Some(&shop.key)).await?.expect_param(400, "parameter_invalid", "limit")?;
     Ok(())
 }
 
@@ -603,7 +606,11 @@ async fn refund_errors(cx: Ctx) -> Result<()> {
         "resource_missing",
     )?;
     expect_sdk_error(other.sdk.list_refunds(&intent.id, None, None).await, 404, "resource_missing")?;
-    cx.get(&path(&intent, "/refunds?limit=500"), Some(&shop.key)).await?.expect_error(400, "parameter_invalid")?;
+    cx.get(&path(&intent, "/refunds?limit=500"), Some(&shop.key)).await?.expect_param(
+        400,
+        "parameter_invalid",
+        "limit",
+    )?;
     Ok(())
 }
 

@@ -123,12 +123,8 @@ impl Drop for Changing {
     fn drop(&mut self) {
         if let Some(invalidate) = self.invalidate.take() {
             invalidate();
-            let settled = std::sync::Mutex::new(self.settled.take());
-            let settle = move || {
-                if let Some(settled) = settled.lock().ok().and_then(|mut s| s.take()) {
-                    settled();
-                }
-            };
+            let settled = self.settled.take();
+            let settle = move || settled.into_iter().for_each(|settled| settled());
             match &self.after_commit {
                 Some(group) => group.after_commit(Box::new(move || {
                     invalidate();

@@ -209,18 +209,16 @@ macro_rules! append_event {
         let event = EventId::generate();
         let intent: &PaymentIntentId = $intent;
         // The same two inserts; PostgreSQL makes them in one round trip.
-        let sql = match &$store.db {
-            crate::store::Db::Postgres(_) => {
-                "WITH event AS (INSERT INTO events (id, merchant_id, payment_intent_id, type, data, created_at) \
+        let one_statement = matches!(&$store.db, crate::store::Db::Postgres(_));
+        let sql = if one_statement {
+            "WITH event AS (INSERT INTO events (id, merchant_id, payment_intent_id, type, data, created_at) \
                    VALUES ($1, $2, $3, $4, $5, $6) RETURNING id) \
                  INSERT INTO deliveries (id, event_id, merchant_id, status, attempts, next_attempt_at, created_at) \
                  SELECT $7, event.id, merchants.id, $8, 0, $6, $6 FROM event, merchants \
                  WHERE merchants.id = $2 AND merchants.webhook_url IS NOT NULL"
-            }
-            crate::store::Db::Sqlite { .. } => {
-                "INSERT INTO events (id, merchant_id, payment_intent_id, type, data, created_at) \
+        } else {
+            "INSERT INTO events (id, merchant_id, payment_intent_id, type, data, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)"
-            }
         };
         let delivery = crate::domain::DeliveryId::generate();
         let pending = crate::domain::webhook::DeliveryStatus::Pending.as_str();
@@ -231,26 +229,23 @@ macro_rules! append_event {
             .bind(kind.as_str())
             .bind($snapshot.to_json()?)
             .bind($now);
-        match &$store.db {
-            crate::store::Db::Postgres(_) => {
-                query.bind(delivery.as_ref()).bind(pending).execute(&mut *$tx).await?.rows_affected() > 0
-            }
-            crate::store::Db::Sqlite { .. } => {
-                query.execute(&mut *$tx).await?;
-                sqlx::query(
-                    "INSERT INTO deliveries (id, event_id, merchant_id, status, attempts, next_attempt_at, created_at) \
+        if one_statement {
+            query.bind(delivery.as_ref()).bind(pending).execute(&mut *$tx).await?.rows_affected() > 0
+        } else {
+            query.execute(&mut *$tx).await?;
+            sqlx::query(
+                "INSERT INTO deliveries (id, event_id, merchant_id, status, attempts, next_attempt_at, created_at) \
                      SELECT $1, $2, id, $3, 0, $4, $4 FROM merchants WHERE id = $5 AND webhook_url IS NOT NULL",
-                )
-                .bind(delivery.as_ref())
-                .bind(event.as_ref())
-                .bind(pending)
-                .bind($now)
-                .bind($merchant)
-                .execute(&mut *$tx)
-                .await?
-                .rows_affected()
-                    > 0
-            }
+            )
+            .bind(delivery.as_ref())
+            .bind(event.as_ref())
+            .bind(pending)
+            .bind($now)
+            .bind($merchant)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected()
+                > 0
         }
     }};
 }
@@ -375,7 +370,10 @@ impl Store {
             }
             Ok((intent, queued))
         })
-        .map(|(intent, queued)| self.queued(intent, queued))
+        .map(|(intent, queued)| {
+            self.wake_outbox(queued);
+            intent
+        })
     }
 
     /// An intent by id; with `merchant`, only that merchant's (another's is `NotFound`).
@@ -559,17 +557,17 @@ impl Store {
         })
         .map(|(done, queued)| {
             crate::metrics::transition(transition.kind());
-            self.queued(done, queued)
+            self.wake_outbox(queued);
+            done
         })
     }
 
     /// Wakes the outbox worker when a committed change queued a delivery (most merchants in a
     /// sandbox have no endpoint: waking it for nothing costs a claim, a write turn, each time).
-    fn queued<T>(&self, value: T, queued: bool) -> T {
+    fn wake_outbox(&self, queued: bool) {
         if queued {
             self.outbox.notify_one();
         }
-        value
     }
 
     pub async fn list_refunds(

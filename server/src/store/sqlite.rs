@@ -44,7 +44,7 @@ pub fn lock_file(path: &std::path::Path) -> StoreResult<std::fs::File> {
 }
 
 /// Runs after a batch ends (committed or not): cache invalidations of the rows it changed.
-pub type AfterCommit = Box<dyn Fn() + Send + Sync>;
+pub type AfterCommit = Box<dyn FnOnce() + Send + Sync>;
 
 #[derive(Clone)]
 pub struct GroupCommit(Arc<Shared>);

@@ -76,7 +76,9 @@ enum Pending {
     /// Its writer succeeded: released by the next turn's `SAVEPOINT` statement, or by the
     /// batch's `COMMIT` (which releases every savepoint), so a writer costs one round trip to
     /// the connection's thread fewer than releasing it on its own (each is a thread wake-up,
-    /// and writers take these turns one at a time).
+    /// and writers take these turns one at a time). If the next writer is abandoned mid-turn,
+    /// its `Rollback` takes this place: the savepoint then stays open, outside the later ones,
+    /// until the `COMMIT` keeps its work.
     Release(String),
     /// Its writer was abandoned mid-turn: rolled back before the next turn.
     Rollback(String),
